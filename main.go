@@ -1,0 +1,111 @@
+// Command pithscope explores and verifies Pith open graph bundles.
+//
+//	pithscope [flags] [REF]          open the terminal explorer
+//	pithscope verify [flags] [REF]   verify a bundle, for people and scripts
+//
+// Run `pithscope --help` for everything.
+package main
+
+import (
+	_ "embed"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// embeddedBundle is the real bundle pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T,
+// opened when no REF is given, so pithscope works with no network at all.
+//
+//go:embed testdata/seed-M5BNRHPU.json
+var embeddedBundle []byte
+
+// version names this build in --version and the User-Agent.
+const version = "0.1.0"
+
+// Exit codes scripts can rely on.
+const (
+	exitOK       = 0 // every check ok
+	exitFailed   = 1 // some check failed or could not be decided
+	exitBadInput = 2 // the input could not be read, fetched or parsed, or bad usage
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run dispatches a command line; it is main without the process, for tests.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := ""
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	switch cmd {
+	case "verify":
+		return runVerify(args[1:], stdin, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usageText)
+		return exitOK
+	case "version", "--version":
+		fmt.Fprintln(stdout, "pithscope", version)
+		return exitOK
+	}
+	return runExplore(args, stdin, stdout, stderr)
+}
+
+const usageText = `pithscope: explore and verify Pith open graph bundles
+
+Usage:
+  pithscope [flags] [REF]              open the terminal explorer (no REF: the embedded bundle)
+  pithscope verify [flags] [REF]       verify a bundle and print every check
+  pithscope help                       this text
+  pithscope version                    the version
+
+REF is a file path or - for standard input. With no REF the bundle built into
+the program (pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T, arXiv 1711.04623) is used.
+
+Verify flags:
+  --json             print one JSON report: {"ok", "pith_number", "checks": [{"name",
+                     "subject", "status", "detail"}], "summary": {"ok","fail","unknown"}}
+  --trust-key FILE   also trust the key(s) in FILE (a public_keys entry or a list
+                     of them); may be repeated. The Pith key pith-v1-2026-05 is
+                     pinned in the program. A signature that verifies only with a
+                     key from inside the bundle is reported as key_trust: fail.
+
+Checks: canonical_digest pith_number short_pith_number aliases receipt_signature
+  event_digest event_id event_signature event_subject state_digest state_recompute
+  bundle_digest bundle_signature key_fingerprint key_trust equivocation requested_id
+  rollback. Each has a subject (bundle, event:ID, key:ID, alias:KIND, fork:N) and a
+  status: ok, fail, or unknown (cannot be decided, e.g. no key for a signer).
+
+Exit codes:
+  0  every check ok
+  1  some check failed or is unknown
+  2  the input could not be read or parsed, or the command line is wrong
+`
+
+// parseFlags parses flags that may come before or after positional
+// arguments (pithscope verify REF --json), returning the positionals.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return fmt.Sprint(*s) }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }

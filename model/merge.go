@@ -1,0 +1,290 @@
+package model
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+	"strconv"
+)
+
+// The merge rules of pith-open-graph-merge-v1, in one place.
+//
+// Observed (reproduced byte for byte on the real bundle, FORMAT.md "Merged
+// state"):
+//   - current.record_created and each current.graph_snapshots entry are
+//     {event_id, target, created_at, signer, payload} copied from the event;
+//   - current.canonical_record and current.source_aliases equal the bundle's;
+//   - applied_event_ids lists the applied events' ids in order;
+//   - event_count, valid_event_count, invalid_event_count, equivocation_count;
+//   - current always holds the lists below, empty when no event fills them,
+//     and current.mirror_hints holds mirror_hint events only.
+//
+// Inferred (one example exists; our reading, kept here so it can change):
+//   - event type X goes to the list named X + "s" (knownListTypes); any other
+//     event type makes the event invalid ("unknown event_type"), so nothing a
+//     reader cannot interpret is silently merged;
+//   - an event is invalid when its digest, id or signature fails, its signer
+//     key is unknown, or its subject_pith_number is not the bundle's (the
+//     caller decides this: see Validity);
+//   - events apply in (created_at, event_id) order; a later record_created
+//     replaces an earlier one; current.record_created is null when none applies;
+//   - every valid event applies unless another valid event names it in
+//     supersedes;
+//   - an equivocation is two or more valid events with the same signer key,
+//     subject, target and prev_event but different ids; none of them applies
+//     and the fork is listed as {signer_key_id, target, prev_event, event_ids}
+//     with its events in apply order;
+//   - invalid_events entries are {event_id, reason}, in bundle order.
+
+// MergeVersion is the only merge this program knows.
+const MergeVersion = "pith-open-graph-merge-v1"
+
+// RecordCreated is the event type whose entry is current.record_created.
+const RecordCreated = "record_created"
+
+// knownListTypes maps each list-valued event type to its list in current.
+var knownListTypes = map[string]string{
+	"graph_snapshot":      "graph_snapshots",
+	"author_attestation":  "author_attestations",
+	"timestamp_anchor":    "timestamp_anchors",
+	"storage_attestation": "storage_attestations",
+	"citation_signature":  "citation_signatures",
+	"replication_record":  "replication_records",
+	"correction":          "corrections",
+	"mirror_hint":         "mirror_hints",
+}
+
+// currentLists is the order the lists are written in (order does not matter
+// to the digest; it keeps the recomputed JSON stable to read).
+var currentLists = []string{"graph_snapshots", "author_attestations", "timestamp_anchors", "storage_attestations",
+	"citation_signatures", "replication_records", "corrections", "mirror_hints"}
+
+// KnownEventType reports whether the merge knows where an event type goes.
+func KnownEventType(t string) bool {
+	_, ok := knownListTypes[t]
+	return ok || t == RecordCreated
+}
+
+// Validity says why an event cannot be merged, or "" when it can. Computing
+// it needs digests and signatures, which the verify package owns.
+type Validity func(e *Event) string
+
+// InvalidEvent is an event the merge left out, and why.
+type InvalidEvent struct {
+	Index   int
+	EventID string
+	Reason  string
+}
+
+// Fork is an equivocation: one signer signed several events for the same
+// place in its chain.
+type Fork struct {
+	SignerKeyID string
+	Subject     string
+	Target      string
+	PrevEvent   string
+	Events      []int // indices into Bundle.Events, in apply order
+	EventIDs    []string
+}
+
+// Merge is the recomputed state.
+type Merge struct {
+	Applied []int // event indices in apply order
+	Invalid []InvalidEvent
+	Forks   []Fork
+	// JSON is the recomputed state without state_sha256, built from the
+	// events' received bytes.
+	JSON []byte
+}
+
+// RecomputeState applies the merge rules to the bundle's events.
+func RecomputeState(b *Bundle, validity Validity) *Merge {
+	m := &Merge{}
+	valid := make([]bool, len(b.Events))
+	for i := range b.Events {
+		e := &b.Events[i]
+		reason := validity(e)
+		if reason == "" && !KnownEventType(e.EventType) {
+			reason = "unknown event_type " + strconv.Quote(e.EventType)
+		}
+		if reason != "" {
+			m.Invalid = append(m.Invalid, InvalidEvent{Index: i, EventID: e.EventID, Reason: reason})
+			continue
+		}
+		valid[i] = true
+	}
+
+	order := make([]int, 0, len(b.Events))
+	for i := range b.Events {
+		if valid[i] {
+			order = append(order, i)
+		}
+	}
+	sort.SliceStable(order, func(x, y int) bool {
+		a, c := &b.Events[order[x]], &b.Events[order[y]]
+		if a.CreatedAt != c.CreatedAt {
+			return a.CreatedAt < c.CreatedAt
+		}
+		return a.EventID < c.EventID
+	})
+
+	superseded := map[string]bool{}
+	type forkKey struct{ signer, subject, target, prev string }
+	groups := map[forkKey][]int{}
+	var groupOrder []forkKey
+	for _, i := range order {
+		e := &b.Events[i]
+		for _, s := range e.Supersedes {
+			if s != e.EventID {
+				superseded[s] = true
+			}
+		}
+		k := forkKey{e.Signer.KeyID, e.SubjectPithNumber, e.Target, e.PrevEvent}
+		if _, seen := groups[k]; !seen {
+			groupOrder = append(groupOrder, k)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	forked := map[int]bool{}
+	for _, k := range groupOrder {
+		ids := map[string]bool{}
+		for _, i := range groups[k] {
+			ids[b.Events[i].EventID] = true
+		}
+		if len(ids) < 2 {
+			continue
+		}
+		f := Fork{SignerKeyID: k.signer, Subject: k.subject, Target: k.target, PrevEvent: k.prev, Events: groups[k]}
+		for _, i := range groups[k] {
+			f.EventIDs = append(f.EventIDs, b.Events[i].EventID)
+			forked[i] = true
+		}
+		m.Forks = append(m.Forks, f)
+	}
+	for _, i := range order {
+		if !forked[i] && !superseded[b.Events[i].EventID] {
+			m.Applied = append(m.Applied, i)
+		}
+	}
+	m.JSON = m.stateJSON(b, len(order))
+	return m
+}
+
+// stateJSON writes the recomputed state from received bytes.
+func (m *Merge) stateJSON(b *Bundle, validCount int) []byte {
+	var w bytes.Buffer
+	raw := func(v Value) {
+		if v.Exists() {
+			w.Write(v.Raw())
+		} else {
+			w.WriteString("null")
+		}
+	}
+	str := func(s string) { w.WriteString(JSONString(s)) }
+	nullableStr := func(s string) {
+		if s == "" {
+			w.WriteString("null")
+		} else {
+			str(s)
+		}
+	}
+	entry := func(e *Event) {
+		w.WriteString(`{"event_id":`)
+		raw(e.Value.Get("event_id"))
+		w.WriteString(`,"target":`)
+		raw(e.Value.Get("target"))
+		w.WriteString(`,"created_at":`)
+		raw(e.Value.Get("created_at"))
+		w.WriteString(`,"signer":`)
+		raw(e.Value.Get("signer"))
+		w.WriteString(`,"payload":`)
+		raw(e.Payload)
+		w.WriteString("}")
+	}
+	lists := map[string][]int{}
+	recordCreated := -1
+	for _, i := range m.Applied {
+		e := &b.Events[i]
+		if e.EventType == RecordCreated {
+			recordCreated = i
+			continue
+		}
+		name := knownListTypes[e.EventType]
+		lists[name] = append(lists[name], i)
+	}
+
+	w.WriteString(`{"state_type":"pith_open_graph_state","state_version":"1.0","pith_number":`)
+	str(b.PithNumber)
+	w.WriteString(`,"merge_version":`)
+	str(MergeVersion)
+	w.WriteString(`,"event_count":` + strconv.Itoa(len(b.Events)))
+	w.WriteString(`,"valid_event_count":` + strconv.Itoa(validCount))
+	w.WriteString(`,"invalid_event_count":` + strconv.Itoa(len(b.Events)-validCount))
+	w.WriteString(`,"equivocation_count":` + strconv.Itoa(len(m.Forks)))
+	w.WriteString(`,"current":{"canonical_record":`)
+	raw(b.CanonicalRecord)
+	w.WriteString(`,"source_aliases":`)
+	raw(b.Root.Get("source_aliases"))
+	for _, name := range currentLists {
+		w.WriteString(`,"` + name + `":[`)
+		for n, i := range lists[name] {
+			if n > 0 {
+				w.WriteString(",")
+			}
+			entry(&b.Events[i])
+		}
+		w.WriteString("]")
+	}
+	w.WriteString(`,"record_created":`)
+	if recordCreated >= 0 {
+		entry(&b.Events[recordCreated])
+	} else {
+		w.WriteString("null")
+	}
+	w.WriteString(`},"equivocations":[`)
+	for n, f := range m.Forks {
+		if n > 0 {
+			w.WriteString(",")
+		}
+		w.WriteString(`{"signer_key_id":`)
+		str(f.SignerKeyID)
+		w.WriteString(`,"target":`)
+		str(f.Target)
+		w.WriteString(`,"prev_event":`)
+		nullableStr(f.PrevEvent)
+		w.WriteString(`,"event_ids":[`)
+		for k, id := range f.EventIDs {
+			if k > 0 {
+				w.WriteString(",")
+			}
+			str(id)
+		}
+		w.WriteString("]}")
+	}
+	w.WriteString(`],"invalid_events":[`)
+	for n, inv := range m.Invalid {
+		if n > 0 {
+			w.WriteString(",")
+		}
+		w.WriteString(`{"event_id":`)
+		str(inv.EventID)
+		w.WriteString(`,"reason":`)
+		str(inv.Reason)
+		w.WriteString("}")
+	}
+	w.WriteString(`],"applied_event_ids":[`)
+	for n, i := range m.Applied {
+		if n > 0 {
+			w.WriteString(",")
+		}
+		str(b.Events[i].EventID)
+	}
+	w.WriteString("]}")
+	return w.Bytes()
+}
+
+// JSONString encodes s as a JSON string.
+func JSONString(s string) string {
+	out, _ := json.Marshal(s) // a Go string always marshals
+	return string(out)
+}

@@ -1,0 +1,145 @@
+package verify
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pithscope/pithscope/model"
+)
+
+// maxStateDiffs bounds how many differing paths a state_recompute failure names.
+const maxStateDiffs = 8
+
+type stateResult struct {
+	digest string
+	checks []Check
+}
+
+// stateChecks checks the served state's digest and compares it with the
+// state recomputed from the events.
+func stateChecks(b *model.Bundle, canon *model.CanonObject, merge *model.Merge) stateResult {
+	var res stateResult
+	dc := bundleCheck(CheckStateDigest)
+	digest, err := canon.SHA256Without("state_sha256")
+	switch {
+	case !b.State.Value.Exists():
+		dc.Status, dc.Detail = Fail, "the bundle has no state"
+	case err != nil:
+		dc.Status, dc.Detail = Fail, "cannot canonicalize the state: "+err.Error()
+	default:
+		res.digest = digest
+		dc = compare(dc, "sha256(JCS(state minus state_sha256))", digest, b.State.StateSHA256)
+	}
+	rc := bundleCheck(CheckStateRecompute)
+	diffs, err := StateDifferences(b, merge, maxStateDiffs)
+	switch {
+	case err != nil:
+		rc.Status, rc.Detail = Fail, err.Error()
+	case len(diffs) == 0:
+		rc.Status, rc.Detail = OK, fmt.Sprintf("served state equals the state recomputed from %d events (%d applied, %d invalid, %d forks)",
+			len(b.Events), len(merge.Applied), len(merge.Invalid), len(merge.Forks))
+	default:
+		var parts []string
+		for _, d := range diffs {
+			parts = append(parts, fmt.Sprintf("%s: served %s, recomputed %s", d.Path, d.Left, d.Right))
+		}
+		rc.Status, rc.Detail = Fail, "served state differs from the recomputed state at "+strings.Join(parts, "; ")
+		rc.Expected, rc.Found = diffs[0].Right, diffs[0].Left
+	}
+	res.checks = []Check{dc, rc}
+	return res
+}
+
+// StateDifferences compares the served state (left) with the recomputed one
+// (right), state_sha256 aside, and returns up to max differing paths.
+func StateDifferences(b *model.Bundle, merge *model.Merge, max int) ([]model.Difference, error) {
+	if !b.State.Value.Exists() {
+		return nil, fmt.Errorf("the bundle has no state to compare")
+	}
+	doc, err := model.ParseDoc(merge.JSON)
+	if err != nil {
+		return nil, fmt.Errorf("recomputed state is not JSON: %v", err) // a bug in the merge, never the input
+	}
+	return model.DiffJSON(b.State.Value, doc.Root(), max, "$.state_sha256"), nil
+}
+
+// equivocationChecks reports each fork: one signer, two or more events for
+// the same place in its chain.
+func equivocationChecks(b *model.Bundle, merge *model.Merge) []Check {
+	if len(merge.Forks) == 0 {
+		c := bundleCheck(CheckEquivocation)
+		c.Status, c.Detail = OK, fmt.Sprintf("no signer forked its chain among %d valid events", len(b.Events)-len(merge.Invalid))
+		return []Check{c}
+	}
+	var out []Check
+	for n, f := range merge.Forks {
+		prev := f.PrevEvent
+		if prev == "" {
+			prev = "null"
+		}
+		out = append(out, Check{
+			Name: CheckEquivocation, Subject: fmt.Sprintf("fork:%d", n+1), Status: Fail, Event: f.Events[0],
+			Detail: fmt.Sprintf("signer %s signed %d events for target %q with prev_event %s: %s",
+				f.SignerKeyID, len(f.EventIDs), f.Target, prev, strings.Join(f.EventIDs, ", ")),
+		})
+	}
+	return out
+}
+
+type bundleResult struct {
+	digest string
+	checks []Check
+}
+
+// bundleChecks checks bundle_sha256 and the bundle signature. The digest is
+// composed from the events' and state's canonical forms already computed.
+func bundleChecks(b *model.Bundle, events []*model.CanonObject, state *model.CanonObject, keys *keyring) bundleResult {
+	var res bundleResult
+	dc, sc := bundleCheck(CheckBundleDigest), bundleCheck(CheckBundleSignature)
+	canon := model.CanonicalBundle(b, events, state)
+	digest, err := canon.SHA256Without("bundle_signature")
+	if err != nil {
+		dc.Status, dc.Detail = Fail, "cannot canonicalize the bundle: "+err.Error()
+		sc.Status, sc.Detail = Unknown, "no bundle digest to check the signature against"
+	} else {
+		res.digest = digest
+		dc = compare(dc, "sha256(JCS(bundle minus bundle_signature))", digest, b.BundleSignature.Digest)
+		if !b.BundleSignature.Value.Exists() {
+			sc.Status, sc.Detail = Fail, "the bundle has no bundle_signature"
+		} else {
+			sc.Status, sc.Detail = verifySignature(keys, b.BundleSignature, digest, "bundle_sha256_bytes")
+		}
+	}
+	res.checks = []Check{dc, sc}
+	return res
+}
+
+// rollbackCheck fails when this version drops events a previous version had.
+func rollbackCheck(b *model.Bundle, prev *PreviousVersion) Check {
+	c := bundleCheck(CheckRollback)
+	have := make(map[string]bool, len(b.Events))
+	for i := range b.Events {
+		have[b.Events[i].EventID] = true
+	}
+	var missing []string
+	for _, id := range prev.EventIDs {
+		if !have[id] {
+			missing = append(missing, id)
+		}
+	}
+	switch {
+	case len(b.Events) < len(prev.EventIDs):
+		c.Status = Fail
+		c.Detail = fmt.Sprintf("this version has %d events, a version fetched %s had %d", len(b.Events), prev.FetchedAt, len(prev.EventIDs))
+		if len(missing) > 0 {
+			c.Detail += "; missing " + strings.Join(missing, ", ")
+		}
+	case len(missing) > 0:
+		c.Status = Fail
+		c.Detail = fmt.Sprintf("events seen in the version fetched %s are missing: %s", prev.FetchedAt, strings.Join(missing, ", "))
+	default:
+		c.Status, c.Detail = OK, fmt.Sprintf("every one of the %d events seen %s is still here", len(prev.EventIDs), prev.FetchedAt)
+	}
+	c.Expected, c.Found = fmt.Sprint(len(prev.EventIDs)), fmt.Sprint(len(b.Events))
+	return c
+}

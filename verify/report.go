@@ -1,0 +1,193 @@
+// Package verify checks a Pith bundle: every digest, signature, derivation
+// and the merged state, computed from the received bytes. It knows nothing
+// of terminals: results are structured Checks that a UI or a script reads.
+package verify
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pithscope/pithscope/model"
+)
+
+// Status is a check's outcome.
+type Status string
+
+const (
+	OK      Status = "ok"
+	Fail    Status = "fail"
+	Unknown Status = "unknown" // cannot be decided, e.g. no key for a signer
+)
+
+// Check names. Scripts depend on them: never rename one.
+const (
+	CheckCanonicalDigest  = "canonical_digest"
+	CheckPithNumber       = "pith_number"
+	CheckShortPithNumber  = "short_pith_number"
+	CheckAliases          = "aliases"
+	CheckReceiptSignature = "receipt_signature"
+	CheckEventDigest      = "event_digest"
+	CheckEventID          = "event_id"
+	CheckEventSignature   = "event_signature"
+	CheckEventSubject     = "event_subject"
+	CheckStateDigest      = "state_digest"
+	CheckStateRecompute   = "state_recompute"
+	CheckBundleDigest     = "bundle_digest"
+	CheckBundleSignature  = "bundle_signature"
+	CheckKeyFingerprint   = "key_fingerprint"
+	CheckKeyTrust         = "key_trust"
+	CheckEquivocation     = "equivocation"
+	CheckRequestedID      = "requested_id"
+	CheckRollback         = "rollback"
+)
+
+// CheckOrder is the order checks are grouped in, in reports and on screen.
+var CheckOrder = []string{
+	CheckRequestedID, CheckCanonicalDigest, CheckPithNumber, CheckShortPithNumber, CheckAliases,
+	CheckReceiptSignature, CheckKeyFingerprint, CheckKeyTrust,
+	CheckEventDigest, CheckEventID, CheckEventSignature, CheckEventSubject,
+	CheckEquivocation, CheckStateDigest, CheckStateRecompute,
+	CheckBundleDigest, CheckBundleSignature, CheckRollback,
+}
+
+// Subjects name what a check is about.
+const SubjectBundle = "bundle"
+
+// EventSubject names an event by its position and claimed id.
+func EventSubject(e int, id string) string {
+	if id == "" {
+		return "event[" + itoa(e) + "]"
+	}
+	return "event:" + id
+}
+
+// KeySubject names a public key by id.
+func KeySubject(keyID string) string { return "key:" + keyID }
+
+// Check is one result.
+type Check struct {
+	Name    string `json:"name"`
+	Subject string `json:"subject"`
+	Status  Status `json:"status"`
+	Detail  string `json:"detail"`
+	// Expected and Found are the computed and the claimed value, where the
+	// check compares two values.
+	Expected string `json:"expected,omitempty"`
+	Found    string `json:"found,omitempty"`
+	// Event is the index of the event the check is about, or -1.
+	Event int `json:"-"`
+}
+
+// Summary counts checks by status.
+type Summary struct {
+	OK      int `json:"ok"`
+	Fail    int `json:"fail"`
+	Unknown int `json:"unknown"`
+}
+
+// Report is the outcome of verifying one bundle.
+type Report struct {
+	PithNumber string // the number computed from the record, or the claimed one when it cannot be
+	Checks     []Check
+	// Keys says, for every key a signature named, which key was used and how
+	// far it is trusted.
+	Keys map[string]KeyInfo
+	// Computed values the UI shows beside the claims.
+	CanonicalSHA256 string
+	BundleSHA256    string
+	StateSHA256     string
+	EventSHA256     []string // per event, "" when it could not be computed
+	// Merge is the state recomputed from the events (nil when cancelled).
+	Merge *model.Merge
+}
+
+// bundleCheck starts a check about the bundle as a whole.
+func bundleCheck(name string) Check {
+	return Check{Name: name, Subject: SubjectBundle, Event: -1}
+}
+
+// compare fills a check that compares a computed value with a claimed one.
+func compare(c Check, what, expected, found string) Check {
+	c.Expected, c.Found = expected, found
+	if expected == found {
+		c.Status, c.Detail = OK, what+" is "+expected
+	} else {
+		c.Status, c.Detail = Fail, fmt.Sprintf("%s: expected %s, found %q", what, expected, found)
+	}
+	return c
+}
+
+// Summary counts the report's checks.
+func (r *Report) Summary() Summary {
+	var s Summary
+	for _, c := range r.Checks {
+		switch c.Status {
+		case OK:
+			s.OK++
+		case Fail:
+			s.Fail++
+		default:
+			s.Unknown++
+		}
+	}
+	return s
+}
+
+// OK is true when every check passed.
+func (r *Report) OK() bool {
+	s := r.Summary()
+	return s.Fail == 0 && s.Unknown == 0 && len(r.Checks) > 0
+}
+
+// ChecksFor lists the checks about one subject.
+func (r *Report) ChecksFor(subject string) []Check {
+	var out []Check
+	for _, c := range r.Checks {
+		if c.Subject == subject {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Find returns the first check with this name and subject.
+func (r *Report) Find(name, subject string) (Check, bool) {
+	for _, c := range r.Checks {
+		if c.Name == name && c.Subject == subject {
+			return c, true
+		}
+	}
+	return Check{}, false
+}
+
+// JSONReport is the schema of `pithscope verify --json`.
+type JSONReport struct {
+	OK         bool    `json:"ok"`
+	Source     string  `json:"source,omitempty"`
+	PithNumber string  `json:"pith_number"`
+	Checks     []Check `json:"checks"`
+	Summary    Summary `json:"summary"`
+}
+
+// MarshalReport renders a report in the --json schema.
+func MarshalReport(r *Report, source string) ([]byte, error) {
+	checks := r.Checks
+	if checks == nil {
+		checks = []Check{}
+	}
+	return json.Marshal(JSONReport{OK: r.OK(), Source: source, PithNumber: r.PithNumber, Checks: checks, Summary: r.Summary()})
+}
+
+// Areas group checks for display: what part of the bundle a check is about.
+var areaOf = map[string]string{
+	CheckRequestedID: "record", CheckCanonicalDigest: "record", CheckPithNumber: "record",
+	CheckShortPithNumber: "record", CheckAliases: "record", CheckReceiptSignature: "record",
+	CheckKeyFingerprint: "keys", CheckKeyTrust: "keys",
+	CheckEventDigest: "events", CheckEventID: "events", CheckEventSignature: "events", CheckEventSubject: "events",
+	CheckEquivocation: "state", CheckStateDigest: "state", CheckStateRecompute: "state",
+	CheckBundleDigest: "bundle", CheckBundleSignature: "bundle", CheckRollback: "bundle",
+}
+
+// Area names the part of the bundle a check is about: record, keys,
+// events, state or bundle.
+func Area(checkName string) string { return areaOf[checkName] }

@@ -1,0 +1,209 @@
+package verify
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"fmt"
+	"runtime"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/pithscope/pithscope/model"
+)
+
+// Options say what to trust and what was asked for.
+type Options struct {
+	// Trust holds the pinned key and the user's keys; nil means pinned only.
+	Trust *TrustStore
+	// Requested is what the bundle was fetched for; the zero value skips
+	// the requested_id check.
+	Requested Request
+	// Previous is the last version of this bundle seen before; nil skips
+	// the rollback check.
+	Previous *PreviousVersion
+	// Workers is how many events are checked at once; 0 means one per core.
+	Workers int
+}
+
+// PreviousVersion is what a cache remembers of a bundle it saw before.
+type PreviousVersion struct {
+	EventIDs  []string
+	FetchedAt string
+}
+
+// Emit receives each check as soon as it is decided (from the goroutine
+// that calls Run). It may be nil.
+type Emit func(Check)
+
+// Verify checks a bundle and returns the full report.
+func Verify(b *model.Bundle, opts Options) *Report {
+	return Run(context.Background(), b, opts, nil)
+}
+
+// Run checks a bundle, streaming checks to emit as they are decided. The
+// report's checks are in a deterministic order (CheckOrder, then subject)
+// whatever order the workers finished in. When ctx is cancelled Run stops
+// early and returns what it has.
+func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report {
+	if opts.Trust == nil {
+		opts.Trust = NewTrustStore()
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	r := &Report{PithNumber: b.PithNumber, EventSHA256: make([]string, len(b.Events))}
+	var checks []Check
+	add := func(cs ...Check) {
+		for _, c := range cs {
+			checks = append(checks, c)
+			if emit != nil {
+				emit(c)
+			}
+		}
+	}
+
+	// The record: its digest, the number derived from it, the aliases.
+	rec := checkRecord(b, opts.Requested)
+	r.CanonicalSHA256 = rec.digest
+	if rec.number != "" {
+		r.PithNumber = rec.number
+	}
+	add(rec.checks...)
+
+	keys := newKeyring(b, opts.Trust)
+	for _, id := range signingKeyIDs(b) {
+		keys.info(id) // resolve every key once, before workers read the keyring
+	}
+	add(keyFingerprintChecks(b)...)
+	add(keys.keyTrustChecks(b)...)
+	add(receiptChecks(b, rec.digest, keys)...)
+
+	// Events, in parallel: canonicalize each once, digest, id, signature.
+	results := make([]eventResult, len(b.Events))
+	subjectNumber := r.PithNumber
+	jobs := make(chan int)
+	done := make(chan int, len(b.Events))
+	var wg sync.WaitGroup
+	for w := 0; w < workers && w < len(b.Events); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				results[i] = checkEvent(&b.Events[i], subjectNumber, keys)
+				done <- i
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range b.Events {
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(done) }()
+	for i := range done {
+		add(results[i].checks...)
+	}
+	if ctx.Err() != nil {
+		r.Checks = sortChecks(checks)
+		return r
+	}
+	eventCanon := make([]*model.CanonObject, len(b.Events))
+	for i := range results {
+		eventCanon[i] = results[i].canon
+		r.EventSHA256[i] = results[i].digest
+	}
+
+	// The merged state, recomputed from the events that are valid.
+	stateCanon := model.CanonicalizeObject(b.State.Value, nil)
+	merge := model.RecomputeState(b, func(e *model.Event) string { return results[e.Index].invalidReason })
+	sc := stateChecks(b, stateCanon, merge)
+	r.StateSHA256 = sc.digest
+	add(sc.checks...)
+	add(equivocationChecks(b, merge)...)
+
+	// The bundle: composed from the canonical events and state.
+	bc := bundleChecks(b, eventCanon, stateCanon, keys)
+	r.BundleSHA256 = bc.digest
+	add(bc.checks...)
+	if opts.Previous != nil {
+		add(rollbackCheck(b, opts.Previous))
+	}
+	r.Keys = keys.keys()
+	r.Merge = merge
+	r.Checks = sortChecks(checks)
+	return r
+}
+
+func sortChecks(cs []Check) []Check {
+	rank := map[string]int{}
+	for i, n := range CheckOrder {
+		rank[n] = i
+	}
+	sort.SliceStable(cs, func(i, j int) bool {
+		if rank[cs[i].Name] != rank[cs[j].Name] {
+			return rank[cs[i].Name] < rank[cs[j].Name]
+		}
+		return cs[i].Event < cs[j].Event
+	})
+	return cs
+}
+
+// signingKeyIDs lists every key id a signature in the bundle names.
+func signingKeyIDs(b *model.Bundle) []string {
+	ids := []string{}
+	seen := map[string]bool{}
+	addID := func(id string) {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for i := range b.Events {
+		e := &b.Events[i]
+		addID(e.Signer.KeyID)
+		addID(e.Signature.KeyID)
+		if rc, ok := e.Receipt(); ok {
+			addID(rc.KeyID)
+		}
+	}
+	addID(b.BundleSignature.KeyID)
+	return ids
+}
+
+// verifySignature checks an Ed25519 signature over a hex digest's raw bytes
+// with the key the signature block names.
+func verifySignature(keys *keyring, sig model.Signature, digestHex, wantMessage string) (Status, string) {
+	if sig.Algorithm != "ed25519" {
+		return Fail, fmt.Sprintf("algorithm is %q, want ed25519", sig.Algorithm)
+	}
+	if sig.SignedMessage != wantMessage {
+		return Fail, fmt.Sprintf("signed_message is %q, want %q", sig.SignedMessage, wantMessage)
+	}
+	raw, problem := decodeSignature(sig.SignatureB64)
+	if problem != "" {
+		return Fail, problem
+	}
+	msg, err := hex.DecodeString(digestHex)
+	if err != nil || len(msg) != 32 {
+		return Unknown, "no digest to check the signature against"
+	}
+	key, status, why := keys.resolve(sig.KeyID, sig.Fingerprint)
+	if status != OK {
+		return status, why
+	}
+	info := keys.info(sig.KeyID)
+	if !ed25519.Verify(key, msg, raw) {
+		return Fail, fmt.Sprintf("Ed25519 signature does not verify with key %s (%s)", sig.KeyID, info.Trust)
+	}
+	return OK, fmt.Sprintf("Ed25519 signature verifies with key %s (%s)", sig.KeyID, info.Trust)
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
