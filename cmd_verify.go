@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -52,7 +53,7 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pithscope verify:", model.Printable(err.Error()))
 		return exitBadInput
 	}
-	in, err := src.load(ref, stdin)
+	in, err := src.load(context.Background(), ref, stdin, nil)
 	if err != nil {
 		fmt.Fprintln(stderr, "pithscope verify:", model.Printable(err.Error()))
 		return exitBadInput

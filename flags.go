@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -40,11 +41,13 @@ type loaded struct {
 	source    string // for people: a path, a URL, "embedded", "stdin"
 	requested verify.Request
 	previous  *verify.PreviousVersion
+	stale     string   // non-empty when served from the cache after a network failure: says so and when it was fetched
+	attempts  []string // every source tried, for people (URL, status, time, why rejected)
 }
 
 // load reads REF: a file path, - for standard input, or "" for the
-// embedded bundle.
-func (s *sourceFlags) load(ref string, stdin io.Reader) (*loaded, error) {
+// embedded bundle. progress, when not nil, is told what is being tried.
+func (s *sourceFlags) load(ctx context.Context, ref string, stdin io.Reader, progress func(string)) (*loaded, error) {
 	switch ref {
 	case "":
 		return &loaded{data: embeddedBundle, source: "embedded"}, nil
