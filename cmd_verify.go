@@ -58,12 +58,17 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pithscope verify:", model.Printable(err.Error()))
 		return exitBadInput
 	}
-	b, err := model.Parse(in.data)
+	b, evidence, err := model.ParseDocument(in.data)
 	if err != nil {
 		fmt.Fprintf(stderr, "pithscope verify: %s: %s\n", model.Printable(in.source), model.Printable(err.Error()))
 		return exitBadInput
 	}
-	report := verify.Verify(b, verify.Options{Trust: trust, Requested: in.requested, Previous: in.previous})
+	var report *verify.Report
+	if evidence != nil {
+		report = verify.VerifyEvidence(evidence, verify.Options{Trust: trust})
+	} else {
+		report = verify.Verify(b, verify.Options{Trust: trust, Requested: in.requested, Previous: in.previous})
+	}
 	if *asJSON {
 		out, err := verify.MarshalReport(report, in.source)
 		if err != nil {

@@ -151,6 +151,25 @@ func Parse(src []byte) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
+	return bundleFromDoc(doc)
+}
+
+// ParseDocument reads either a bundle or an equivocation evidence file
+// (which `pithscope verify` also checks); exactly one result is non-nil.
+func ParseDocument(src []byte) (*Bundle, *Evidence, error) {
+	doc, err := ParseDoc(src)
+	if err != nil {
+		return nil, nil, err
+	}
+	if IsEvidence(doc.Root()) {
+		ev, err := evidenceFromDoc(doc)
+		return nil, ev, err
+	}
+	b, err := bundleFromDoc(doc)
+	return b, nil, err
+}
+
+func bundleFromDoc(doc *Doc) (*Bundle, error) {
 	root := doc.Root()
 	if root.Kind() != KindObject {
 		return nil, &ParseError{Path: "$", Msg: fmt.Sprintf("a bundle must be a JSON object, found %s", root.Kind())}

@@ -1,0 +1,92 @@
+package model
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+)
+
+// EvidenceType marks an equivocation evidence file: the two (or more)
+// conflicting signed events of one fork and the signer's key, as received,
+// so that anyone can check the fork without the bundle.
+const EvidenceType = "pith_equivocation_evidence"
+
+// Evidence is a parsed evidence file.
+type Evidence struct {
+	Doc        *Doc
+	PithNumber string
+	Events     []Event
+	Key        *PublicKey // the signer's key as the bundle delivered it, if it had one
+}
+
+// IsEvidence reports whether a parsed document is an evidence file rather
+// than a bundle.
+func IsEvidence(root Value) bool {
+	return root.Get("evidence_type").Str() == EvidenceType
+}
+
+// ParseEvidence reads an evidence file with the same strictness as a bundle.
+func ParseEvidence(src []byte) (*Evidence, error) {
+	doc, err := ParseDoc(src)
+	if err != nil {
+		return nil, err
+	}
+	return evidenceFromDoc(doc)
+}
+
+func evidenceFromDoc(doc *Doc) (*Evidence, error) {
+	root := doc.Root()
+	if !IsEvidence(root) {
+		return nil, &ParseError{Path: "$.evidence_type", Msg: "not " + strconv.Quote(EvidenceType)}
+	}
+	r := &reader{}
+	ev := &Evidence{Doc: doc, PithNumber: r.str(root, "pith_number", "$")}
+	for i, v := range r.arr(root, "events", "$") {
+		ev.Events = append(ev.Events, r.event(i, v))
+	}
+	if k := root.Get("public_key"); k.Kind() == KindObject {
+		key, err := ParsePublicKey(k, "$.public_key")
+		if err != nil {
+			return nil, err
+		}
+		ev.Key = &key
+	}
+	return ev, r.err
+}
+
+// EvidenceJSON writes the evidence for one fork from the bundle's received
+// bytes: the events exactly as signed, and the signer's key entry.
+func EvidenceJSON(b *Bundle, f Fork) ([]byte, error) {
+	if len(f.Events) < 2 {
+		return nil, fmt.Errorf("a fork needs at least two events, this one has %d", len(f.Events))
+	}
+	var w bytes.Buffer
+	w.WriteString("{\"evidence_type\":" + JSONString(EvidenceType) + ",\"evidence_version\":\"1\"")
+	w.WriteString(",\"pith_number\":" + JSONString(b.PithNumber))
+	w.WriteString(",\"fork\":{\"signer_key_id\":" + JSONString(f.SignerKeyID) + ",\"target\":" + JSONString(f.Target) + ",\"prev_event\":")
+	if f.PrevEvent == "" {
+		w.WriteString("null")
+	} else {
+		w.WriteString(JSONString(f.PrevEvent))
+	}
+	w.WriteString("},\"events\":[\n")
+	for n, i := range f.Events {
+		if i < 0 || i >= len(b.Events) {
+			return nil, fmt.Errorf("fork names event %d, the bundle has %d", i, len(b.Events))
+		}
+		if n > 0 {
+			w.WriteString(",\n")
+		}
+		w.Write(b.Events[i].Value.Raw())
+	}
+	w.WriteString("\n],\"public_key\":")
+	key := "null"
+	for _, k := range b.PublicKeys {
+		if k.KeyID == f.SignerKeyID {
+			key = string(k.Value.Raw())
+			break
+		}
+	}
+	w.WriteString(key + "}\n")
+	return w.Bytes(), nil
+}
