@@ -352,7 +352,9 @@ func Generate(n int) []byte {
 	b := New().WithRecord()
 	prev := ""
 	for i := 1; i < n; i++ {
-		prev = b.AddSnapshot(fmt.Sprintf("2026-01-01T%02d:%02d:%02dZ", i/3600%24, i/60%60, i%60), prev, fmt.Sprintf("Paper revision %d", i))
+		prev = b.Add(Event{Type: "graph_snapshot", Target: "graph", PrevEvent: prev,
+			CreatedAt: fmt.Sprintf("2026-01-01T%02d:%02d:%02dZ", i/3600%24, i/60%60, i%60),
+			Payload:   SnapshotPayload(fmt.Sprintf("Paper revision %d", i), 0)})
 	}
 	return b.Build()
 }
