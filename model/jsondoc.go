@@ -72,7 +72,8 @@ type Value struct {
 }
 
 // ParseDoc reads src strictly: exactly one JSON value with nothing after it,
-// valid UTF-8, no duplicate object keys at any depth, at most MaxDepth levels.
+// valid UTF-8, no duplicate object keys at any depth, values nested at most
+// MaxDepth levels below the top-level value.
 // Two JSON parsers can disagree on input that breaks any of these rules, so a
 // digest over such input would not mean one thing.
 func ParseDoc(src []byte) (*Doc, error) {
@@ -328,12 +329,14 @@ func (p *scanner) object(depth int) (int32, error) {
 	var last int32 = -1
 	var count int32
 	var seen map[string]struct{}
-	p.path = append(p.path, pathElem{isKey: true})
-	depthPath := len(p.path) - 1
+	depthPath := len(p.path)
 	if p.pos < len(p.src) && p.src[p.pos] == '}' {
 		p.pos++
 	} else {
 		for {
+			// Until its key is read, a problem is about the object itself,
+			// not the member before.
+			p.path = p.path[:depthPath]
 			p.skipSpace()
 			if p.pos >= len(p.src) || p.src[p.pos] != '"' {
 				return 0, p.fail("expected a string key")
@@ -345,7 +348,7 @@ func (p *scanner) object(depth int) (int32, error) {
 			}
 			keyEnd := p.pos
 			key := decodeKey(p.src[keyStart:keyEnd], keyEscaped)
-			p.path[depthPath].key = key
+			p.path = append(p.path, pathElem{isKey: true, key: key})
 			// Duplicate keys: compare against earlier members; small objects
 			// (all of a bundle's) by a linear walk, large ones with a map.
 			if count < maxMembersLinear {

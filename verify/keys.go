@@ -26,13 +26,18 @@ type KeyInfo struct {
 type keyring struct {
 	trust  *TrustStore
 	bundle map[string]ed25519.PublicKey // usable bundle keys by id (first entry wins)
-	infos  map[string]*KeyInfo
+	// entries holds, per id, the bytes of every public_keys entry with that
+	// id (nil for an entry whose bytes do not decode): any one of them that
+	// is not the trusted key with that id is a mismatch.
+	entries map[string][]ed25519.PublicKey
+	infos   map[string]*KeyInfo
 }
 
 func newKeyring(b *model.Bundle, trust *TrustStore) *keyring {
-	k := &keyring{trust: trust, bundle: map[string]ed25519.PublicKey{}, infos: map[string]*KeyInfo{}}
+	k := &keyring{trust: trust, bundle: map[string]ed25519.PublicKey{}, entries: map[string][]ed25519.PublicKey{}, infos: map[string]*KeyInfo{}}
 	for _, pk := range b.PublicKeys {
 		raw, problem := decodeKeyBytes(pk)
+		k.entries[pk.KeyID] = append(k.entries[pk.KeyID], raw)
 		if problem != "" {
 			continue
 		}
@@ -62,10 +67,14 @@ func (k *keyring) info(keyID string) *KeyInfo {
 	}
 	info := &KeyInfo{KeyID: keyID, Trust: TrustNone}
 	bundleKey, inBundle := k.bundle[keyID]
-	info.InBundle = inBundle
+	info.InBundle = len(k.entries[keyID]) > 0
 	if tk, ok := k.trust.Lookup(keyID); ok {
 		info.Key, info.Trust, info.Origin = tk.Key, tk.Trust, tk.Origin
-		info.BundleMismatch = inBundle && !bytes.Equal(bundleKey, tk.Key)
+		for _, raw := range k.entries[keyID] {
+			if !bytes.Equal(raw, tk.Key) {
+				info.BundleMismatch = true
+			}
+		}
 	} else if inBundle {
 		info.Key, info.Trust, info.Origin = bundleKey, TrustBundleOnly, "bundle"
 	}
