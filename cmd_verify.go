@@ -11,14 +11,19 @@ import (
 	"github.com/pithscope/pithscope/verify"
 )
 
-const verifyUsage = `Usage: pithscope verify [--json] [--trust-key FILE] [REF]
+const verifyUsage = `Usage: pithscope verify [--json] [--trust-key FILE] [--resolver URL] [--offline] [REF]
 
 Verifies every digest, signature and derivation of a bundle, recomputes its
 merged state, and prints one line per check (or, with --json, one report).
-REF is a file path or - for standard input; with no REF, the embedded bundle.
+REF is a pith number (pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T, its body, or
+pith:M5BNRHPU and the other short forms), an arXiv id (1711.04623v3), a DOI,
+an http(s) URL, a file path, or - for standard input; with no REF, the
+embedded bundle. A bundle fetched by id must be the one asked for
+(requested_id), and must keep every event a version seen before had
+(rollback).
 
 Exit codes: 0 every check ok, 1 some check failed or is unknown,
-2 the input could not be read or parsed.
+2 the input could not be read, fetched or parsed.
 
 Flags:
 `
@@ -57,6 +62,9 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "pithscope verify:", model.Printable(err.Error()))
 		return exitBadInput
+	}
+	if in.stale != "" {
+		fmt.Fprintln(stderr, "pithscope verify: note:", in.stale)
 	}
 	b, evidence, err := model.ParseDocument(in.data)
 	if err != nil {

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
+	"github.com/pithscope/pithscope/fetch"
+	"github.com/pithscope/pithscope/model"
 	"github.com/pithscope/pithscope/verify"
 )
 
@@ -14,10 +17,46 @@ import (
 // what to trust and where the bundle comes from.
 type sourceFlags struct {
 	trustKeys stringList
+	fetchFlags
 }
 
 func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.Var(&s.trustKeys, "trust-key", "also trust the key(s) in `FILE` (repeatable)")
+	s.fetchFlags.register(fs)
+}
+
+// fetchFlags say where a bundle named by id is fetched from.
+type fetchFlags struct {
+	resolver string
+	offline  bool
+	cacheDir string
+	timeout  time.Duration
+	deadline time.Duration
+}
+
+func (f *fetchFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.resolver, "resolver", "", "resolver base `URL` (default $PITH_RESOLVER, else "+fetch.DefaultResolver+")")
+	fs.BoolVar(&f.offline, "offline", false, "use only the cache and files, never the network")
+	fs.StringVar(&f.cacheDir, "cache-dir", "", "cache `DIR` (default $PITHSCOPE_CACHE, else the user cache directory/pithscope)")
+	fs.DurationVar(&f.timeout, "timeout", fetch.DefaultTimeout, "time limit for one request")
+	fs.DurationVar(&f.deadline, "deadline", fetch.DefaultDeadline, "time limit for every source together")
+}
+
+// fetcher builds a Fetcher from the flags and the environment. Without a
+// usable cache directory it fetches without a cache.
+func (f *fetchFlags) fetcher(progress func(string)) (*fetch.Fetcher, error) {
+	base, err := fetch.ResolverBase(f.resolver)
+	if err != nil {
+		return nil, err
+	}
+	var cache *fetch.Cache
+	if dir, err := fetch.DefaultCacheDir(f.cacheDir); err == nil {
+		cache = &fetch.Cache{Dir: dir}
+	}
+	return fetch.New(fetch.Options{
+		Resolver: base, Cache: cache, Offline: f.offline, Timeout: f.timeout, Deadline: f.deadline,
+		UserAgent: "pithscope/" + version, Progress: progress,
+	}), nil
 }
 
 // trustStore is the pinned key plus every --trust-key file.
@@ -45,13 +84,19 @@ type loaded struct {
 	attempts  []string // every source tried, for people (URL, status, time, why rejected)
 }
 
-// load reads REF: a file path, - for standard input, or "" for the
-// embedded bundle. progress, when not nil, is told what is being tried.
-func (s *sourceFlags) load(ctx context.Context, ref string, stdin io.Reader, progress func(string)) (*loaded, error) {
-	switch ref {
-	case "":
+// load reads REF, any form fetch.ParseRef accepts: "" for the embedded
+// bundle, - for standard input, a file path, or a pith number, short form,
+// arXiv id, DOI or URL, fetched (or read from the cache) as the flags say.
+// progress, when not nil, is told what is being tried.
+func (s *sourceFlags) load(ctx context.Context, text string, stdin io.Reader, progress func(string)) (*loaded, error) {
+	ref, err := fetch.ParseRef(text)
+	if err != nil {
+		return nil, err
+	}
+	switch ref.Kind {
+	case fetch.Embedded:
 		return &loaded{data: embeddedBundle, source: "embedded"}, nil
-	case "-":
+	case fetch.Stdin:
 		data, err := io.ReadAll(io.LimitReader(stdin, maxInputBytes+1))
 		if err != nil {
 			return nil, fmt.Errorf("reading standard input: %w", err)
@@ -60,7 +105,43 @@ func (s *sourceFlags) load(ctx context.Context, ref string, stdin io.Reader, pro
 			return nil, fmt.Errorf("standard input is over the %d-byte limit", maxInputBytes)
 		}
 		return &loaded{data: data, source: "stdin"}, nil
+	case fetch.File:
+		return readFile(ref.Path)
 	}
+	return s.fetch(ctx, ref, progress)
+}
+
+// fetch gets a bundle named by id or URL through the network and cache.
+func (s *sourceFlags) fetch(ctx context.Context, ref fetch.Ref, progress func(string)) (*loaded, error) {
+	f, err := s.fetcher(progress)
+	if err != nil {
+		return nil, err
+	}
+	res, err := f.Fetch(ctx, ref) // a *fetch.FetchError lists every source tried
+	if err != nil {
+		return nil, err
+	}
+	return &loaded{
+		data: res.Data, source: res.Source, requested: ref.Request(), previous: res.Previous,
+		stale: res.Stale, attempts: attemptLines(res.Attempts, res.CacheErr),
+	}, nil
+}
+
+// attemptLines describes every source tried, for people, and a cache write
+// that failed.
+func attemptLines(attempts []fetch.Attempt, cacheErr error) []string {
+	lines := make([]string, 0, len(attempts)+1)
+	for _, a := range attempts {
+		lines = append(lines, a.String())
+	}
+	if cacheErr != nil {
+		lines = append(lines, model.Printable("cache: not saved: "+cacheErr.Error()))
+	}
+	return lines
+}
+
+// readFile reads a bundle file, refusing one over the size limit.
+func readFile(ref string) (*loaded, error) {
 	f, err := os.Open(ref)
 	if err != nil {
 		return nil, err

@@ -43,6 +43,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "verify":
 		return runVerify(args[1:], stdin, stdout, stderr)
+	case "fetch":
+		return runFetch(args[1:], stdin, stdout, stderr)
+	case "serve":
+		return runServe(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usageText)
 		return exitOK
@@ -58,11 +62,33 @@ const usageText = `pithscope: explore and verify Pith open graph bundles
 Usage:
   pithscope [flags] [REF]              open the terminal explorer (no REF: the embedded bundle)
   pithscope verify [flags] [REF]       verify a bundle and print every check
+  pithscope fetch [flags] REF          write a bundle's bytes (-o FILE, -v lists sources)
+  pithscope serve [flags] DIR...       serve the bundles in DIR as a local mirror
   pithscope help                       this text
   pithscope version                    the version
 
-REF is a file path or - for standard input. With no REF the bundle built into
-the program (pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T, arXiv 1711.04623) is used.
+REF is what you have: a pith number (pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T), its
+26-character body, a short form (pith:M5BNRHPU, M5BNRHPU, M5BNRHPUWGA7,
+M5BNRHPUWGA7MHPF), an arXiv id (1711.04623, 1711.04623v3, arXiv:1711.04623), a
+DOI (10.48550/arxiv.1711.04623), an http(s) URL of a bundle, a file path, or -
+for standard input. A file that exists wins over any other reading. With no REF
+the bundle built into the program (pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T, arXiv
+1711.04623) is used.
+
+Fetch flags (verify, fetch and the explorer):
+  --resolver URL     where ids are fetched: URL/pith/ID/bundle.json, then
+                     URL/.well-known/pith/ID/bundle.json, then the mirrors a
+                     cached copy lists (default $PITH_RESOLVER, else
+                     https://pith.science)
+  --offline          only the cache and files; no network
+  --cache-dir DIR    the cache (default $PITHSCOPE_CACHE, else the user cache
+                     directory/pithscope). Every bundle fetched is kept there,
+                     with its aliases, so it resolves offline later, and with
+                     the versions seen, so a version that lost events fails the
+                     rollback check. When the network fails, the cached copy is
+                     used with a note that it may be stale.
+  --timeout 10s      time limit for one request
+  --deadline 30s     time limit for every source together
 
 Verify flags:
   --json             print one JSON report: {"ok", "pith_number", "checks": [{"name",

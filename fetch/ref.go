@@ -1,0 +1,329 @@
+// Package fetch turns what a person typed (a pith number, a short form, an
+// arXiv id, a DOI, a URL) into the bytes of a Pith bundle: from a resolver,
+// its well-known path, the mirrors a bundle names, or a local cache. It also
+// serves bundles as a read-only mirror (Mirror). It proves nothing about a
+// bundle beyond "this is the one that was asked for" (verify.CheckRequested);
+// the verify package does the rest.
+package fetch
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify"
+)
+
+// Kind is what a reference names.
+type Kind int
+
+const (
+	Embedded   Kind = iota // "": the bundle built into the program
+	Stdin                  // "-"
+	File                   // a path on disk
+	URL                    // an http(s) URL of a bundle
+	PithNumber             // pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T
+	PithBody               // M5BNRHPUWGA7MHPFDKCQKNVN6T
+	PithShort              // pith:M5BNRHPU, M5BNRHPU, M5BNRHPUWGA7, M5BNRHPUWGA7MHPF
+	ArXiv                  // 1711.04623, 1711.04623v3, arXiv:1711.04623, hep-th/9901001
+	DOI                    // 10.48550/arxiv.1711.04623
+)
+
+var kindNames = map[Kind]string{
+	Embedded: "embedded bundle", Stdin: "standard input", File: "file", URL: "URL",
+	PithNumber: "pith number", PithBody: "pith number body", PithShort: "short pith number",
+	ArXiv: "arXiv id", DOI: "DOI",
+}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// Ref is a classified reference.
+type Ref struct {
+	Kind Kind
+	Text string // as typed
+	Path string // File
+	URL  string // URL
+	// Year is the year of a full pith number.
+	Year string
+	// Pith is an upper-case pith number body (26 characters) or short form
+	// (8, 12 or 16): for the pith kinds, and for a URL whose path names one.
+	Pith string
+	// Alias is a lower-case arXiv id or DOI: for ArXiv and DOI, and for a
+	// URL whose path names one.
+	Alias string
+}
+
+// AcceptedForms lists, for error messages, every form ParseRef reads.
+const AcceptedForms = "a pith number (pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T, its 26-character body, " +
+	"or a short form: pith:M5BNRHPU, M5BNRHPU, M5BNRHPUWGA7, M5BNRHPUWGA7MHPF), " +
+	"an arXiv id (1711.04623, 1711.04623v3, arXiv:1711.04623, hep-th/9901001), " +
+	"a DOI (10.48550/arxiv.1711.04623), an http(s) URL of a bundle, a file path, or - for standard input"
+
+// ErrBadRef is wrapped by every ParseRef error.
+var ErrBadRef = errors.New("not a reference pithscope reads")
+
+var (
+	base32Chars = regexp.MustCompile(`^[A-Z2-7]+$`)
+	yearDigits  = regexp.MustCompile(`^[0-9]{4}$`)
+	// New-style arXiv ids (0704.0001 onwards) and old-style archive/number ids.
+	arxivNew = regexp.MustCompile(`^[0-9]{4}\.[0-9]{4,5}(v[0-9]+)?$`)
+	arxivOld = regexp.MustCompile(`^[a-z]+(-[a-z]+)*(\.[a-z]{2})?/[0-9]{7}(v[0-9]+)?$`)
+	doiShape = regexp.MustCompile(`^10\.[0-9]{4,9}/.+$`)
+)
+
+// ParseRef classifies what a person typed, in this order:
+//
+//   - "" is the embedded bundle and "-" standard input.
+//   - An http:// or https:// URL is a bundle URL.
+//   - A path that exists on disk is a file, whatever else it could be read
+//     as: a person who names a file in the current directory means it, and
+//     pithscope verify prints the source it read. So with a file called
+//     M5BNRHPU present, M5BNRHPU reads the file; pith:M5BNRHPU does too only
+//     if a file of that exact name exists.
+//   - pith:YYYY:BODY, pith:SHORT and pith:BODY; a bare 26-character body;
+//     a bare 8, 12 or 16-character short form. The base32 alphabet (A-Z,
+//     2-7) is read case-insensitively, so an 8-letter word such as
+//     "abcdefgh" is a short pith number, not a file, unless it exists.
+//   - arXiv ids, with or without a version and an arXiv: prefix.
+//   - DOIs (10.NNNN/suffix, with or without doi:), case-insensitive.
+//   - Anything else containing a path separator or ending in .json is a
+//     file path (which then fails to open, naming the file).
+//
+// Every error wraps ErrBadRef and lists the accepted forms.
+func ParseRef(s string) (Ref, error) {
+	return parseRef(s, func(path string) bool {
+		_, err := os.Stat(path)
+		return err == nil
+	})
+}
+
+// parseRef is ParseRef with the file system question passed in.
+func parseRef(s string, exists func(string) bool) (Ref, error) {
+	switch s {
+	case "":
+		return Ref{Kind: Embedded}, nil
+	case "-":
+		return Ref{Kind: Stdin, Text: s}, nil
+	}
+	if hasHTTPScheme(s) {
+		return parseURL(s)
+	}
+	if exists(s) {
+		return Ref{Kind: File, Text: s, Path: s}, nil
+	}
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return Ref{}, badRef(s, "it is blank")
+	}
+	r, ok, err := parseID(t)
+	if ok {
+		r.Text = s
+		return r, err
+	}
+	if strings.ContainsRune(t, '/') || strings.ContainsRune(t, os.PathSeparator) || strings.HasSuffix(strings.ToLower(t), ".json") {
+		return Ref{Kind: File, Text: s, Path: s}, nil
+	}
+	return Ref{}, badRef(s, "")
+}
+
+// parseID reads the identifier forms (pith numbers, arXiv ids, DOIs). ok
+// reports whether s has the shape of one; err is then set when it has the
+// shape but not the content (a pith: body of the wrong length).
+func parseID(s string) (r Ref, ok bool, err error) {
+	if rest, found := cutPrefixFold(s, "pith:"); found {
+		r, err := parsePith(s, rest)
+		return r, true, err
+	}
+	upper := strings.ToUpper(s)
+	if base32Chars.MatchString(upper) {
+		switch {
+		case len(upper) == model.PithBodyLen:
+			return Ref{Kind: PithBody, Pith: upper}, true, nil
+		case isShortLen(len(upper)):
+			return Ref{Kind: PithShort, Pith: upper}, true, nil
+		}
+	}
+	id := s
+	if rest, found := cutPrefixFold(s, "arxiv:"); found {
+		id = rest
+	}
+	if lower := strings.ToLower(id); arxivNew.MatchString(lower) || arxivOld.MatchString(lower) {
+		return Ref{Kind: ArXiv, Alias: lower}, true, nil
+	}
+	id = s
+	if rest, found := cutPrefixFold(s, "doi:"); found {
+		id = rest
+	}
+	if doiShape.MatchString(id) && allGraphic(id) {
+		return Ref{Kind: DOI, Alias: strings.ToLower(id)}, true, nil
+	}
+	return Ref{}, false, nil
+}
+
+// parsePith reads what follows "pith:": YYYY:BODY, BODY or SHORT.
+func parsePith(s, rest string) (Ref, error) {
+	year, body, hasYear := strings.Cut(rest, ":")
+	if !hasYear {
+		body = rest
+	}
+	body = strings.ToUpper(body)
+	if hasYear && !yearDigits.MatchString(year) {
+		return Ref{}, badRef(s, "a pith number's year is four digits")
+	}
+	if !base32Chars.MatchString(body) {
+		return Ref{}, badRef(s, "a pith number is written in base32: the letters A-Z and the digits 2-7")
+	}
+	switch {
+	case len(body) == model.PithBodyLen && hasYear:
+		return Ref{Kind: PithNumber, Year: year, Pith: body}, nil
+	case len(body) == model.PithBodyLen:
+		return Ref{Kind: PithBody, Pith: body}, nil
+	case isShortLen(len(body)) && !hasYear:
+		return Ref{Kind: PithShort, Pith: body}, nil
+	case hasYear:
+		return Ref{}, badRef(s, fmt.Sprintf("a full pith number has a 26-character body, this one has %d", len(body)))
+	}
+	return Ref{}, badRef(s, fmt.Sprintf("a short pith number has 8, 12 or 16 characters, this one has %d", len(body)))
+}
+
+// parseURL reads an http(s) URL; when its path is a resolver path
+// (/pith/ID/bundle.json or /.well-known/pith/ID/bundle.json) the ID says
+// what the bundle must be.
+func parseURL(s string) (Ref, error) {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return Ref{}, badRef(s, "it is not a valid http(s) URL")
+	}
+	r := Ref{Kind: URL, Text: s, URL: s}
+	if id, ok := resolverPathID(u.EscapedPath()); ok {
+		if named, ok, err := parseID(id); ok && err == nil {
+			r.Year, r.Pith, r.Alias = named.Year, named.Pith, named.Alias
+		}
+	}
+	return r, nil
+}
+
+// resolverPathID extracts and unescapes the ID of a resolver path.
+func resolverPathID(escapedPath string) (string, bool) {
+	segs := strings.Split(strings.TrimPrefix(escapedPath, "/"), "/")
+	var idSegs []string
+	switch {
+	case len(segs) >= 3 && segs[0] == "pith" && (segs[len(segs)-1] == "bundle.json" || segs[len(segs)-1] == "state.json"):
+		idSegs = segs[1 : len(segs)-1]
+	case len(segs) >= 4 && segs[0] == ".well-known" && segs[1] == "pith" && segs[len(segs)-1] == "bundle.json":
+		idSegs = segs[2 : len(segs)-1]
+	default:
+		return "", false
+	}
+	// A DOI's slash may arrive escaped (%2F) or not; both name the same id.
+	id, err := url.PathUnescape(strings.Join(idSegs, "/"))
+	if err != nil || id == "" {
+		return "", false
+	}
+	return id, true
+}
+
+// ID is what the resolver paths use: the pith body or short form, or the
+// alias (unescaped; ResolverURLs escapes it). "" for files and the like.
+func (r Ref) ID() string {
+	if r.Pith != "" {
+		return r.Pith
+	}
+	return r.Alias
+}
+
+// Networked reports whether the reference is fetched (or read from the
+// cache) rather than read from a file, standard input or the program.
+func (r Ref) Networked() bool { return r.Kind >= URL }
+
+// String is the reference in its normal form: pith:YYYY:BODY, BODY,
+// pith:SHORT, the lower-case alias, the URL or the path.
+func (r Ref) String() string {
+	switch r.Kind {
+	case Embedded:
+		return "the embedded bundle"
+	case Stdin:
+		return "-"
+	case File:
+		return r.Path
+	case URL:
+		return r.URL
+	case PithNumber:
+		return "pith:" + r.Year + ":" + r.Pith
+	case PithShort:
+		return "pith:" + r.Pith
+	case PithBody:
+		return r.Pith
+	}
+	return r.Alias
+}
+
+// Request is what a bundle fetched for this reference must prove it is.
+// It is zero for files, standard input, the embedded bundle and URLs that
+// name no id.
+func (r Ref) Request() verify.Request {
+	switch {
+	case r.Pith != "":
+		return verify.Request{Text: r.requestText(), PithYear: r.Year, PithPrefix: r.Pith}
+	case r.Alias != "":
+		return verify.Request{Text: r.requestText(), Alias: r.Alias}
+	}
+	return verify.Request{}
+}
+
+// requestText is what messages about the request quote: what was typed,
+// or the normal form for a Ref built in code.
+func (r Ref) requestText() string {
+	if r.Text != "" {
+		return r.Text
+	}
+	return r.String()
+}
+
+func badRef(s, why string) error {
+	if why != "" {
+		why += "; "
+	}
+	return fmt.Errorf("%w: %q: %sgive %s", ErrBadRef, s, why, AcceptedForms)
+}
+
+func isShortLen(n int) bool {
+	for _, l := range model.ShortLens {
+		if n == l {
+			return true
+		}
+	}
+	return false
+}
+
+func hasHTTPScheme(s string) bool {
+	_, ok := cutPrefixFold(s, "http://")
+	if !ok {
+		_, ok = cutPrefixFold(s, "https://")
+	}
+	return ok
+}
+
+// cutPrefixFold is strings.CutPrefix ignoring ASCII case.
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
+}
+
+// allGraphic rejects DOIs with spaces or control characters, which no
+// registered DOI has and which would make a confusing path.
+func allGraphic(s string) bool {
+	for _, r := range s {
+		if !unicode.IsGraphic(r) || unicode.IsSpace(r) || r == unicode.ReplacementChar {
+			return false
+		}
+	}
+	return true
+}
