@@ -2,11 +2,15 @@ package model
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -15,17 +19,40 @@ import (
 
 // RFC 8785 is compositional: an object's canonical form is "{", its members'
 // canonical "key":value pairs sorted by the UTF-16 code units of the key and
-// joined by ",", then "}". So each received value is run through jcs.Transform
-// once, and the digests that cover it again (an event without its signature,
-// then the whole bundle that holds the event) are composed from those bytes
-// and streamed into SHA-256 instead of canonicalizing the bundle a second time.
+// joined by ",", then "}"; an array's is "[", its elements' canonical forms
+// joined by ",", then "]". So every received byte is run through
+// jcs.Transform once, as one of many small leaves (which can run in
+// parallel), and every digest that covers it (an event without its
+// signature, the state, the whole bundle) is composed from those leaves and
+// streamed into SHA-256, instead of canonicalizing the bundle again.
 
-// canonValue is canonical JSON that can be written out: either bytes from
-// jcs.Transform, or a composition of canonical parts.
+// splitThreshold is the size above which a container is split into its
+// members rather than canonicalized as one leaf, so that a huge state or
+// payload spreads over the workers.
+const splitThreshold = 64 << 10
+
+// canonValue is canonical JSON that can be written out.
 type canonValue interface {
 	writeCanonical(w io.Writer) error
 }
 
+// canonLeaf is one received value waiting for, then holding, its canonical form.
+type canonLeaf struct {
+	raw []byte
+	out []byte
+	err error
+}
+
+func (l *canonLeaf) writeCanonical(w io.Writer) error {
+	if l.err != nil {
+		return l.err
+	}
+	_, err := w.Write(l.out)
+	return err
+}
+
+// canonBytes is JSON this program wrote, already canonical (numbers as
+// integers, strings through jcs).
 type canonBytes []byte
 
 func (c canonBytes) writeCanonical(w io.Writer) error { _, err := w.Write(c); return err }
@@ -33,9 +60,7 @@ func (c canonBytes) writeCanonical(w io.Writer) error { _, err := w.Write(c); re
 type canonArray []canonValue
 
 func (a canonArray) writeCanonical(w io.Writer) error {
-	if _, err := io.WriteString(w, "["); err != nil {
-		return err
-	}
+	io.WriteString(w, "[")
 	for i, v := range a {
 		if i > 0 {
 			io.WriteString(w, ",")
@@ -50,7 +75,7 @@ func (a canonArray) writeCanonical(w io.Writer) error {
 
 type canonMember struct {
 	key     string
-	keyJSON []byte // the key as canonical JSON string
+	keyJSON []byte // the key as a canonical JSON string
 	value   canonValue
 }
 
@@ -59,14 +84,11 @@ type canonMember struct {
 // hashed without canonicalizing again.
 type CanonObject struct {
 	members []canonMember
-	// Err is the first member that jcs.Transform refused (e.g. a number it
-	// cannot represent); such an object has no canonical form.
+	// Err is set when the value has no canonical form as an object.
 	Err error
 }
 
-func (o *CanonObject) writeCanonical(w io.Writer) error {
-	return o.write(w, nil)
-}
+func (o *CanonObject) writeCanonical(w io.Writer) error { return o.write(w, nil) }
 
 func (o *CanonObject) write(w io.Writer, exclude []string) error {
 	if o.Err != nil {
@@ -85,7 +107,7 @@ func (o *CanonObject) write(w io.Writer, exclude []string) error {
 		w.Write(m.keyJSON)
 		io.WriteString(w, ":")
 		if err := m.value.writeCanonical(w); err != nil {
-			return err
+			return fmt.Errorf("member %s: %w", strconv.Quote(m.key), err)
 		}
 	}
 	_, err := io.WriteString(w, "}")
@@ -103,15 +125,16 @@ func contains(list []string, s string) bool {
 
 // SHA256Without is sha256(JCS(object minus the named members)), as hex.
 func (o *CanonObject) SHA256Without(exclude ...string) (string, error) {
-	h := sha256.New()
-	bw := bufio.NewWriterSize(h, 64<<10)
-	if err := o.write(bw, exclude); err != nil {
-		return "", err
+	return hashCanonical(func(w io.Writer) error { return o.write(w, exclude) })
+}
+
+// MemberSHA256 is sha256(JCS(member value)), as hex.
+func (o *CanonObject) MemberSHA256(key string) (string, error) {
+	v := o.member(key)
+	if v == nil {
+		return "", fmt.Errorf("no member %s", strconv.Quote(key))
 	}
-	if err := bw.Flush(); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hashCanonical(v.writeCanonical)
 }
 
 // Bytes is the object's canonical JSON minus the named members.
@@ -121,67 +144,163 @@ func (o *CanonObject) Bytes(exclude ...string) ([]byte, error) {
 	return buf, err
 }
 
+func (o *CanonObject) member(key string) canonValue {
+	if o == nil {
+		return nil
+	}
+	for _, m := range o.members {
+		if m.key == key {
+			return m.value
+		}
+	}
+	return nil
+}
+
+func hashCanonical(write func(io.Writer) error) (string, error) {
+	h := sha256.New()
+	bw := bufio.NewWriterSize(h, 64<<10)
+	if err := write(bw); err != nil {
+		return "", err
+	}
+	if err := bw.Flush(); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
 type bytesWriter []byte
 
 func (b *bytesWriter) Write(p []byte) (int, error) { *b = append(*b, p...); return len(p), nil }
 
-// Member returns a member's canonical bytes.
-func (o *CanonObject) Member(key string) ([]byte, bool) {
-	for _, m := range o.members {
-		if m.key == key {
-			var buf bytesWriter
-			if m.value.writeCanonical(&buf) != nil {
-				return nil, false
-			}
-			return buf, true
-		}
-	}
-	return nil, false
+// newCanonObject sorts members into canonical order.
+func newCanonObject(members []canonMember) *CanonObject {
+	sort.Slice(members, func(i, j int) bool { return lessUTF16(members[i].key, members[j].key) })
+	return &CanonObject{members: members}
 }
 
-// CanonicalizeObject runs jcs.Transform once over each member of an object.
-// composed replaces the value of the named members with an already
-// canonical composition (used for the bundle's events and state).
-func CanonicalizeObject(v Value, composed map[string]canonValue) *CanonObject {
-	o := &CanonObject{}
+// CanonPlan collects the leaves that jcs.Transform must run over; Run runs
+// them. Objects built by a plan can be written once Run has returned.
+type CanonPlan struct {
+	leaves []*canonLeaf
+}
+
+// NewCanonPlan starts an empty plan.
+func NewCanonPlan() *CanonPlan { return &CanonPlan{} }
+
+func (p *CanonPlan) leaf(raw []byte) *canonLeaf {
+	l := &canonLeaf{raw: raw}
+	p.leaves = append(p.leaves, l)
+	return l
+}
+
+// Object plans an object member by member, so subsets of its members can be
+// hashed (an event without its signature, a state without its digest).
+func (p *CanonPlan) Object(v Value) *CanonObject {
+	return p.objectWith(v, nil)
+}
+
+func (p *CanonPlan) objectWith(v Value, composed map[string]canonValue) *CanonObject {
 	if v.Kind() != KindObject {
-		o.Err = fmt.Errorf("not an object but %s", v.Kind())
-		return o
+		return &CanonObject{Err: fmt.Errorf("not an object but %s", v.Kind())}
 	}
-	o.members = make([]canonMember, 0, v.Len())
+	members := make([]canonMember, 0, v.Len())
 	for c := v.doc.nodes[v.i].first; c >= 0; c = v.doc.nodes[c].next {
 		n := &v.doc.nodes[c]
 		key := v.doc.keyOf(c)
-		rawKey := v.doc.src[n.keyStart:n.keyEnd]
-		keyJSON := rawKey
-		if n.keyEscaped || !isPlainASCII(rawKey) {
-			k, err := jcs.Transform(rawKey)
+		keyJSON := v.doc.src[n.keyStart:n.keyEnd]
+		if n.keyEscaped || !isPlainASCII(keyJSON) {
+			k, err := jcs.Transform(keyJSON)
 			if err != nil {
-				o.Err = fmt.Errorf("member %q: %w", key, err)
-				return o
+				return &CanonObject{Err: fmt.Errorf("key %s: %w", strconv.Quote(key), err)}
 			}
 			keyJSON = k
 		}
-		var value canonValue
-		if cv, ok := composed[key]; ok {
-			value = cv
-		} else {
-			cb, err := jcs.Transform(v.doc.src[n.start:n.end])
-			if err != nil {
-				o.Err = fmt.Errorf("member %q: %w", key, err)
-				return o
-			}
-			value = canonBytes(cb)
+		value, ok := composed[key]
+		if !ok {
+			value = p.value(Value{doc: v.doc, i: c})
 		}
-		o.members = append(o.members, canonMember{key: key, keyJSON: keyJSON, value: value})
+		members = append(members, canonMember{key: key, keyJSON: keyJSON, value: value})
 	}
-	sort.Slice(o.members, func(i, j int) bool { return lessUTF16(o.members[i].key, o.members[j].key) })
-	return o
+	return newCanonObject(members)
+}
+
+// value plans any value: one leaf when small, split by members or elements
+// when large.
+func (p *CanonPlan) value(v Value) canonValue {
+	n := &v.doc.nodes[v.i]
+	if n.end-n.start <= splitThreshold {
+		return p.leaf(v.Raw())
+	}
+	switch n.kind {
+	case KindObject:
+		return p.Object(v)
+	case KindArray:
+		arr := make(canonArray, 0, n.count)
+		for c := n.first; c >= 0; c = v.doc.nodes[c].next {
+			arr = append(arr, p.value(Value{doc: v.doc, i: c}))
+		}
+		return arr
+	}
+	return p.leaf(v.Raw()) // a long string or number
+}
+
+// Run canonicalizes every planned leaf, on up to workers goroutines. It
+// returns early (leaving errors in the unfinished leaves) when ctx ends.
+func (p *CanonPlan) Run(ctx context.Context, workers int) {
+	if workers < 1 {
+		workers = 1
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(p.leaves) {
+					return
+				}
+				l := p.leaves[i]
+				if ctx.Err() != nil {
+					l.err = ctx.Err()
+					continue
+				}
+				l.out, l.err = jcs.Transform(l.raw)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// CanonicalBundle is a bundle planned for canonicalization: the events and
+// the state are planned member by member and the bundle is composed of them.
+type CanonicalBundle struct {
+	Root   *CanonObject
+	Events []*CanonObject
+	State  *CanonObject
+}
+
+// PlanBundle plans the whole bundle so each received byte is canonicalized once.
+func (p *CanonPlan) PlanBundle(b *Bundle) *CanonicalBundle {
+	cb := &CanonicalBundle{Events: make([]*CanonObject, len(b.Events))}
+	arr := make(canonArray, len(b.Events))
+	for i := range b.Events {
+		cb.Events[i] = p.Object(b.Events[i].Value)
+		arr[i] = cb.Events[i]
+	}
+	composed := map[string]canonValue{"events": arr}
+	if b.State.Value.Kind() == KindObject {
+		cb.State = p.Object(b.State.Value)
+		composed["state"] = cb.State
+	}
+	cb.Root = p.objectWith(b.Root, composed)
+	return cb
 }
 
 func isPlainASCII(b []byte) bool {
 	for _, c := range b {
-		if c < 0x20 || c >= utf8.RuneSelf {
+		if c < 0x20 || c >= utf8.RuneSelf || c == '\\' {
 			return false
 		}
 	}
@@ -203,22 +322,8 @@ func lessUTF16(a, b string) bool {
 	return len(ua) < len(ub)
 }
 
-// CanonicalBundle composes the bundle's canonical form from its events' and
-// state's canonical objects; every other member is canonicalized here, once.
-// An event that is not an object is canonicalized whole.
-func CanonicalBundle(b *Bundle, events []*CanonObject, state *CanonObject) *CanonObject {
-	arr := make(canonArray, len(events))
-	for i, e := range events {
-		arr[i] = e
-	}
-	composed := map[string]canonValue{"events": arr}
-	if state != nil && b.State.Value.Exists() {
-		composed["state"] = state
-	}
-	return CanonicalizeObject(b.Root, composed)
-}
-
-// SHA256Hex is the digest of JCS(v).
+// SHA256Hex is the digest of JCS(v), for a value on its own (a fetcher
+// checking what it was sent, before a full verification).
 func SHA256Hex(v Value) (string, error) {
 	c, err := jcs.Transform(v.Raw())
 	if err != nil {
@@ -226,4 +331,36 @@ func SHA256Hex(v Value) (string, error) {
 	}
 	sum := sha256.Sum256(c)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+// canonString is a string this program writes, in canonical form.
+func canonString(s string) canonBytes {
+	out, err := jcs.Transform([]byte(JSONString(s)))
+	if err != nil {
+		panic(err) // JSONString always produces a valid JSON string
+	}
+	return out
+}
+
+// canonMembers builds an object from this program's own keys and values.
+func canonObjectOf(pairs ...any) *CanonObject {
+	members := make([]canonMember, 0, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		key := pairs[i].(string)
+		var v canonValue
+		switch x := pairs[i+1].(type) {
+		case canonValue:
+			v = x
+		case string:
+			v = canonString(x)
+		case int:
+			v = canonBytes(strconv.Itoa(x))
+		case nil:
+			v = canonBytes("null")
+		default:
+			panic(fmt.Sprintf("canonObjectOf: %T", x))
+		}
+		members = append(members, canonMember{key: key, keyJSON: []byte(JSONString(key)), value: v})
+	}
+	return newCanonObject(members)
 }

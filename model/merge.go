@@ -92,14 +92,23 @@ type Merge struct {
 	Applied []int // event indices in apply order
 	Invalid []InvalidEvent
 	Forks   []Fork
-	// JSON is the recomputed state without state_sha256, built from the
-	// events' received bytes.
-	JSON []byte
+
+	bundle     *Bundle
+	pithNumber string
+	validCount int
 }
 
-// RecomputeState applies the merge rules to the bundle's events.
+// RecomputeState applies the merge rules to the bundle's events, writing
+// the bundle's claimed pith number into the state.
 func RecomputeState(b *Bundle, validity Validity) *Merge {
-	m := &Merge{}
+	return RecomputeStateFor(b, b.PithNumber, validity)
+}
+
+// RecomputeStateFor is RecomputeState for the pith number the record
+// hashes to: the state names the record, not whatever the bundle's
+// pith_number member claims (which the pith_number check judges alone).
+func RecomputeStateFor(b *Bundle, pithNumber string, validity Validity) *Merge {
+	m := &Merge{bundle: b, pithNumber: pithNumber}
 	valid := make([]bool, len(b.Events))
 	for i := range b.Events {
 		e := &b.Events[i]
@@ -166,12 +175,94 @@ func RecomputeState(b *Bundle, validity Validity) *Merge {
 			m.Applied = append(m.Applied, i)
 		}
 	}
-	m.JSON = m.stateJSON(b, len(order))
+	m.validCount = len(order)
 	return m
 }
 
-// stateJSON writes the recomputed state from received bytes.
-func (m *Merge) stateJSON(b *Bundle, validCount int) []byte {
+// applyLists sorts the applied events into current.record_created (the
+// last applied one, or -1) and the lists of current.
+func (m *Merge) applyLists() (recordCreated int, lists map[string][]int) {
+	b := m.bundle
+	lists = map[string][]int{}
+	recordCreated = -1
+	for _, i := range m.Applied {
+		e := &b.Events[i]
+		if e.EventType == RecordCreated {
+			recordCreated = i
+			continue
+		}
+		name := knownListTypes[e.EventType]
+		lists[name] = append(lists[name], i)
+	}
+	return recordCreated, lists
+}
+
+// Canonical composes the recomputed state (without state_sha256) in
+// canonical form from the canonical events already computed in cb, so that
+// comparing it with the served state costs one hash, not a second
+// canonicalization. cb must come from a CanonPlan that has run.
+func (m *Merge) Canonical(cb *CanonicalBundle) *CanonObject {
+	b := m.bundle
+	orNull := func(v canonValue) any {
+		if v == nil {
+			return nil
+		}
+		return v
+	}
+	entry := func(i int) canonValue {
+		ev := cb.Events[i]
+		return canonObjectOf("event_id", orNull(ev.member("event_id")), "target", orNull(ev.member("target")),
+			"created_at", orNull(ev.member("created_at")), "signer", orNull(ev.member("signer")),
+			"payload", orNull(ev.member("payload")))
+	}
+	recordCreated, lists := m.applyLists()
+	current := []any{"canonical_record", orNull(cb.Root.member("canonical_record")),
+		"source_aliases", orNull(cb.Root.member("source_aliases"))}
+	for _, name := range currentLists {
+		arr := canonArray{}
+		for _, i := range lists[name] {
+			arr = append(arr, entry(i))
+		}
+		current = append(current, name, arr)
+	}
+	if recordCreated >= 0 {
+		current = append(current, "record_created", entry(recordCreated))
+	} else {
+		current = append(current, "record_created", nil)
+	}
+	forks := canonArray{}
+	for _, f := range m.Forks {
+		ids := canonArray{}
+		for _, id := range f.EventIDs {
+			ids = append(ids, canonString(id))
+		}
+		var prev any
+		if f.PrevEvent != "" {
+			prev = f.PrevEvent
+		}
+		forks = append(forks, canonObjectOf("signer_key_id", f.SignerKeyID, "target", f.Target, "prev_event", prev, "event_ids", ids))
+	}
+	invalid := canonArray{}
+	for _, inv := range m.Invalid {
+		invalid = append(invalid, canonObjectOf("event_id", inv.EventID, "reason", inv.Reason))
+	}
+	applied := canonArray{}
+	for _, i := range m.Applied {
+		applied = append(applied, canonString(b.Events[i].EventID))
+	}
+	return canonObjectOf("state_type", "pith_open_graph_state", "state_version", "1.0",
+		"pith_number", m.pithNumber, "merge_version", MergeVersion,
+		"event_count", len(b.Events), "valid_event_count", m.validCount,
+		"invalid_event_count", len(b.Events)-m.validCount, "equivocation_count", len(m.Forks),
+		"current", canonObjectOf(current...), "equivocations", forks, "invalid_events", invalid,
+		"applied_event_ids", applied)
+}
+
+// StateJSON writes the recomputed state (without state_sha256) from the
+// events' received bytes: what a server following these rules would serve.
+// Canonical is the fast way to compare; this is for reading and diffing.
+func (m *Merge) StateJSON() []byte {
+	b, pithNumber, validCount := m.bundle, m.pithNumber, m.validCount
 	var w bytes.Buffer
 	raw := func(v Value) {
 		if v.Exists() {
@@ -201,20 +292,10 @@ func (m *Merge) stateJSON(b *Bundle, validCount int) []byte {
 		raw(e.Payload)
 		w.WriteString("}")
 	}
-	lists := map[string][]int{}
-	recordCreated := -1
-	for _, i := range m.Applied {
-		e := &b.Events[i]
-		if e.EventType == RecordCreated {
-			recordCreated = i
-			continue
-		}
-		name := knownListTypes[e.EventType]
-		lists[name] = append(lists[name], i)
-	}
+	recordCreated, lists := m.applyLists()
 
 	w.WriteString(`{"state_type":"pith_open_graph_state","state_version":"1.0","pith_number":`)
-	str(b.PithNumber)
+	str(pithNumber)
 	w.WriteString(`,"merge_version":`)
 	str(MergeVersion)
 	w.WriteString(`,"event_count":` + strconv.Itoa(len(b.Events)))

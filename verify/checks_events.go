@@ -10,22 +10,21 @@ import (
 var eventUnsigned = []string{"signature", "content_sha256", "event_id"}
 
 type eventResult struct {
-	canon         *model.CanonObject
 	digest        string
 	invalidReason string // why the merge must leave the event out, or ""
 	checks        []Check
 }
 
-// checkEvent canonicalizes one event once and checks its digest, id,
-// signature and subject. It only reads the keyring.
-func checkEvent(e *model.Event, bundleNumber string, keys *keyring) eventResult {
+// checkEvent checks one event's digest (composed from its canonical
+// members), id, signature and subject. It only reads the keyring.
+func checkEvent(e *model.Event, canon *model.CanonObject, bundleNumber string, keys *keyring) eventResult {
 	subject := EventSubject(e.Index, e.EventID)
 	mk := func(name string) Check { return Check{Name: name, Subject: subject, Event: e.Index} }
-	res := eventResult{canon: model.CanonicalizeObject(e.Value, nil)}
+	var res eventResult
 	digestCheck, idCheck := mk(CheckEventDigest), mk(CheckEventID)
 	sigCheck, subjCheck := mk(CheckEventSignature), mk(CheckEventSubject)
 
-	digest, err := res.canon.SHA256Without(eventUnsigned...)
+	digest, err := canon.SHA256Without(eventUnsigned...)
 	if err != nil {
 		digestCheck.Status, digestCheck.Detail = Fail, "cannot canonicalize the event: "+err.Error()
 		idCheck.Status, idCheck.Detail = Unknown, "no digest to derive the id from"

@@ -28,10 +28,10 @@ type recordResult struct {
 
 // checkRecord checks the canonical record, the numbers derived from it, the
 // pith_short_* aliases and, when there was a request, that it matches.
-func checkRecord(b *model.Bundle, req Request) recordResult {
+func checkRecord(b *model.Bundle, root *model.CanonObject, req Request) recordResult {
 	var res recordResult
 	c := bundleCheck(CheckCanonicalDigest)
-	digest, err := model.SHA256Hex(b.CanonicalRecord)
+	digest, err := root.MemberSHA256("canonical_record")
 	if !b.CanonicalRecord.Exists() {
 		err = fmt.Errorf("the bundle has no canonical_record")
 	}

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -33,9 +34,15 @@ func VerifyEvidence(ev *model.Evidence, opts Options) *Report {
 	var checks []Check
 	checks = append(checks, keyFingerprintChecks(pseudo)...)
 	checks = append(checks, keys.keyTrustChecks(pseudo)...)
+	plan := model.NewCanonPlan()
+	canon := make([]*model.CanonObject, len(ev.Events))
+	for i := range ev.Events {
+		canon[i] = plan.Object(ev.Events[i].Value)
+	}
+	plan.Run(context.Background(), 1)
 	valid := true
 	for i := range ev.Events {
-		res := checkEvent(&ev.Events[i], ev.PithNumber, keys)
+		res := checkEvent(&ev.Events[i], canon[i], ev.PithNumber, keys)
 		r.EventSHA256[i] = res.digest
 		checks = append(checks, res.checks...)
 		valid = valid && res.invalidReason == ""

@@ -65,8 +65,17 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 		}
 	}
 
+	// Canonicalize every received byte once, in parallel; every digest
+	// below is composed from these pieces.
+	plan := model.NewCanonPlan()
+	canon := plan.PlanBundle(b)
+	plan.Run(ctx, workers)
+	if ctx.Err() != nil {
+		return r
+	}
+
 	// The record: its digest, the number derived from it, the aliases.
-	rec := checkRecord(b, opts.Requested)
+	rec := checkRecord(b, canon.Root, opts.Requested)
 	r.CanonicalSHA256 = rec.digest
 	if rec.number != "" {
 		r.PithNumber = rec.number
@@ -92,7 +101,7 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				results[i] = checkEvent(&b.Events[i], subjectNumber, keys)
+				results[i] = checkEvent(&b.Events[i], canon.Events[i], subjectNumber, keys)
 				done <- i
 			}
 		}()
@@ -115,22 +124,19 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 		r.Checks = sortChecks(checks)
 		return r
 	}
-	eventCanon := make([]*model.CanonObject, len(b.Events))
 	for i := range results {
-		eventCanon[i] = results[i].canon
 		r.EventSHA256[i] = results[i].digest
 	}
 
 	// The merged state, recomputed from the events that are valid.
-	stateCanon := model.CanonicalizeObject(b.State.Value, nil)
-	merge := model.RecomputeState(b, func(e *model.Event) string { return results[e.Index].invalidReason })
-	sc := stateChecks(b, stateCanon, merge)
+	merge := model.RecomputeStateFor(b, r.PithNumber, func(e *model.Event) string { return results[e.Index].invalidReason })
+	sc := stateChecks(b, canon, merge)
 	r.StateSHA256 = sc.digest
 	add(sc.checks...)
 	add(equivocationChecks(b, merge)...)
 
 	// The bundle: composed from the canonical events and state.
-	bc := bundleChecks(b, eventCanon, stateCanon, keys)
+	bc := bundleChecks(b, canon.Root, keys)
 	r.BundleSHA256 = bc.digest
 	add(bc.checks...)
 	if opts.Previous != nil {

@@ -83,11 +83,14 @@ type Event struct {
 
 // Builder assembles a bundle.
 type Builder struct {
-	Signer      Signer
-	Year        string
-	SourceID    string
-	Events      []Event
-	ExtraKeys   []Signer // other keys to list in public_keys
+	Signer    Signer
+	Year      string
+	SourceID  string
+	Events    []Event
+	ExtraKeys []Signer // other keys to list in public_keys
+	// StateTrust, when set, is the trust the served state is computed
+	// under (e.g. to trust a signer whose key is not in the bundle).
+	StateTrust  *verify.TrustStore
 	recordAdded bool
 }
 
@@ -270,9 +273,9 @@ func (b *Builder) Build() []byte {
 	if err != nil {
 		panic(err)
 	}
-	report := verify.Verify(parsed, verify.Options{Trust: b.Signer.Trust()})
+	report := verify.Verify(parsed, verify.Options{Trust: b.stateTrust()})
 	var state map[string]any
-	dec := json.NewDecoder(bytes.NewReader(report.Merge.JSON))
+	dec := json.NewDecoder(bytes.NewReader(report.Merge.StateJSON()))
 	dec.UseNumber()
 	if err := dec.Decode(&state); err != nil {
 		panic(err)
@@ -280,6 +283,20 @@ func (b *Builder) Build() []byte {
 	state["state_sha256"] = digest(state)
 	bundle["state"] = state
 	return Sign(marshal(bundle), b.Signer)
+}
+
+// stateTrust is the trust the served state is computed under: StateTrust
+// when set, else the pinned key and the builder's signer. A signer that
+// reuses a pinned key id with other bytes (an impostor) cannot be trusted
+// beside the pinned key, so the state is then what the pinned key makes of
+// its events.
+func (b *Builder) stateTrust() *verify.TrustStore {
+	if b.StateTrust != nil {
+		return b.StateTrust
+	}
+	t := verify.NewTrustStore()
+	_ = t.AddFile(b.Signer.KeyFile(), "test") // refused for an impostor: pinned only
+	return t
 }
 
 // Sign recomputes bundle_sha256 over data (minus bundle_signature) and signs
