@@ -28,8 +28,8 @@ import (
 //     caller decides this: see Validity);
 //   - events apply in (created_at, event_id) order; a later record_created
 //     replaces an earlier one; current.record_created is null when none applies;
-//   - every valid event applies unless another valid event names it in
-//     supersedes;
+//   - every valid event applies unless a later valid event (in apply
+//     order) names it in supersedes (FORMAT.md: "a later valid event");
 //   - an equivocation is two or more valid events with the same signer key,
 //     subject, target and prev_event but different ids; none of them applies
 //     and the fork is listed as {signer_key_id, target, prev_event, event_ids}
@@ -137,17 +137,21 @@ func RecomputeStateFor(b *Bundle, pithNumber string, validity Validity) *Merge {
 		return a.EventID < c.EventID
 	})
 
+	// Only a later event supersedes: one that names an event not yet
+	// seen in apply order (a backdated one) supersedes nothing.
 	superseded := map[string]bool{}
+	earlier := make(map[string]bool, len(order))
 	type forkKey struct{ signer, subject, target, prev string }
 	groups := map[forkKey][]int{}
 	var groupOrder []forkKey
 	for _, i := range order {
 		e := &b.Events[i]
 		for _, s := range e.Supersedes {
-			if s != e.EventID {
+			if s != e.EventID && earlier[s] {
 				superseded[s] = true
 			}
 		}
+		earlier[e.EventID] = true
 		k := forkKey{e.Signer.KeyID, e.SubjectPithNumber, e.Target, e.PrevEvent}
 		if _, seen := groups[k]; !seen {
 			groupOrder = append(groupOrder, k)
