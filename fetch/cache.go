@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -186,8 +187,11 @@ func (c *Cache) Store(data []byte, b *model.Bundle, source string, fetchedAt tim
 	meta.Source = source
 	meta.History = addVersion(meta.History, ids, fetchedAt.UTC())
 
-	if err := writeAtomic(c.bundlePath(body), data); err != nil {
-		return previous, err
+	// The bytes are rewritten only when they changed; the meta always is.
+	if old, err := os.ReadFile(c.bundlePath(body)); err != nil || !bytes.Equal(old, data) {
+		if err := writeAtomic(c.bundlePath(body), data); err != nil {
+			return previous, err
+		}
 	}
 	metaJSON, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -148,7 +147,8 @@ func (m *Mirror) Add(name string, data []byte) bool {
 	return true
 }
 
-// failedChecks names each check that failed, once.
+// failedChecks names each check that failed, once, in the report's order
+// (the record's checks first).
 func failedChecks(r *verify.Report) []string {
 	seen := map[string]bool{}
 	var names []string
@@ -158,7 +158,6 @@ func failedChecks(r *verify.Report) []string {
 			names = append(names, c.Name)
 		}
 	}
-	sort.Strings(names)
 	return names
 }
 
