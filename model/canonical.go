@@ -2,6 +2,7 @@ package model
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -81,18 +82,49 @@ type canonMember struct {
 
 // CanonObject is an object whose members are held in canonical form and in
 // canonical (UTF-16 key) order, so that any subset of them can be written or
-// hashed without canonicalizing again.
+// hashed without canonicalizing again. A small object is canonicalized as
+// one leaf and its members are found in that leaf's output when first
+// needed; a large one is planned member by member.
 type CanonObject struct {
 	members []canonMember
+	whole   *canonLeaf
+	source  Value // the received object, for whole-leaf objects
+	split   sync.Once
 	// Err is set when the value has no canonical form as an object.
 	Err error
 }
 
-func (o *CanonObject) writeCanonical(w io.Writer) error { return o.write(w, nil) }
+func (o *CanonObject) writeCanonical(w io.Writer) error {
+	if o.whole != nil && o.Err == nil {
+		return o.whole.writeCanonical(w)
+	}
+	return o.write(w, nil)
+}
+
+// ensureMembers splits a whole-leaf object into its canonical members.
+func (o *CanonObject) ensureMembers() error {
+	if o.whole == nil {
+		return o.Err
+	}
+	o.split.Do(func() {
+		if o.whole.err != nil {
+			// Some member has no canonical form (a number JCS refuses).
+			// Canonicalize member by member so that only that member is
+			// lost: a digest that excludes it can still be computed.
+			plan := NewCanonPlan()
+			byMember := plan.objectWith(o.source, nil)
+			plan.Run(context.Background(), 1)
+			o.members, o.Err = byMember.members, byMember.Err
+			return
+		}
+		o.members, o.Err = splitCanonicalObject(o.whole.out)
+	})
+	return o.Err
+}
 
 func (o *CanonObject) write(w io.Writer, exclude []string) error {
-	if o.Err != nil {
-		return o.Err
+	if err := o.ensureMembers(); err != nil {
+		return err
 	}
 	io.WriteString(w, "{")
 	first := true
@@ -145,7 +177,7 @@ func (o *CanonObject) Bytes(exclude ...string) ([]byte, error) {
 }
 
 func (o *CanonObject) member(key string) canonValue {
-	if o == nil {
+	if o == nil || o.ensureMembers() != nil {
 		return nil
 	}
 	for _, m := range o.members {
@@ -156,13 +188,21 @@ func (o *CanonObject) member(key string) canonValue {
 	return nil
 }
 
+// hashWriters batch the many small writes of a composition before they
+// reach SHA-256; pooled, since every event needs one.
+var hashWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 8<<10) }}
+
 func hashCanonical(write func(io.Writer) error) (string, error) {
 	h := sha256.New()
-	bw := bufio.NewWriterSize(h, 64<<10)
-	if err := write(bw); err != nil {
-		return "", err
+	bw := hashWriters.Get().(*bufio.Writer)
+	defer hashWriters.Put(bw)
+	bw.Reset(h)
+	err := write(bw)
+	if err == nil {
+		err = bw.Flush()
 	}
-	if err := bw.Flush(); err != nil {
+	bw.Reset(nil)
+	if err != nil {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
@@ -193,9 +233,13 @@ func (p *CanonPlan) leaf(raw []byte) *canonLeaf {
 	return l
 }
 
-// Object plans an object member by member, so subsets of its members can be
-// hashed (an event without its signature, a state without its digest).
+// Object plans an object so that subsets of its members can be hashed (an
+// event without its signature, a state without its digest): as one leaf
+// when small, member by member when large.
 func (p *CanonPlan) Object(v Value) *CanonObject {
+	if v.Kind() == KindObject && len(v.Raw()) <= splitThreshold {
+		return &CanonObject{whole: p.leaf(v.Raw()), source: v}
+	}
 	return p.objectWith(v, nil)
 }
 
@@ -204,10 +248,11 @@ func (p *CanonPlan) objectWith(v Value, composed map[string]canonValue) *CanonOb
 		return &CanonObject{Err: fmt.Errorf("not an object but %s", v.Kind())}
 	}
 	members := make([]canonMember, 0, v.Len())
-	for c := v.doc.nodes[v.i].first; c >= 0; c = v.doc.nodes[c].next {
-		n := &v.doc.nodes[c]
-		key := v.doc.keyOf(c)
-		keyJSON := v.doc.src[n.keyStart:n.keyEnd]
+	d, first := v.children()
+	for c := first; c >= 0; c = d.nodes[c].next {
+		n := &d.nodes[c]
+		key := d.keyOf(c)
+		keyJSON := d.src[n.keyStart:n.keyEnd]
 		if n.keyEscaped || !isPlainASCII(keyJSON) {
 			k, err := jcs.Transform(keyJSON)
 			if err != nil {
@@ -217,7 +262,7 @@ func (p *CanonPlan) objectWith(v Value, composed map[string]canonValue) *CanonOb
 		}
 		value, ok := composed[key]
 		if !ok {
-			value = p.value(Value{doc: v.doc, i: c})
+			value = p.value(Value{doc: d, i: c})
 		}
 		members = append(members, canonMember{key: key, keyJSON: keyJSON, value: value})
 	}
@@ -236,8 +281,9 @@ func (p *CanonPlan) value(v Value) canonValue {
 		return p.Object(v)
 	case KindArray:
 		arr := make(canonArray, 0, n.count)
-		for c := n.first; c >= 0; c = v.doc.nodes[c].next {
-			arr = append(arr, p.value(Value{doc: v.doc, i: c}))
+		d, first := v.children()
+		for c := first; c >= 0; c = d.nodes[c].next {
+			arr = append(arr, p.value(Value{doc: d, i: c}))
 		}
 		return arr
 	}
@@ -267,6 +313,11 @@ func (p *CanonPlan) Run(ctx context.Context, workers int) {
 					continue
 				}
 				l.out, l.err = jcs.Transform(l.raw)
+				if l.err == nil && bytes.Equal(l.out, l.raw) {
+					// Already canonical as received (strings, integers,
+					// and objects from canonical producers): keep one copy.
+					l.out = l.raw
+				}
 			}
 		}()
 	}
@@ -298,6 +349,75 @@ func (p *CanonPlan) PlanBundle(b *Bundle) *CanonicalBundle {
 	return cb
 }
 
+// splitCanonicalObject finds the members of an object in jcs.Transform's
+// output: compact, valid, keys in canonical order. Values are slices of it.
+func splitCanonicalObject(c []byte) ([]canonMember, error) {
+	if len(c) < 2 || c[0] != '{' {
+		return nil, fmt.Errorf("canonical form is not an object")
+	}
+	var members []canonMember
+	i := 1
+	for i < len(c) && c[i] != '}' {
+		keyEnd := skipCanonical(c, i)
+		if keyEnd+1 >= len(c) || c[keyEnd] != ':' {
+			return nil, fmt.Errorf("malformed canonical object at byte %d", i)
+		}
+		keyJSON := c[i:keyEnd]
+		valEnd := skipCanonical(c, keyEnd+1)
+		members = append(members, canonMember{
+			key:     decodeKey(keyJSON, bytes.IndexByte(keyJSON, '\\') >= 0),
+			keyJSON: keyJSON,
+			value:   canonBytes(c[keyEnd+1 : valEnd]),
+		})
+		i = valEnd
+		if i < len(c) && c[i] == ',' {
+			i++
+		}
+	}
+	return members, nil
+}
+
+// skipCanonical returns the index just past the compact JSON value that
+// starts at i.
+func skipCanonical(c []byte, i int) int {
+	skipString := func(i int) int { // i is at the opening quote
+		for i++; i < len(c) && c[i] != '"'; i++ {
+			if c[i] == '\\' {
+				i++
+			}
+		}
+		return i + 1
+	}
+	if i >= len(c) {
+		return i
+	}
+	switch c[i] {
+	case '"':
+		return skipString(i)
+	case '{', '[':
+		depth := 0
+		for i < len(c) {
+			switch c[i] {
+			case '"':
+				i = skipString(i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return i
+	}
+	for i < len(c) && c[i] != ',' && c[i] != '}' && c[i] != ']' && c[i] != ':' {
+		i++
+	}
+	return i
+}
 func isPlainASCII(b []byte) bool {
 	for _, c := range b {
 		if c < 0x20 || c >= utf8.RuneSelf || c == '\\' {

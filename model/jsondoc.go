@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -46,16 +47,25 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s at %s (byte %d)", e.Msg, e.Path, e.Offset)
 }
 
+// indexDepth is how deep the first pass indexes: containers nested deeper
+// (an event's payload, signer, signature; the state's lists) are validated
+// in full but their children are indexed only when first read. A bundle's
+// checks read a few members per event, so most of a large bundle is never
+// indexed, which keeps parsing fast and memory near the input size.
+const indexDepth = 4
+
 // node is one value in a Doc. Nodes live in one slice so that reading a
-// 10,000-event bundle costs a handful of allocations, not millions.
+// 10,000-event bundle costs a handful of allocations, not millions. A
+// container's children follow it in the slice: its first child is the
+// next node.
 type node struct {
 	kind       Kind
+	keyEscaped bool  // the key holds a backslash escape and must be decoded to compare
+	lazy       bool  // a container whose children are indexed on first read (Doc.expand)
 	start, end int32 // the value's exact bytes in Doc.src
 	keyStart   int32 // when the node is an object member: its key's raw bytes (quotes included)
 	keyEnd     int32
-	keyEscaped bool  // the key holds a backslash escape and must be decoded to compare
 	count      int32 // members or elements
-	first      int32 // first child, or -1
 	next       int32 // next sibling, or -1
 }
 
@@ -63,6 +73,9 @@ type node struct {
 type Doc struct {
 	src   []byte
 	nodes []node
+
+	mu   sync.Mutex
+	subs map[int32]*Doc // lazy containers, indexed on first read
 }
 
 // Value is one value of a Doc. The zero Value is "missing".
@@ -80,12 +93,16 @@ func ParseDoc(src []byte) (*Doc, error) {
 	if len(src) > MaxBundleBytes {
 		return nil, &ParseError{Path: "$", Msg: fmt.Sprintf("input is %d bytes, over the limit of %d", len(src), MaxBundleBytes)}
 	}
-	p := &scanner{src: src, doc: &Doc{src: src, nodes: make([]node, 0, len(src)/24+4)}}
+	return scanDoc(src)
+}
+
+func scanDoc(src []byte) (*Doc, error) {
+	p := &scanner{src: src, doc: &Doc{src: src, nodes: make([]node, 0, len(src)/64+4)}}
 	p.skipSpace()
 	if p.pos >= len(src) {
 		return nil, p.fail("empty input: expected a JSON value")
 	}
-	if _, err := p.value(0); err != nil {
+	if _, err := p.value(0, true); err != nil {
 		return nil, err
 	}
 	p.skipSpace()
@@ -98,10 +115,53 @@ func ParseDoc(src []byte) (*Doc, error) {
 // Root is the document's top-level value.
 func (d *Doc) Root() Value { return Value{doc: d, i: 0} }
 
+// expand indexes the children of lazy container i, once. The bytes were
+// validated by the first pass, so scanning them again cannot fail.
+func (d *Doc) expand(i int32) *Doc {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if sub, ok := d.subs[i]; ok {
+		return sub
+	}
+	n := &d.nodes[i]
+	sub, err := scanDoc(d.src[n.start:n.end:n.end])
+	if err != nil {
+		panic("model: validated JSON failed to scan again: " + err.Error())
+	}
+	if d.subs == nil {
+		d.subs = map[int32]*Doc{}
+	}
+	d.subs[i] = sub
+	return sub
+}
+
+// children returns the doc that holds a container's children and the
+// index of the first (-1 when empty): they follow the container in its
+// doc, or, for a lazy container, in its expansion.
+func (v Value) children() (*Doc, int32) {
+	n := &v.doc.nodes[v.i]
+	if n.count == 0 {
+		return v.doc, -1
+	}
+	if n.lazy {
+		return v.doc.expand(v.i), 1
+	}
+	return v.doc, v.i + 1
+}
+
+// pathElem is one step of the path to where the scanner is: an object key
+// (raw bytes, decoded only when an error is reported) or an array index.
 type pathElem struct {
-	key   string
-	index int
-	isKey bool
+	key     []byte
+	escaped bool
+	index   int
+	isKey   bool
+}
+
+// keySpan is a key of an object being scanned, kept to find duplicates.
+type keySpan struct {
+	start, end int32
+	escaped    bool
 }
 
 type scanner struct {
@@ -109,6 +169,7 @@ type scanner struct {
 	pos  int
 	doc  *Doc
 	path []pathElem
+	keys []keySpan // the keys of every object being scanned, innermost last
 }
 
 func (p *scanner) fail(msg string) error {
@@ -120,7 +181,7 @@ func formatPath(path []pathElem) string {
 	b.WriteString("$")
 	for _, e := range path {
 		if e.isKey {
-			b.WriteString(PathKey(e.key))
+			b.WriteString(PathKey(decodeKey(e.key, e.escaped)))
 		} else {
 			b.WriteString("[" + strconv.Itoa(e.index) + "]")
 		}
@@ -160,8 +221,9 @@ func (p *scanner) add(n node) int32 {
 	return int32(len(p.doc.nodes) - 1)
 }
 
-// value scans one value at p.pos and returns its node index.
-func (p *scanner) value(depth int) (int32, error) {
+// value scans one value at p.pos. When index is set it adds a node for
+// it and returns the node's index; otherwise it only validates (-1).
+func (p *scanner) value(depth int, index bool) (int32, error) {
 	if depth > MaxDepth {
 		return 0, p.fail(fmt.Sprintf("nesting deeper than %d levels", MaxDepth))
 	}
@@ -171,37 +233,44 @@ func (p *scanner) value(depth int) (int32, error) {
 	start := p.pos
 	switch c := p.src[p.pos]; {
 	case c == '{':
-		return p.object(depth)
+		return p.object(depth, index)
 	case c == '[':
-		return p.array(depth)
+		return p.array(depth, index)
 	case c == '"':
 		if _, err := p.str(); err != nil {
 			return 0, err
 		}
-		return p.add(node{kind: KindString, start: int32(start), end: int32(p.pos), first: -1, next: -1}), nil
+		return p.scalar(KindString, start, index), nil
 	case c == 't':
-		return p.literal("true", KindBool)
+		return p.literal("true", KindBool, index)
 	case c == 'f':
-		return p.literal("false", KindBool)
+		return p.literal("false", KindBool, index)
 	case c == 'n':
-		return p.literal("null", KindNull)
+		return p.literal("null", KindNull, index)
 	case c == '-' || c >= '0' && c <= '9':
 		if err := p.number(); err != nil {
 			return 0, err
 		}
-		return p.add(node{kind: KindNumber, start: int32(start), end: int32(p.pos), first: -1, next: -1}), nil
+		return p.scalar(KindNumber, start, index), nil
 	default:
 		return 0, p.fail(fmt.Sprintf("unexpected character %q", rune(c)))
 	}
 }
 
-func (p *scanner) literal(word string, kind Kind) (int32, error) {
+func (p *scanner) scalar(kind Kind, start int, index bool) int32 {
+	if !index {
+		return -1
+	}
+	return p.add(node{kind: kind, start: int32(start), end: int32(p.pos), next: -1})
+}
+
+func (p *scanner) literal(word string, kind Kind, index bool) (int32, error) {
 	start := p.pos
 	if !bytes.HasPrefix(p.src[p.pos:], []byte(word)) {
 		return 0, p.fail("invalid literal, expected " + word)
 	}
 	p.pos += len(word)
-	return p.add(node{kind: kind, start: int32(start), end: int32(p.pos), first: -1, next: -1}), nil
+	return p.scalar(kind, start, index), nil
 }
 
 func (p *scanner) number() error {
@@ -321,15 +390,41 @@ func hex4(s []byte, i int) (rune, bool) {
 	return rune(v), err == nil
 }
 
-func (p *scanner) object(depth int) (int32, error) {
-	start := p.pos
-	idx := p.add(node{kind: KindObject, start: int32(start), first: -1, next: -1})
+// container adds a node for an object or array being scanned (when
+// indexed) and says whether its children get nodes too.
+func (p *scanner) container(kind Kind, depth int, index bool) (idx int32, indexChildren bool) {
+	if !index {
+		return -1, false
+	}
+	indexChildren = depth < indexDepth
+	idx = p.add(node{kind: kind, start: int32(p.pos), next: -1, lazy: !indexChildren})
+	return idx, indexChildren
+}
+
+// finish records a container's end and size, and links its children.
+func (p *scanner) finish(idx int32, count int32) {
+	if idx >= 0 {
+		n := &p.doc.nodes[idx]
+		n.end, n.count = int32(p.pos), count
+	}
+}
+
+func (p *scanner) link(last *int32, child int32) {
+	if *last >= 0 {
+		p.doc.nodes[*last].next = child
+	}
+	*last = child
+}
+
+func (p *scanner) object(depth int, index bool) (int32, error) {
+	idx, indexChildren := p.container(KindObject, depth, index)
 	p.pos++ // {
 	p.skipSpace()
 	var last int32 = -1
 	var count int32
 	var seen map[string]struct{}
 	depthPath := len(p.path)
+	keysMark := len(p.keys)
 	if p.pos < len(p.src) && p.src[p.pos] == '}' {
 		p.pos++
 	} else {
@@ -346,49 +441,47 @@ func (p *scanner) object(depth int) (int32, error) {
 			if err != nil {
 				return 0, err
 			}
-			keyEnd := p.pos
-			key := decodeKey(p.src[keyStart:keyEnd], keyEscaped)
-			p.path = append(p.path, pathElem{isKey: true, key: key})
+			key := keySpan{start: int32(keyStart), end: int32(p.pos), escaped: keyEscaped}
+			p.path = append(p.path, pathElem{isKey: true, key: p.src[key.start:key.end], escaped: keyEscaped})
 			// Duplicate keys: compare against earlier members; small objects
-			// (all of a bundle's) by a linear walk, large ones with a map.
+			// (all of a bundle's) by a walk over raw keys, large ones with a map.
 			if count < maxMembersLinear {
-				for c := p.doc.nodes[idx].first; c >= 0; c = p.doc.nodes[c].next {
-					if p.doc.keyOf(c) == key {
+				for _, k := range p.keys[keysMark:] {
+					if p.sameKey(k, key) {
 						p.pos = keyStart
-						return 0, p.fail(fmt.Sprintf("duplicate key %q", key))
+						return 0, p.fail(fmt.Sprintf("duplicate key %q", p.keyString(key)))
 					}
 				}
 			} else {
 				if seen == nil {
 					seen = make(map[string]struct{}, 2*maxMembersLinear)
-					for c := p.doc.nodes[idx].first; c >= 0; c = p.doc.nodes[c].next {
-						seen[p.doc.keyOf(c)] = struct{}{}
+					for _, k := range p.keys[keysMark:] {
+						seen[p.keyString(k)] = struct{}{}
 					}
 				}
-				if _, dup := seen[key]; dup {
+				name := p.keyString(key)
+				if _, dup := seen[name]; dup {
 					p.pos = keyStart
-					return 0, p.fail(fmt.Sprintf("duplicate key %q", key))
+					return 0, p.fail(fmt.Sprintf("duplicate key %q", name))
 				}
-				seen[key] = struct{}{}
+				seen[name] = struct{}{}
 			}
+			p.keys = append(p.keys, key)
 			p.skipSpace()
 			if p.pos >= len(p.src) || p.src[p.pos] != ':' {
 				return 0, p.fail("expected ':' after object key")
 			}
 			p.pos++
 			p.skipSpace()
-			child, err := p.value(depth + 1)
+			child, err := p.value(depth+1, indexChildren)
 			if err != nil {
 				return 0, err
 			}
-			n := &p.doc.nodes[child]
-			n.keyStart, n.keyEnd, n.keyEscaped = int32(keyStart), int32(keyEnd), keyEscaped
-			if last < 0 {
-				p.doc.nodes[idx].first = child
-			} else {
-				p.doc.nodes[last].next = child
+			if indexChildren {
+				n := &p.doc.nodes[child]
+				n.keyStart, n.keyEnd, n.keyEscaped = key.start, key.end, key.escaped
+				p.link(&last, child)
 			}
-			last = child
 			count++
 			p.skipSpace()
 			if p.pos >= len(p.src) {
@@ -405,15 +498,26 @@ func (p *scanner) object(depth int) (int32, error) {
 			return 0, p.fail("expected ',' or '}' in object")
 		}
 	}
+	p.keys = p.keys[:keysMark]
 	p.path = p.path[:depthPath]
-	n := &p.doc.nodes[idx]
-	n.end, n.count = int32(p.pos), count
+	p.finish(idx, count)
 	return idx, nil
 }
 
-func (p *scanner) array(depth int) (int32, error) {
-	start := p.pos
-	idx := p.add(node{kind: KindArray, start: int32(start), first: -1, next: -1})
+func (p *scanner) keyString(k keySpan) string {
+	return decodeKey(p.src[k.start:k.end], k.escaped)
+}
+
+// sameKey compares two keys as text: raw bytes when neither has escapes.
+func (p *scanner) sameKey(a, b keySpan) bool {
+	if !a.escaped && !b.escaped {
+		return bytes.Equal(p.src[a.start:a.end], p.src[b.start:b.end])
+	}
+	return p.keyString(a) == p.keyString(b)
+}
+
+func (p *scanner) array(depth int, index bool) (int32, error) {
+	idx, indexChildren := p.container(KindArray, depth, index)
 	p.pos++ // [
 	p.skipSpace()
 	var last int32 = -1
@@ -426,16 +530,13 @@ func (p *scanner) array(depth int) (int32, error) {
 		for {
 			p.path[depthPath].index = int(count)
 			p.skipSpace()
-			child, err := p.value(depth + 1)
+			child, err := p.value(depth+1, indexChildren)
 			if err != nil {
 				return 0, err
 			}
-			if last < 0 {
-				p.doc.nodes[idx].first = child
-			} else {
-				p.doc.nodes[last].next = child
+			if indexChildren {
+				p.link(&last, child)
 			}
-			last = child
 			count++
 			p.skipSpace()
 			if p.pos >= len(p.src) {
@@ -453,8 +554,7 @@ func (p *scanner) array(depth int) (int32, error) {
 		}
 	}
 	p.path = p.path[:depthPath]
-	n := &p.doc.nodes[idx]
-	n.end, n.count = int32(p.pos), count
+	p.finish(idx, count)
 	return idx, nil
 }
 
@@ -549,14 +649,15 @@ func (v Value) Get(key string) Value {
 	if v.Kind() != KindObject {
 		return Value{}
 	}
-	for c := v.doc.nodes[v.i].first; c >= 0; c = v.doc.nodes[c].next {
-		n := &v.doc.nodes[c]
+	d, first := v.children()
+	for c := first; c >= 0; c = d.nodes[c].next {
+		n := &d.nodes[c]
 		if !n.keyEscaped {
-			if string(v.doc.src[n.keyStart+1:n.keyEnd-1]) == key {
-				return Value{doc: v.doc, i: c}
+			if string(d.src[n.keyStart+1:n.keyEnd-1]) == key {
+				return Value{doc: d, i: c}
 			}
-		} else if v.doc.keyOf(c) == key {
-			return Value{doc: v.doc, i: c}
+		} else if d.keyOf(c) == key {
+			return Value{doc: d, i: c}
 		}
 	}
 	return Value{}
@@ -574,8 +675,9 @@ func (v Value) Members() []Member {
 		return nil
 	}
 	out := make([]Member, 0, v.Len())
-	for c := v.doc.nodes[v.i].first; c >= 0; c = v.doc.nodes[c].next {
-		out = append(out, Member{Key: v.doc.keyOf(c), Value: Value{doc: v.doc, i: c}})
+	d, first := v.children()
+	for c := first; c >= 0; c = d.nodes[c].next {
+		out = append(out, Member{Key: d.keyOf(c), Value: Value{doc: d, i: c}})
 	}
 	return out
 }
@@ -586,8 +688,9 @@ func (v Value) Elems() []Value {
 		return nil
 	}
 	out := make([]Value, 0, v.Len())
-	for c := v.doc.nodes[v.i].first; c >= 0; c = v.doc.nodes[c].next {
-		out = append(out, Value{doc: v.doc, i: c})
+	d, first := v.children()
+	for c := first; c >= 0; c = d.nodes[c].next {
+		out = append(out, Value{doc: d, i: c})
 	}
 	return out
 }
