@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 
 	"github.com/pithscope/pithscope/model"
@@ -12,6 +13,7 @@ import (
 )
 
 const verifyUsage = `Usage: pithscope verify [--json] [--trust-key FILE] [--resolver URL] [--offline] [REF]
+       pithscope verify [flags] [--jobs N] REF... | --dir DIR
 
 Verifies every digest, signature and derivation of a bundle, recomputes its
 merged state, and prints one line per check (or, with --json, one report).
@@ -22,8 +24,18 @@ embedded bundle. A bundle fetched by id must be the one asked for
 (requested_id), and must keep every event a version seen before had
 (rollback).
 
-Exit codes: 0 every check ok, 1 some check failed or is unknown,
-2 the input could not be read, fetched or parsed.
+An equivocation evidence file (written by the explorer's "e" key) is
+recognised and checked on its own: equivocation fails when it proves a fork.
+
+With several REFs or --dir (every *.json file below DIR), bundles are
+verified in parallel (--jobs, default one per core) and one result is
+printed per bundle as it finishes (with --json, one JSON object per line:
+the single-bundle schema plus "source", or {"source","error"} when a bundle
+cannot be read), then a summary (bundles ok / failed / unreadable, failed
+checks by name). A progress line goes to stderr when it is a terminal.
+
+Exit codes: 0 every check ok (every bundle passed), 1 some check failed or
+is unknown, 2 some input could not be read, fetched or parsed.
 
 Flags:
 `
@@ -32,6 +44,8 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	dir := fs.String("dir", "", "verify every *.json bundle below `DIR`")
+	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "verify `N` bundles at once (batch mode)")
 	var src sourceFlags
 	src.register(fs)
 	fs.Usage = func() {
@@ -45,37 +59,26 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return exitBadInput
 	}
-	if len(refs) > 1 {
-		fmt.Fprintln(stderr, "pithscope verify: give one REF")
-		return exitBadInput
-	}
-	ref := ""
-	if len(refs) == 1 {
-		ref = refs[0]
-	}
 	trust, err := src.trustStore()
 	if err != nil {
 		fmt.Fprintln(stderr, "pithscope verify:", model.Printable(err.Error()))
 		return exitBadInput
 	}
-	in, err := src.load(context.Background(), ref, stdin, nil)
+	if *dir != "" || len(refs) > 1 {
+		batch := &verifyBatch{src: &src, trust: trust, asJSON: *asJSON, jobs: *jobs, stdout: stdout, stderr: stderr}
+		return batch.run(context.Background(), refs, *dir, stdin)
+	}
+	ref := ""
+	if len(refs) == 1 {
+		ref = refs[0]
+	}
+	report, in, err := verifyOne(context.Background(), &src, trust, ref, stdin, 0)
 	if err != nil {
 		fmt.Fprintln(stderr, "pithscope verify:", model.Printable(err.Error()))
 		return exitBadInput
 	}
 	if in.stale != "" {
-		fmt.Fprintln(stderr, "pithscope verify: note:", in.stale)
-	}
-	b, evidence, err := model.ParseDocument(in.data)
-	if err != nil {
-		fmt.Fprintf(stderr, "pithscope verify: %s: %s\n", model.Printable(in.source), model.Printable(err.Error()))
-		return exitBadInput
-	}
-	var report *verify.Report
-	if evidence != nil {
-		report = verify.VerifyEvidence(evidence, verify.Options{Trust: trust})
-	} else {
-		report = verify.Verify(b, verify.Options{Trust: trust, Requested: in.requested, Previous: in.previous})
+		fmt.Fprintln(stderr, "pithscope verify: note:", model.Printable(in.stale))
 	}
 	if *asJSON {
 		out, err := verify.MarshalReport(report, in.source)
@@ -91,6 +94,25 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	return exitFailed
+}
+
+// verifyOne loads, parses and verifies one REF (a bundle or an evidence
+// file) with workers goroutines (0: one per core). A load or parse error
+// names the source.
+func verifyOne(ctx context.Context, src *sourceFlags, trust *verify.TrustStore, ref string, stdin io.Reader, workers int) (*verify.Report, *loaded, error) {
+	in, err := src.load(ctx, ref, stdin, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, evidence, err := model.ParseDocument(in.data)
+	if err != nil {
+		return nil, in, fmt.Errorf("%s: %w", in.source, err)
+	}
+	if evidence != nil {
+		return verify.VerifyEvidence(evidence, verify.Options{Trust: trust}), in, nil
+	}
+	opts := verify.Options{Trust: trust, Requested: in.requested, Previous: in.previous, Workers: workers}
+	return verify.Run(ctx, b, opts, nil), in, nil
 }
 
 // statusMark is how a status reads without colour.
