@@ -1,13 +1,120 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"strings"
+
+	"github.com/pithscope/pithscope/fetch"
+	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/ui"
 )
 
-// runExplore opens the terminal explorer. (The explorer lands with the ui
-// package; until then it says so instead of pretending.)
+const exploreUsage = `Usage: pithscope [--trust-key FILE] [--resolver URL] [--offline] [--watch DURATION] [--prompt] [REF]
+
+Opens the terminal explorer on REF (a pith number, short number, arXiv id,
+DOI, URL, file path, or - for standard input); with no REF, the bundle built
+into the program, offline. Every check runs in the background and its badge
+turns from … to ✓ ok, ✗ fail or ? unknown as it is decided. Press ? inside
+for the keys.
+
+Flags:
+`
+
+// runExplore parses the explorer's flags and runs the ui with a loader
+// that reads REF the way pithscope verify does.
 func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "pithscope: the explorer is not built yet; try `pithscope verify`")
-	return exitBadInput
+	fs := flag.NewFlagSet("pithscope", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var src sourceFlags
+	src.register(fs)
+	watch := fs.Duration("watch", 0, "refetch and re-verify every `DURATION` (w toggles watching)")
+	prompt := fs.Bool("prompt", false, "with no REF, start at the open prompt instead of the embedded bundle")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, exploreUsage)
+		fs.PrintDefaults()
+	}
+	refs, err := parseFlags(fs, args)
+	if err == flag.ErrHelp {
+		return exitOK
+	}
+	if err != nil {
+		return exitBadInput
+	}
+	if len(refs) > 1 {
+		fmt.Fprintln(stderr, "pithscope: give one REF (or none for the embedded bundle)")
+		return exitBadInput
+	}
+	ref := ""
+	if len(refs) == 1 {
+		ref = refs[0]
+	}
+	if _, err := fetch.ParseRef(ref); err != nil {
+		fmt.Fprintln(stderr, "pithscope:", model.Printable(err.Error()))
+		return exitBadInput
+	}
+	trust, err := src.trustStore()
+	if err != nil {
+		fmt.Fprintln(stderr, "pithscope:", model.Printable(err.Error()))
+		return exitBadInput
+	}
+	// Standard input can be read once: keep it, so that refreshing or
+	// reopening "-" shows the same bytes instead of an empty read. It is
+	// read before the program starts, which then takes its keys from the
+	// terminal.
+	var stdinData []byte
+	if ref == "-" {
+		l, err := src.load(context.Background(), "-", stdin, nil)
+		if err != nil {
+			fmt.Fprintln(stderr, "pithscope:", model.Printable(err.Error()))
+			return exitBadInput
+		}
+		stdinData = l.data
+	}
+	load := func(ctx context.Context, ref string, progress func(string)) (ui.Loaded, error) {
+		if ref == "-" && stdinData != nil {
+			return ui.Loaded{Data: stdinData, Source: "stdin"}, nil
+		}
+		l, err := src.load(ctx, ref, strings.NewReader(""), progress)
+		if err != nil {
+			var fe *fetch.FetchError
+			var attempts []string
+			if errors.As(err, &fe) {
+				attempts = attemptLines(fe.Attempts, nil)
+			}
+			return ui.Loaded{Attempts: attempts}, err
+		}
+		return ui.Loaded{Data: l.data, Source: l.source, Requested: l.requested, Previous: l.previous, Stale: l.stale, Attempts: l.attempts}, nil
+	}
+	err = ui.Run(ui.Config{
+		Ref: ref, Load: load, ValidateRef: describeRef, AcceptedForms: fetch.AcceptedForms,
+		Trust: trust, Watch: *watch, Prompt: *prompt,
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "pithscope:", model.Printable(err.Error()))
+		return exitBadInput
+	}
+	return exitOK
+}
+
+// describeRef says, for the open prompt, what a typed reference was
+// recognised as, or (briefly: the prompt lists the accepted forms) why it
+// is not one.
+func describeRef(s string) (string, error) {
+	r, err := fetch.ParseRef(s)
+	if err != nil {
+		msg := err.Error()
+		if i := strings.Index(msg, "give "+fetch.AcceptedForms); i >= 0 {
+			msg = strings.TrimRight(msg[:i], "; :")
+		}
+		return "", errors.New(msg)
+	}
+	form := r.Kind.String() + " " + r.String()
+	if r.Networked() {
+		form += " (fetched, or read from the cache)"
+	}
+	return form, nil
 }

@@ -1,0 +1,75 @@
+// Package ui is pithscope's terminal explorer: one root model (root.go)
+// that routes messages to one model per pane, over a bundle that loads and
+// verifies in the background. It depends on model and verify and knows
+// nothing of how bundles are fetched: the command wires that in through
+// Config.
+package ui
+
+import (
+	"context"
+	"io"
+	"os"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/pithscope/pithscope/verify"
+)
+
+// Loaded is a bundle's bytes and what is known of where they came from.
+type Loaded struct {
+	Data      []byte
+	Source    string // for people: a path, a URL, "embedded", "cache (fetched 3m ago)"
+	Requested verify.Request
+	Previous  *verify.PreviousVersion
+	Stale     string   // non-empty when served from a cache after a network failure: says so and when
+	Attempts  []string // every source tried, for people
+}
+
+// LoadFunc fetches or reads REF. progress, when called, says what is being
+// tried (shown beside the spinner). On failure it may still return the
+// attempts made, which the error screen lists.
+type LoadFunc func(ctx context.Context, ref string, progress func(string)) (Loaded, error)
+
+// Config is what the command gives the explorer.
+type Config struct {
+	// Ref is what to open first; "" opens what Load("") returns (the
+	// embedded bundle), unless Prompt asks for the open prompt instead.
+	Ref  string
+	Load LoadFunc
+	// ValidateRef says which form a typed reference has ("pith number",
+	// "arXiv id"…) or why it is not one; nil accepts anything.
+	ValidateRef func(string) (form string, err error)
+	// AcceptedForms is the one-line list of what the open prompt accepts.
+	AcceptedForms string
+	Trust         *verify.TrustStore
+	// Watch, when positive, refetches every Watch from the start; `w`
+	// toggles watching (with DefaultWatch when Watch is zero).
+	Watch time.Duration
+	// Prompt opens the open prompt first when Ref is empty.
+	Prompt bool
+	// EvidenceDir is where `e` writes evidence files ("" = current dir).
+	EvidenceDir string
+	// Clipboard receives OSC 52 copy sequences (nil = standard output,
+	// the terminal the program draws on).
+	Clipboard io.Writer
+}
+
+// DefaultWatch is the refetch period `w` uses when --watch was not given.
+const DefaultWatch = 30 * time.Second
+
+// Run starts the explorer on the terminal and returns when it quits.
+func Run(cfg Config) error {
+	// Ask the terminal for its background before Bubble Tea owns it: the
+	// adaptive colours need the answer, and a query sent later would race
+	// the program's own input reading.
+	lipgloss.HasDarkBackground()
+	if cfg.Clipboard == nil {
+		cfg.Clipboard = os.Stdout
+	}
+	m := New(cfg)
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion())
+	_, err := p.Run()
+	m.shutdown()
+	return err
+}

@@ -1,0 +1,292 @@
+package ui
+
+import (
+	"strings"
+)
+
+type itemKind uint8
+
+const (
+	itemHeading itemKind = iota
+	itemField            // label and a value that wraps under itself
+	itemText             // a paragraph
+	itemLink             // label and a value; Enter follows jump
+	itemTree             // a foldable JSON tree, one line per visible node
+	itemBlank
+)
+
+// docItem is one piece of a detail. Every text in it is printable already
+// (made so with model.Printable where it came from a bundle); copy keeps
+// the raw value for `y`.
+type docItem struct {
+	kind   itemKind
+	label  string
+	text   string
+	prefix string // painted, drawn before text (a badge)
+	paint  paint
+	copy   string
+	jump   *target
+	tree   *jsonTree
+}
+
+// docLine is one laid-out line and what it belongs to.
+type docLine struct {
+	text string
+	item int
+	row  int // the tree row on tree lines, else -1
+}
+
+// doc is a detail: items laid out for a width into lines, a cursor over
+// the lines (shown when the detail has focus) and a scroll offset.
+type doc struct {
+	title  string
+	items  []docItem
+	lines  []docLine
+	width  int
+	cursor int
+	offset int
+}
+
+func (d *doc) heading(s string) {
+	if len(d.items) > 0 {
+		d.items = append(d.items, docItem{kind: itemBlank})
+	}
+	d.items = append(d.items, docItem{kind: itemHeading, text: s})
+}
+
+func (d *doc) field(label, text, copyValue string) {
+	d.items = append(d.items, docItem{kind: itemField, label: label, text: text, copy: copyValue})
+}
+
+func (d *doc) fieldPaint(label, text string, p paint) {
+	d.items = append(d.items, docItem{kind: itemField, label: label, text: text, paint: p})
+}
+
+// badgeField is a labelled badge with its explanation after it.
+func (d *doc) badgeField(label, badge, text string) {
+	d.items = append(d.items, docItem{kind: itemField, label: label, prefix: badge, text: text})
+}
+
+func (d *doc) text(s string) { d.items = append(d.items, docItem{kind: itemText, text: s}) }
+
+func (d *doc) link(label, text string, t *target, copyValue string) {
+	d.items = append(d.items, docItem{kind: itemLink, label: label, text: text, jump: t, copy: copyValue})
+}
+
+func (d *doc) tree(t *jsonTree) { d.items = append(d.items, docItem{kind: itemTree, tree: t}) }
+
+// layout lays the items out for width w, keeping the cursor on the item
+// (and tree row) it was on.
+func (d *doc) layout(w int, st *Styles) {
+	keepItem, keepRow := -1, -1
+	if d.cursor >= 0 && d.cursor < len(d.lines) {
+		keepItem, keepRow = d.lines[d.cursor].item, d.lines[d.cursor].row
+	}
+	d.width = w
+	d.lines = d.lines[:0]
+	for i := range d.items {
+		d.layoutItem(i, w, st)
+	}
+	if keepItem >= 0 {
+		for n, l := range d.lines {
+			if l.item == keepItem && (keepRow < 0 || l.row == keepRow) {
+				d.cursor = n
+				break
+			}
+		}
+	}
+	d.cursor = clamp(d.cursor, 0, len(d.lines)-1)
+}
+
+func (d *doc) add(item int, text string) {
+	d.lines = append(d.lines, docLine{text: text, item: item, row: -1})
+}
+
+func (d *doc) layoutItem(i, w int, st *Styles) {
+	it := &d.items[i]
+	switch it.kind {
+	case itemBlank:
+		d.add(i, "")
+	case itemHeading:
+		d.add(i, st.Heading.on(truncate(it.text, w)))
+	case itemText:
+		for _, l := range wrap(it.text, w, maxValueLines) {
+			d.add(i, l)
+		}
+	case itemTree:
+		for r, n := range it.tree.rows {
+			d.lines = append(d.lines, docLine{text: treeRowText(n, w, st), item: i, row: r})
+		}
+	case itemField, itemLink:
+		value := it.text
+		arrow := it.kind == itemLink && it.jump != nil
+		if arrow {
+			value = "→ " + value
+		}
+		// paintLine paints a wrapped line; a link's arrow is drawn in the
+		// link colour so links stand out without underlining whole rows.
+		paintLine := func(n int, l string) string {
+			if arrow && n == 0 && strings.HasPrefix(l, "→") {
+				return st.Link.on("→") + it.paint.on(strings.TrimPrefix(l, "→"))
+			}
+			return it.paint.on(l)
+		}
+		prefix, prefixW := "", 0
+		if it.prefix != "" {
+			prefix, prefixW = it.prefix+" ", width(it.prefix)+1
+		}
+		if w >= labelWidth+16 {
+			// label column, value wrapped beside it with a hanging indent
+			indent := strings.Repeat(" ", labelWidth+1+prefixW)
+			lines := wrap(value, w-labelWidth-1-prefixW, maxValueLines)
+			if len(lines) == 0 {
+				lines = []string{""}
+			}
+			for n, l := range lines {
+				if n == 0 {
+					d.add(i, st.Muted.on(fit(it.label, labelWidth))+" "+prefix+paintLine(n, l))
+				} else {
+					d.add(i, indent+paintLine(n, l))
+				}
+			}
+			return
+		}
+		// narrow: the label on its own line, the value under it
+		d.add(i, st.Muted.on(truncate(it.label, w)))
+		lines := wrap(value, max(w-2-prefixW, 1), maxValueLines)
+		if len(lines) == 0 {
+			lines = []string{""}
+		}
+		for n, l := range lines {
+			if n == 0 {
+				d.add(i, "  "+prefix+paintLine(n, l))
+			} else {
+				d.add(i, strings.Repeat(" ", 2+prefixW)+paintLine(n, l))
+			}
+		}
+	}
+}
+
+// treeRowText draws one tree row: keys in the accent colour, values plain.
+func treeRowText(n *treeNode, w int, st *Styles) string {
+	indent := strings.Repeat("  ", n.depth)
+	marker := "  "
+	switch {
+	case n.foldable() && n.expanded:
+		marker = "▾ "
+	case n.foldable():
+		marker = "▸ "
+	}
+	head := indent + marker + n.label + ": "
+	if width(head) >= w {
+		return truncate(head, w)
+	}
+	value := truncate(n.preview, w-width(head))
+	return indent + marker + st.Accent.on(n.label) + ": " + value
+}
+
+// view is the h lines of the doc from its scroll offset (laid out for its
+// width by the pane, which draws the cursor marker).
+func (d *doc) view(h int) []docLine {
+	start := clamp(d.offset, 0, max(len(d.lines)-h, 0))
+	end := min(start+h, len(d.lines))
+	return d.lines[start:end]
+}
+
+// scrollTo keeps the cursor inside a window of h lines.
+func (d *doc) scrollTo(h int) {
+	if d.cursor < d.offset {
+		d.offset = d.cursor
+	}
+	if d.cursor >= d.offset+h {
+		d.offset = d.cursor - h + 1
+	}
+	d.offset = clamp(d.offset, 0, max(len(d.lines)-h, 0))
+}
+
+func (d *doc) move(delta int) { d.cursor = clamp(d.cursor+delta, 0, len(d.lines)-1) }
+
+// scroll moves the view without the cursor (mouse wheel on an unfocused
+// detail), dragging the cursor along when it would leave the view.
+func (d *doc) scroll(delta, h int) {
+	d.offset = clamp(d.offset+delta, 0, max(len(d.lines)-h, 0))
+	d.cursor = clamp(d.cursor, d.offset, d.offset+h-1)
+	d.cursor = clamp(d.cursor, 0, len(d.lines)-1)
+}
+
+// current is the item and tree row under the cursor.
+func (d *doc) current() (*docItem, int) {
+	if d.cursor < 0 || d.cursor >= len(d.lines) {
+		return nil, -1
+	}
+	l := d.lines[d.cursor]
+	return &d.items[l.item], l.row
+}
+
+// activate acts on the cursor line: follow a link or fold a tree node.
+// It returns the link target, if any.
+func (d *doc) activate(st *Styles) *target {
+	it, row := d.current()
+	if it == nil {
+		return nil
+	}
+	if it.kind == itemTree {
+		if it.tree.toggle(row) {
+			d.layout(d.width, st)
+		}
+		return nil
+	}
+	return it.jump
+}
+
+// fold folds (open=false) or unfolds the tree node under the cursor; on a
+// leaf, folding moves to its parent. It reports whether it did anything.
+func (d *doc) fold(open bool, st *Styles) bool {
+	it, row := d.current()
+	if it == nil || it.kind != itemTree {
+		return false
+	}
+	if open {
+		if it.tree.expand(row) {
+			d.layout(d.width, st)
+			return true
+		}
+		return false
+	}
+	if it.tree.collapse(row) {
+		d.layout(d.width, st)
+		return true
+	}
+	if p := it.tree.parentRow(row); p >= 0 {
+		for n, l := range d.lines {
+			if l.item == d.lines[d.cursor].item && l.row == p {
+				d.cursor = n
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// copyValue is what `y` copies at the cursor: the item's raw value, or the
+// tree node's value.
+func (d *doc) copyValue() (string, bool) {
+	it, row := d.current()
+	if it == nil {
+		return "", false
+	}
+	if it.kind == itemTree && row >= 0 && row < len(it.tree.rows) {
+		return rawValue(it.tree.rows[row].value), true
+	}
+	if it.copy == "" {
+		return "", false
+	}
+	return it.copy, true
+}
+
+func clamp(v, lo, hi int) int {
+	if hi < lo {
+		return lo
+	}
+	return min(max(v, lo), hi)
+}

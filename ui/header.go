@@ -1,0 +1,173 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/pithscope/pithscope/model"
+)
+
+// headerView is the two header lines: the paper's title and the overall
+// badge; the pith number, where the bundle came from, and what is going on
+// (refreshing, watching, stale).
+func (m *Model) headerView() []string {
+	st, w := m.env.styles, m.env.layout.width
+	s := m.env.sess
+	if s == nil {
+		right := ""
+		if m.fetching {
+			right = m.spin.View() + " opening"
+		}
+		return []string{
+			spread(st.Title.on("pithscope"), right, w),
+			st.Muted.on(truncate("explore and verify Pith open graph bundles", w)),
+		}
+	}
+	verdict, vs := s.overall()
+	badge := st.badge(vs)
+	switch vs {
+	case stateOK:
+		badge = st.OK.on("✓ " + verdict)
+	case stateFail:
+		badge = st.Fail.on("✗ " + verdict)
+	case stateUnknown:
+		badge = st.Unknown.on("? " + verdict)
+	case statePending:
+		badge = st.Pending.on("… " + verdict)
+	}
+	badgeW := width(verdict) + 2
+	title := st.Title.on(truncate(s.title, max(w-badgeW-2, 1)))
+	line1 := spread(title, badge, w)
+
+	var right []string
+	if m.fetching {
+		right = append(right, m.spin.View()+" refreshing")
+	}
+	if m.watching {
+		right = append(right, "watch "+m.watchEvery.String())
+	}
+	if s.loaded.Stale != "" {
+		right = append(right, st.Fail.on("STALE"))
+	}
+	rightText := strings.Join(right, st.Muted.on(" · "))
+
+	source := s.loaded.Source
+	if source == "embedded" {
+		source = "built in (offline)"
+	}
+	left := st.Bold.on(model.Printable(s.bundle.PithNumber)) + st.Muted.on(" · ") + model.Printable(s.bundle.ShortPithNumber) +
+		st.Muted.on(" · "+model.Printable(source))
+	if s.loaded.Stale != "" {
+		left += st.Muted.on(" · " + model.Printable(s.loaded.Stale))
+	}
+	room := w - width(rightText) - 1
+	line2 := spread(truncate(left, max(room, 1)), rightText, w)
+	return []string{line1, line2}
+}
+
+// spread puts left and right on one line of width w, cutting left first.
+func spread(left, right string, w int) string {
+	rw := width(right)
+	if rw >= w {
+		return truncate(right, w)
+	}
+	left = truncate(left, max(w-rw-1, 0))
+	gap := w - width(left) - rw
+	return left + strings.Repeat(" ", max(gap, 1)) + right
+}
+
+// paneNames are the tabs' names, full and short.
+var paneNames = [paneCount][2]string{
+	{"Overview", "Overview"}, {"Events", "Events"}, {"Aliases", "Aliases"}, {"Graph", "Graph"},
+	{"Keys", "Keys"}, {"State", "State"}, {"Equivocations", "Forks"}, {"Raw", "Raw"},
+}
+
+// tabLabels decides the tab texts that fit width w: with counts, then
+// short names, then numbers only except the active pane.
+func (m *Model) tabLabels(w int) []string {
+	try := func(label func(i paneID) string) []string {
+		out := make([]string, paneCount)
+		total := 0
+		for i := paneID(0); i < paneCount; i++ {
+			out[i] = strings.TrimSpace(strconv.Itoa(int(i)+1) + " " + label(i))
+			if i == m.active {
+				out[i] = "[" + out[i] + "]"
+			} else {
+				out[i] = " " + out[i] + " "
+			}
+			total += width(out[i])
+		}
+		if total <= w {
+			return out
+		}
+		return nil
+	}
+	if out := try(func(i paneID) string { return m.panes[i].tabLabel() }); out != nil {
+		return out
+	}
+	if out := try(func(i paneID) string { return paneNames[i][1] }); out != nil {
+		return out
+	}
+	out := try(func(i paneID) string {
+		if i == m.active {
+			return paneNames[i][1]
+		}
+		return ""
+	})
+	if out == nil {
+		out = make([]string, paneCount)
+	}
+	return out
+}
+
+// tabAt is the pane whose tab covers column x, or -1.
+func (m *Model) tabAt(x int) paneID {
+	pos := 0
+	for i, l := range m.tabLabels(m.env.layout.width) {
+		n := width(l)
+		if x >= pos && x < pos+n {
+			return paneID(i)
+		}
+		pos += n
+	}
+	return -1
+}
+
+func (m *Model) tabsView() string {
+	st, w := m.env.styles, m.env.layout.width
+	var b strings.Builder
+	used := 0
+	for i, l := range m.tabLabels(w) {
+		if paneID(i) == m.active {
+			b.WriteString(st.TabActive.on(l))
+		} else {
+			b.WriteString(st.Tab.on(l))
+		}
+		used += width(l)
+	}
+	if used < w {
+		b.WriteString(st.Muted.on(strings.Repeat("─", w-used)))
+	}
+	return truncate(b.String(), w)
+}
+
+// footerView is the status message, or the focused pane's key help.
+func (m *Model) footerView() string {
+	st, w := m.env.styles, m.env.layout.width
+	if m.status != "" {
+		return truncate(st.Accent.on(model.Printable(m.status)), w)
+	}
+	if m.prompt.open {
+		return truncate(m.help.ShortHelpView([]key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel / close")),
+			key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		}), w)
+	}
+	var local []key.Binding
+	if m.env.sess != nil {
+		local = m.panes[m.active].helpKeys()
+	}
+	return truncate(m.help.ShortHelpView(paneHelp{keys: m.env.keys, local: local}.ShortHelp()), w)
+}

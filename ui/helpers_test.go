@@ -1,0 +1,220 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/pithscope/pithscope/verify"
+	"github.com/pithscope/pithscope/verify/verifytest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func TestMain(m *testing.M) {
+	// Golden files and assertions read plain text: no colour, no
+	// attributes, whatever terminal runs the tests.
+	lipgloss.SetColorProfile(termenv.Ascii)
+	lipgloss.SetHasDarkBackground(true)
+	os.Exit(m.Run())
+}
+
+func realBundle(t testing.TB) []byte {
+	t.Helper()
+	data, err := os.ReadFile("../testdata/seed-M5BNRHPU.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// forkedBundle is a generated bundle with a fork (two snapshots naming
+// the same prev_event) and an event whose signature was tampered with,
+// and a trust store that trusts its signer.
+func forkedBundle() ([]byte, *verify.TrustStore) {
+	b := verifytest.New().WithRecord()
+	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", "first")
+	b.AddSnapshot("2026-01-01T02:00:00Z", a, "second")
+	b.AddSnapshot("2026-01-01T02:00:01Z", a, "second, differently")
+	b.Add(verifytest.Event{Type: "graph_snapshot", Target: "graph", CreatedAt: "2026-01-01T03:00:00Z", PrevEvent: a,
+		Payload: verifytest.SnapshotPayload("tampered", 1), BadSignature: true})
+	return b.Build(), b.Signer.Trust()
+}
+
+// testConfig opens data under the given source name; any other reference
+// fails, as an unreachable resolver would.
+func testConfig(t testing.TB, data []byte, source string, trust *verify.TrustStore) Config {
+	return Config{
+		Load: func(ctx context.Context, ref string, progress func(string)) (Loaded, error) {
+			if progress != nil {
+				progress("reading " + source)
+			}
+			if ref != "" && ref != source {
+				return Loaded{Attempts: []string{"https://resolver.test/pith/" + ref + "  404"}}, errors.New("not found: " + ref)
+			}
+			return Loaded{Data: data, Source: source}, nil
+		},
+		ValidateRef: func(s string) (string, error) {
+			if strings.ContainsAny(s, " \t") {
+				return "", errors.New("a reference has no spaces")
+			}
+			return "reference " + s, nil
+		},
+		Trust:       trust,
+		EvidenceDir: t.TempDir(),
+		Clipboard:   io.Discard,
+	}
+}
+
+// openModel builds a model of size w×h with the bundle loaded and every
+// check in.
+func openModel(t testing.TB, cfg Config, w, h int) *Model {
+	t.Helper()
+	m := New(cfg)
+	settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} })
+	settle(t, m, m.Init())
+	if m.env.sess == nil || !m.env.sess.checks.done {
+		t.Fatalf("bundle not open and verified after Init (status %q)", m.status)
+	}
+	return m
+}
+
+// settle runs cmd, feeds its message to the model, and runs what that
+// returns, until nothing is left: the program's loop without a terminal.
+// Spinner and watch ticks are dropped (they would tick forever).
+func settle(t testing.TB, m *Model, cmd tea.Cmd) {
+	t.Helper()
+	queue := []tea.Cmd{cmd}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 100000 {
+			t.Fatal("the model did not settle")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg := runCmd(t, c)
+		switch msg := msg.(type) {
+		case nil, spinner.TickMsg, tickMsg:
+		case tea.QuitMsg:
+			return
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		default:
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+}
+
+// runCmd runs one command with a deadline, so a command that blocks for
+// ever fails the test instead of hanging it.
+func runCmd(t testing.TB, c tea.Cmd) tea.Msg {
+	t.Helper()
+	out := make(chan tea.Msg, 1)
+	go func() { out <- c() }()
+	select {
+	case msg := <-out:
+		return msg
+	case <-time.After(10 * time.Second):
+		t.Fatal("a command blocked for 10s")
+		return nil
+	}
+}
+
+// press sends keys to the model (settling after each). Names are
+// bubbletea key names ("enter", "tab", "esc") or runes.
+func press(t testing.TB, m *Model, keys ...string) {
+	t.Helper()
+	for _, k := range keys {
+		settle(t, m, func() tea.Msg { return keyMsg(k) })
+	}
+}
+
+func keyMsg(k string) tea.KeyMsg {
+	switch k {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyMsg{Type: tea.KeyShiftTab}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "left":
+		return tea.KeyMsg{Type: tea.KeyLeft}
+	case "right":
+		return tea.KeyMsg{Type: tea.KeyRight}
+	case "pgdown":
+		return tea.KeyMsg{Type: tea.KeyPgDown}
+	case "pgup":
+		return tea.KeyMsg{Type: tea.KeyPgUp}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "space":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// typeText sends each rune of s as a key.
+func typeText(t testing.TB, m *Model, s string) {
+	t.Helper()
+	for _, r := range s {
+		settle(t, m, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}} })
+	}
+}
+
+// golden compares got with testdata/name.golden (or writes it with
+// -update).
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./ui -run %s -update to create it)", err, t.Name())
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from %s (rerun with -update if the change is intended)\n--- got:\n%s\n--- want:\n%s", t.Name(), path, got, want)
+	}
+}
+
+// checkScreen asserts what every frame must be: exactly w×h cells.
+func checkScreen(t testing.TB, view string, w, h int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if len(lines) != h {
+		t.Fatalf("view has %d lines, want %d:\n%s", len(lines), h, view)
+	}
+	for i, l := range lines {
+		if n := width(l); n != w {
+			t.Fatalf("line %d is %d cells wide, want %d: %q", i, n, w, l)
+		}
+	}
+}

@@ -1,0 +1,86 @@
+package ui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is every key the explorer answers to, with its help text. The
+// short help line is built per pane from these bindings (paneHelp); `?`
+// shows FullHelp.
+type KeyMap struct {
+	NextPane, PrevPane, GoToPane  key.Binding
+	Up, Down, Left, Right         key.Binding
+	Top, Bottom, PageUp, PageDown key.Binding
+	Enter, Back                   key.Binding
+	Filter, NextMatch, PrevMatch  key.Binding
+	Copy, Evidence                key.Binding
+	Open, Refresh, Watch          key.Binding
+	Help, Quit                    key.Binding
+}
+
+// DefaultKeyMap is the key map the explorer ships with.
+func DefaultKeyMap() KeyMap {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		NextPane:  b("tab", "pane", "tab"),
+		PrevPane:  b("shift+tab", "pane back", "shift+tab"),
+		GoToPane:  b("1-8", "pane", "1", "2", "3", "4", "5", "6", "7", "8"),
+		Up:        b("↑/k", "up", "up", "k"),
+		Down:      b("↓/j", "move", "down", "j"),
+		Left:      b("←/h", "fold / list", "left", "h"),
+		Right:     b("→/l", "unfold / detail", "right", "l"),
+		Top:       b("g", "top", "g", "home"),
+		Bottom:    b("G", "bottom", "G", "end"),
+		PageUp:    b("pgup", "page up", "pgup", "ctrl+u"),
+		PageDown:  b("pgdn", "page down", "pgdown", "ctrl+d", " "),
+		Enter:     b("enter", "open", "enter"),
+		Back:      b("esc", "back", "esc", "backspace"),
+		Filter:    b("/", "filter", "/"),
+		NextMatch: b("n/N", "next/prev", "n"),
+		PrevMatch: b("N", "prev", "N"),
+		Copy:      b("y", "copy", "y"),
+		Evidence:  b("e", "evidence file", "e"),
+		Open:      b("o", "open", "o"),
+		Refresh:   b("r", "refresh", "r"),
+		Watch:     b("w", "watch", "w"),
+		Help:      b("?", "help", "?"),
+		Quit:      b("q", "quit", "q", "ctrl+c"),
+	}
+}
+
+// ShortHelp is the app-wide part of the bottom help line.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.NextPane, k.Help, k.Quit}
+}
+
+// FullHelp is the `?` screen, one column per group.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Left, k.Right, k.Top, k.Bottom, k.PageUp, k.PageDown},
+		{k.NextPane, k.PrevPane, k.GoToPane, k.Enter, k.Back, k.Filter, k.NextMatch},
+		{k.Copy, k.Evidence, k.Open, k.Refresh, k.Watch, k.Help, k.Quit},
+	}
+}
+
+// paneHelp is the short help for the focused pane: its own keys first,
+// then the app-wide ones. It implements help.KeyMap.
+type paneHelp struct {
+	keys  KeyMap
+	local []key.Binding
+}
+
+func (h paneHelp) ShortHelp() []key.Binding {
+	out := append([]key.Binding{}, h.local...)
+	seen := map[string]bool{}
+	for _, b := range out {
+		seen[b.Help().Key] = true
+	}
+	for _, b := range h.keys.ShortHelp() {
+		if !seen[b.Help().Key] {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func (h paneHelp) FullHelp() [][]key.Binding { return h.keys.FullHelp() }

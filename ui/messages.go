@@ -1,0 +1,199 @@
+package ui
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify"
+)
+
+// Messages. Each long-running job carries the generation it was started
+// with; the root ignores messages from jobs it has since replaced.
+type (
+	fetchProgressMsg struct {
+		gen  int
+		text string
+		next tea.Cmd
+	}
+	bundleLoadedMsg struct {
+		gen  int
+		sess *session
+	}
+	fetchFailedMsg struct {
+		gen      int
+		ref      string
+		err      error
+		attempts []string
+	}
+	// checkDoneMsg carries the checks decided since the last one (a batch,
+	// so a 40,000-check run is not 40,000 renders), and, with the last
+	// batch, the finished report.
+	checkDoneMsg struct {
+		gen    int
+		checks []verify.Check
+		done   *verifyDoneMsg
+		next   tea.Cmd
+	}
+	verifyDoneMsg struct {
+		report  *verify.Report
+		diffs   []model.Difference
+		diffErr error
+	}
+	tickMsg struct{ gen int }
+	// evidenceMsg asks the root to write the evidence file of a fork.
+	evidenceMsg struct{ fork int }
+)
+
+// maxCheckBatch bounds how many checks one message carries.
+const maxCheckBatch = 512
+
+// maxStateDiffs bounds the differing paths the State pane lists.
+const maxStateDiffs = 200
+
+// startFetch loads ref in the background; progress lines arrive as
+// fetchProgressMsg, then one bundleLoadedMsg or fetchFailedMsg. The bundle
+// is parsed and indexed off the UI goroutine.
+func startFetch(ctx context.Context, gen int, load LoadFunc, ref string) tea.Cmd {
+	const size = 16
+	ch := make(chan tea.Msg, size)
+	var listen tea.Cmd
+	listen = func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return nil
+		}
+		if p, isProgress := msg.(fetchProgressMsg); isProgress {
+			p.next = listen
+			return p
+		}
+		return msg
+	}
+	go func() {
+		defer close(ch)
+		progress := func(s string) {
+			// keep one slot free for the result, so the goroutine never
+			// blocks once nobody listens (a replaced fetch)
+			if len(ch) < size-1 {
+				ch <- fetchProgressMsg{gen: gen, text: s}
+			}
+		}
+		l, err := load(ctx, ref, progress)
+		if err == nil && ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		if err != nil {
+			ch <- fetchFailedMsg{gen: gen, ref: ref, err: err, attempts: l.Attempts}
+			return
+		}
+		b, err := model.Parse(l.Data)
+		if err != nil {
+			ch <- fetchFailedMsg{gen: gen, ref: ref, err: fmt.Errorf("%s: %w", l.Source, err), attempts: l.Attempts}
+			return
+		}
+		ch <- bundleLoadedMsg{gen: gen, sess: newSession(ref, l, b)}
+	}()
+	return listen
+}
+
+// startVerify runs every check in the background and streams them in
+// batches (the "listen for activity" pattern: each message carries the
+// command that waits for the next).
+func startVerify(ctx context.Context, gen int, sess *session, trust *verify.TrustStore) tea.Cmd {
+	checks := make(chan verify.Check, 4*maxCheckBatch)
+	done := make(chan verifyDoneMsg, 1)
+	b, opts := sess.bundle, verify.Options{Trust: trust, Requested: sess.loaded.Requested, Previous: sess.loaded.Previous}
+	go func() {
+		defer close(done)
+		r := verify.Run(ctx, b, opts, func(c verify.Check) {
+			select {
+			case checks <- c:
+			case <-ctx.Done():
+			}
+		})
+		close(checks)
+		if ctx.Err() != nil {
+			return
+		}
+		res := verifyDoneMsg{report: r}
+		if r.Merge != nil {
+			res.diffs, res.diffErr = verify.StateDifferences(b, r.Merge, maxStateDiffs)
+		}
+		done <- res
+	}()
+	var listen tea.Cmd
+	listen = func() tea.Msg {
+		msg := checkDoneMsg{gen: gen, next: listen}
+		c, ok := <-checks
+		for ok {
+			msg.checks = append(msg.checks, c)
+			if len(msg.checks) == maxCheckBatch {
+				return msg
+			}
+			select {
+			case c, ok = <-checks:
+			default:
+				return msg
+			}
+		}
+		if d, ok := <-done; ok {
+			msg.done, msg.next = &d, nil
+			return msg
+		}
+		if len(msg.checks) > 0 {
+			msg.next = nil
+			return msg
+		}
+		return nil // cancelled
+	}
+	return listen
+}
+
+func watchTick(gen int, every time.Duration) tea.Cmd {
+	return tea.Tick(every, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+}
+
+// copyCmd sets the terminal's clipboard with OSC 52. The value is the raw
+// one (not the printable form drawn on screen); base64 keeps whatever it
+// holds from reaching the terminal as control sequences.
+func copyCmd(w io.Writer, what, value string) tea.Cmd {
+	return func() tea.Msg {
+		if w == nil {
+			return statusMsg{text: "no terminal to copy to"}
+		}
+		if _, err := fmt.Fprintf(w, "\x1b]52;c;%s\a", base64.StdEncoding.EncodeToString([]byte(value))); err != nil {
+			return statusMsg{text: "copy failed: " + err.Error()}
+		}
+		return statusMsg{text: fmt.Sprintf("copied %s (%s) to the clipboard", what, plural(len(value), "byte"))}
+	}
+}
+
+// evidenceCmd writes pith-evidence-<short>-<n>.json for fork n (1-based).
+func evidenceCmd(dir string, sess *session, n int) tea.Cmd {
+	return func() tea.Msg {
+		if sess.report == nil || sess.report.Merge == nil || n < 1 || n > len(sess.report.Merge.Forks) {
+			return statusMsg{text: "no fork to write evidence for (verification still running?)"}
+		}
+		data, err := verify.EquivocationEvidence(sess.bundle, sess.report.Merge.Forks[n-1])
+		if err != nil {
+			return statusMsg{text: "evidence: " + err.Error()}
+		}
+		path := filepath.Join(dir, fmt.Sprintf("pith-evidence-%s-%d.json", sess.shortBody(), n))
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+			return statusMsg{text: "evidence: " + err.Error()}
+		}
+		return statusMsg{text: "wrote " + path + " (check it with: pithscope verify FILE)"}
+	}
+}
+
+var errCancelled = errors.New("cancelled")

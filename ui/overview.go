@@ -1,0 +1,322 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify"
+)
+
+// overviewPane is one full-width page: the paper, the verification
+// summary (each row links to the pane with its details) and the record's
+// completeness. It is a page rather than a list because its rows are short
+// and read best together; the cursor walks its lines.
+type overviewPane struct {
+	env *env
+	d   doc
+}
+
+func newOverviewPane(e *env) *overviewPane { return &overviewPane{env: e} }
+
+func (p *overviewPane) name() string     { return "Overview" }
+func (p *overviewPane) tabLabel() string { return "Overview" }
+func (p *overviewPane) capturing() bool  { return false }
+func (p *overviewPane) modal() bool      { return false }
+func (p *overviewPane) back() bool       { return false }
+
+// show returns to a place in the page (the jump history).
+func (p *overviewPane) show(t target) bool {
+	if t.row >= 0 {
+		p.d.cursor = clamp(t.row, 0, len(p.d.lines)-1)
+		p.d.scrollTo(p.env.layout.bodyHeight)
+	}
+	return true
+}
+func (p *overviewPane) location() target { return target{pane: paneOverview, row: p.d.cursor} }
+
+func (p *overviewPane) reset() {
+	p.d = doc{}
+	p.refresh()
+	p.d.cursor, p.d.offset = 0, 0
+}
+
+func (p *overviewPane) refresh() {
+	cursor, offset := p.d.cursor, p.d.offset
+	p.d = doc{}
+	if p.env.sess != nil {
+		p.build(&p.d)
+	}
+	p.d.layout(p.env.layout.width-1, p.env.styles)
+	p.d.cursor, p.d.offset = clamp(cursor, 0, len(p.d.lines)-1), offset
+	p.d.scrollTo(p.env.layout.bodyHeight)
+}
+
+func (p *overviewPane) resize() {
+	p.d.layout(p.env.layout.width-1, p.env.styles)
+	p.d.scrollTo(p.env.layout.bodyHeight)
+}
+
+func (p *overviewPane) helpKeys() []key.Binding {
+	k := p.env.keys
+	return []key.Binding{k.Down, k.Enter, k.Copy, k.GoToPane}
+}
+
+func (p *overviewPane) key(msg tea.KeyMsg) tea.Cmd {
+	k, h := p.env.keys, p.env.layout.bodyHeight
+	switch {
+	case key.Matches(msg, k.Up):
+		p.d.move(-1)
+	case key.Matches(msg, k.Down):
+		p.d.move(1)
+	case key.Matches(msg, k.Top):
+		p.d.move(-len(p.d.lines))
+	case key.Matches(msg, k.Bottom):
+		p.d.move(len(p.d.lines))
+	case key.Matches(msg, k.PageUp):
+		p.d.move(-h)
+	case key.Matches(msg, k.PageDown):
+		p.d.move(h)
+	case key.Matches(msg, k.Enter), key.Matches(msg, k.Right):
+		if t := p.d.activate(p.env.styles); t != nil {
+			return send(jumpMsg{to: *t})
+		}
+	case key.Matches(msg, k.Copy):
+		if v, ok := p.d.copyValue(); ok {
+			it, _ := p.d.current()
+			return send(copyMsg{what: strings.ToLower(it.label), value: v})
+		}
+		return send(statusMsg{text: "nothing to copy on this line"})
+	case key.Matches(msg, k.Filter):
+		return send(statusMsg{text: "the overview has no list to filter: / works in panes 2-8"})
+	}
+	p.d.scrollTo(h)
+	return nil
+}
+
+func (p *overviewPane) mouse(x, y int, msg tea.MouseMsg) tea.Cmd {
+	h := p.env.layout.bodyHeight
+	switch {
+	case msg.Button == tea.MouseButtonWheelUp:
+		p.d.scroll(-3, h)
+	case msg.Button == tea.MouseButtonWheelDown:
+		p.d.scroll(3, h)
+	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft:
+		p.d.cursor = clamp(clamp(p.d.offset, 0, max(len(p.d.lines)-h, 0))+y, 0, len(p.d.lines)-1)
+	}
+	return nil
+}
+
+func (p *overviewPane) view() []string {
+	st := p.env.styles
+	h := p.env.layout.bodyHeight
+	start := clamp(p.d.offset, 0, max(len(p.d.lines)-h, 0))
+	out := make([]string, 0, h)
+	for n, l := range p.d.view(h) {
+		if start+n == p.d.cursor {
+			out = append(out, st.Cursor.on("›")+l.text)
+		} else {
+			out = append(out, " "+l.text)
+		}
+	}
+	return block(out, p.env.layout.width, h)
+}
+
+func (p *overviewPane) build(d *doc) {
+	s := p.env.sess
+	st := p.env.styles
+	b := s.bundle
+	paper := s.snapshot.Get("paper")
+	meta := b.CanonicalRecord.Get("metadata")
+
+	d.heading("Paper")
+	str := func(v model.Value) string { return v.Str() }
+	d.field("Title", orDash(s.title), str(paper.Get("title")))
+	d.field("Authors", orDash(model.Printable(str(paper.Get("authors_text")))), str(paper.Get("authors_text")))
+	primary := str(paper.Get("primary_cat"))
+	if primary == "" {
+		primary = str(meta.Get("primary_cat"))
+	}
+	var cross []string
+	for _, c := range paper.Get("cross_cats").Elems() {
+		cross = append(cross, c.Str())
+	}
+	if len(cross) == 0 {
+		for _, c := range meta.Get("cross_cats_sorted").Elems() {
+			cross = append(cross, c.Str())
+		}
+	}
+	cats := primary
+	if len(cross) > 0 {
+		cats += " · " + strings.Join(cross, ", ")
+	}
+	d.field("Categories", orDash(model.Printable(cats)), cats)
+	submitted := firstNonEmpty(str(paper.Get("submitted_at")), b.SubmittedAt)
+	d.field("Submitted", orDash(model.Printable(submitted)), submitted)
+	license := firstNonEmpty(str(paper.Get("license")), str(meta.Get("license")))
+	d.field("License", orDash(model.Printable(license)), license)
+	src := fmt.Sprintf("%s %s v%d", b.Source.Kind, b.Source.ID, b.Source.Version)
+	d.link("Source", model.Printable(src), &target{pane: paneAliases, row: -1}, b.Source.ID)
+	if s.snapshotEvent >= 0 {
+		d.link("Snapshot", eventLabel(s, s.snapshotEvent), &target{pane: paneEvents, row: s.snapshotEvent}, b.Events[s.snapshotEvent].EventID)
+	} else {
+		d.field("Snapshot", "no graph_snapshot event: the paper's metadata is the canonical record's", "")
+	}
+
+	d.heading("Verification")
+	p.verification(d)
+
+	d.heading("Record completeness")
+	cur := b.State.Current
+	presence := func(label, list, what string, extra int) {
+		n := cur.Get(list).Len() + extra
+		if n > 0 {
+			d.badgeField(label, st.OK.on("● present"), fmt.Sprintf("%s (%d in state.current.%s)", what, n, list))
+		} else {
+			d.badgeField(label, st.Muted.on("○ absent "), "no "+what+" yet")
+		}
+	}
+	presence("Timestamp", "timestamp_anchors", "Bitcoin timestamp anchor", b.TimestampProofs.Len())
+	presence("Archive copy", "storage_attestations", "Internet Archive copy", 0)
+	presence("Author claim", "author_attestations", "author attestation", 0)
+	presence("Citations", "citation_signatures", "signed citation", 0)
+	presence("Replications", "replication_records", "replication record", 0)
+
+	if abstract := str(paper.Get("abstract_excerpt")); abstract != "" {
+		d.heading("Abstract")
+		d.items = append(d.items, docItem{kind: itemText, text: model.Printable(abstract), copy: abstract})
+	}
+}
+
+// verification is one row per area of checks, each linking to the pane
+// that shows its details.
+func (p *overviewPane) verification(d *doc) {
+	s := p.env.sess
+	st := p.env.styles
+	b := s.bundle
+	c := &s.checks
+	row := func(label string, t *target, okText string, names ...string) {
+		state := c.nameState(names...)
+		prefix := st.badge(state) + strings.Repeat(" ", badgeWidth-width(plainBadge(state)))
+		d.items = append(d.items, docItem{kind: itemLink, label: label, prefix: prefix, text: p.areaText(okText, names...), jump: t})
+	}
+	if c.counts(verify.CheckRequestedID) != (tally{}) {
+		row("Requested", nil, "the bundle is the one asked for", verify.CheckRequestedID)
+	}
+	row("Record", nil, "the record hashes to this pith number", verify.CheckCanonicalDigest, verify.CheckPithNumber, verify.CheckShortPithNumber)
+	if ch, ok := s.checkFor(verify.CheckCanonicalDigest, verify.SubjectBundle); ok && ch.Status != verify.OK && ch.Expected != "" {
+		d.field("  expected", model.Printable(ch.Expected), ch.Expected)
+		d.field("  found", model.Printable(ch.Found), ch.Found)
+	} else {
+		d.field("  sha256", model.Printable(b.CanonicalSHA256), b.CanonicalSHA256)
+	}
+	row("Receipt", &target{pane: paneEvents, row: p.receiptEvent()}, "the record's receipt is signed by "+p.signerText(p.receiptKey()), verify.CheckReceiptSignature)
+	shorts := 0
+	for _, a := range b.SourceAliases {
+		if strings.HasPrefix(a.Kind, "pith_short_") {
+			shorts++
+		}
+	}
+	row("Aliases", &target{pane: paneAliases, row: -1}, plural(shorts, "pith_short alias")+" agree with the number", verify.CheckAliases)
+	row("Keys", &target{pane: paneKeys, row: -1}, p.keysText(), verify.CheckKeyFingerprint, verify.CheckKeyTrust)
+	row("Events", &target{pane: paneEvents, row: -1}, plural(len(b.Events), "event")+": digest, id, signature and subject each ok",
+		verify.CheckEventDigest, verify.CheckEventID, verify.CheckEventSignature, verify.CheckEventSubject)
+	row("Forks", &target{pane: paneEquivocations, row: -1}, "no signer forked its chain", verify.CheckEquivocation)
+	row("State", &target{pane: paneState, row: -1}, "the served state is the one the events give", verify.CheckStateDigest, verify.CheckStateRecompute)
+	row("Bundle", nil, "digest ok, signed by "+p.signerText(b.BundleSignature.KeyID), verify.CheckBundleDigest, verify.CheckBundleSignature)
+	if c.counts(verify.CheckRollback) != (tally{}) {
+		row("Rollback", nil, "no event seen before has gone", verify.CheckRollback)
+	}
+}
+
+// receiptEvent is the record_created event (where the receipt is), or -1.
+func (p *overviewPane) receiptEvent() int {
+	for i := range p.env.sess.bundle.Events {
+		if p.env.sess.bundle.Events[i].EventType == model.RecordCreated {
+			return i
+		}
+	}
+	return -1
+}
+
+func (p *overviewPane) receiptKey() string {
+	if i := p.receiptEvent(); i >= 0 {
+		if rc, ok := p.env.sess.bundle.Events[i].Receipt(); ok {
+			return rc.KeyID
+		}
+	}
+	return ""
+}
+
+// signerText names a key and how far it is trusted: "pith-v1-2026-05
+// (pinned)".
+func (p *overviewPane) signerText(keyID string) string {
+	text := model.Printable(keyID)
+	if c, ok := p.env.sess.checkFor(verify.CheckKeyTrust, verify.KeySubject(keyID)); ok {
+		text += " (" + model.Printable(c.Found) + ")"
+	}
+	return text
+}
+
+// keysText lists the signing keys and their trust.
+func (p *overviewPane) keysText() string {
+	s := p.env.sess
+	var parts []string
+	for _, ch := range s.checks.named(verify.CheckKeyTrust) {
+		parts = append(parts, model.Printable(strings.TrimPrefix(ch.Subject, "key:")+" "+ch.Found))
+	}
+	if len(parts) == 0 {
+		return "no signing key"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// areaText explains an area's badge: what passed, the first problem, or
+// how far checking has got.
+func (p *overviewPane) areaText(okText string, names ...string) string {
+	c := &p.env.sess.checks
+	t := c.counts(names...)
+	switch {
+	case t.fail+t.unknown > 0:
+		for _, ch := range c.named(names...) {
+			if ch.Status != verify.OK {
+				more := ""
+				if n := t.fail + t.unknown; n > 1 {
+					more = fmt.Sprintf(" (and %d more)", n-1)
+				}
+				where := ""
+				if ch.Event >= 0 {
+					where = "event #" + strconv.Itoa(ch.Event) + " "
+				}
+				return where + model.Printable(ch.Name+": "+ch.Detail) + more
+			}
+		}
+	case !c.done:
+		return "checking… " + strconv.Itoa(t.ok) + " ok so far"
+	case t.ok == 0:
+		return "nothing to check"
+	}
+	return okText
+}
+
+// checkFor finds one check by name and subject.
+func (s *session) checkFor(name, subject string) (verify.Check, bool) {
+	return s.checks.find(s.checks.bySubject[subject], name)
+}
+
+// plainBadge is a badge's text without paint, for measuring.
+func plainBadge(s state) string {
+	return [...]string{stateNone: "—", statePending: "… checking", stateOK: "✓ ok", stateFail: "✗ fail", stateUnknown: "? unknown"}[s]
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,612 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify"
+)
+
+// env is what every pane shares: styles, keys, the layout of the last
+// resize and the open session. Panes read the layout; only the root's
+// resize handler writes it.
+type env struct {
+	styles *Styles
+	keys   KeyMap
+	layout layout
+	sess   *session
+}
+
+type paneID int
+
+const (
+	paneOverview paneID = iota
+	paneEvents
+	paneAliases
+	paneGraph
+	paneKeys
+	paneState
+	paneEquivocations
+	paneRaw
+	paneCount
+)
+
+// target is a place a link leads to.
+type target struct {
+	pane  paneID
+	row   int    // the row to select in that pane, when key is ""
+	keyID string // the Keys pane selects by key id
+}
+
+// pane is what the root routes to. Every pane draws exactly the body
+// area the layout gives it.
+type pane interface {
+	name() string
+	tabLabel() string
+	reset()   // a new session was opened
+	refresh() // checks arrived or verification finished
+	resize()
+	key(msg tea.KeyMsg) tea.Cmd
+	mouse(x, y int, msg tea.MouseMsg) tea.Cmd // pane-local cell coordinates
+	view() []string
+	helpKeys() []key.Binding
+	capturing() bool // typing into a filter: keys go here first
+	// modal is a sub-screen (a filter being typed, a comparison) that Esc
+	// leaves before it goes back in the jump history.
+	modal() bool
+	back() bool // handled Esc itself
+	show(t target) bool
+	location() target
+}
+
+// Messages panes send to the root.
+type (
+	jumpMsg   struct{ to target }
+	statusMsg struct{ text string }
+	copyMsg   struct{ what, value string }
+)
+
+func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+// checkField is a check's badge and what it means: okText when it passed
+// (the check's own detail repeats values shown beside it), the check's
+// explanation otherwise.
+func checkField(d *doc, st *Styles, label string, c verify.Check, s state, okText string) {
+	text := okText
+	switch {
+	case s == statePending:
+		text = "being checked"
+	case s == stateNone:
+		text = "not checked"
+	case s != stateOK || okText == "":
+		text = model.Printable(c.Detail)
+	}
+	d.badgeField(label, st.badge(s), text)
+}
+
+// rowSource is a pane's content as a table with a detail per row.
+type rowSource interface {
+	columns() []column
+	rowCount() int
+	cells(row int) []cell
+	// match reports whether row holds q (lower case) for the filter.
+	match(row int, q string) bool
+	// copyRow is what y copies on a row, and what to call it.
+	copyRow(row int) (what, value string)
+	// detail fills d for row.
+	detail(row int, d *doc)
+	// marker is a one-cell mark shown before the row (new, changed), or "".
+	marker(row int) string
+}
+
+// searcher is a rowSource whose `/` searches rather than filters: the Raw
+// tree, where a match may sit in a folded part. search returns the row of
+// the next (or previous) match after row from, unfolding what hides it.
+type searcher interface {
+	search(q string, from int, forward bool) (int, bool)
+}
+
+// explainer is a rowSource that says what an empty list means.
+type explainer interface {
+	explainEmpty(d *doc)
+}
+
+// listDetail is the list-left, detail-right pane that most panes are: the
+// pane supplies a rowSource, this does navigation, filtering, the detail's
+// cursor and folding, copying, links and layout.
+type listDetail struct {
+	env   *env
+	id    paneID
+	title string
+	src   rowSource
+
+	l           list
+	d           doc
+	detailRow   int
+	focusDetail bool
+	editing     bool   // typing the filter (or the search)
+	searchQuery string // the search query, for a searcher
+	noun        string
+
+	cols   []column
+	widths []int
+	// geometry, from the layout
+	stacked    bool
+	listW      int
+	listH      int // rows shown (the title line excluded)
+	detW, detH int
+}
+
+func newListDetail(e *env, id paneID, title, noun string, src rowSource) *listDetail {
+	return &listDetail{env: e, id: id, title: title, noun: noun, src: src, detailRow: -1}
+}
+
+func (p *listDetail) name() string { return p.title }
+
+func (p *listDetail) tabLabel() string {
+	if p.env.sess == nil {
+		return p.title
+	}
+	return p.title + " " + strconv.Itoa(p.src.rowCount())
+}
+
+func (p *listDetail) reset() {
+	p.l.setLen(p.src.rowCount())
+	p.focusDetail, p.editing = false, false
+	p.detailRow = -1
+	p.resize()
+}
+
+func (p *listDetail) refresh() {
+	if n := p.src.rowCount(); n != p.l.n {
+		p.l.setLen(n)
+		p.resize()
+	}
+	p.rebuildDetail(true)
+}
+
+func (p *listDetail) resize() {
+	lay := p.env.layout
+	p.cols = p.src.columns()
+	p.stacked = !lay.sideBySide
+	if lay.sideBySide {
+		p.listW, p.listH = lay.listWidth, lay.bodyHeight-1
+		p.detW, p.detH = lay.detailWidth, lay.bodyHeight-1
+	} else {
+		total := lay.stackedListHeight(p.l.count())
+		p.listW, p.listH = lay.width, total-1
+		p.detW, p.detH = lay.width, max(lay.bodyHeight-total-1, 0)
+	}
+	p.listH, p.detH = max(p.listH, 1), max(p.detH, 0)
+	// two cells for the selection marker and the new/changed mark
+	p.widths = columnWidths(p.cols, p.listW-2)
+	p.l.scroll(p.listH)
+	p.rebuildDetail(false)
+	p.d.layout(p.detW-1, p.env.styles)
+	p.d.scrollTo(p.detH)
+}
+
+// rebuildDetail rebuilds the doc when the selection changed (or always,
+// when the content under it changed), keeping the cursor where it was.
+func (p *listDetail) rebuildDetail(force bool) {
+	row := p.l.selected()
+	if row == p.detailRow && !force {
+		return
+	}
+	same := row == p.detailRow
+	cursor, offset := p.d.cursor, p.d.offset
+	p.d = doc{}
+	if row >= 0 {
+		p.src.detail(row, &p.d)
+	} else if e, ok := p.src.(explainer); ok && p.env.sess != nil && p.l.query == "" {
+		e.explainEmpty(&p.d)
+	}
+	p.detailRow = row
+	p.d.layout(p.detW-1, p.env.styles)
+	if same {
+		p.d.cursor, p.d.offset = clamp(cursor, 0, len(p.d.lines)-1), offset
+	}
+	p.d.scrollTo(p.detH)
+}
+
+func (p *listDetail) capturing() bool { return p.editing }
+func (p *listDetail) modal() bool     { return p.editing }
+
+func (p *listDetail) back() bool {
+	switch {
+	case p.editing:
+		p.editing = false
+		p.setFilter("")
+		return true
+	case p.focusDetail:
+		p.focusDetail = false
+		return true
+	case p.l.query != "":
+		p.setFilter("")
+		return true
+	}
+	return false
+}
+
+func (p *listDetail) setFilter(q string) {
+	lq := strings.ToLower(q)
+	p.l.filter(q, func(row int) bool { return p.src.match(row, lq) }, p.listH)
+	if p.stacked {
+		p.resize()
+	}
+	p.rebuildDetail(false)
+}
+
+func (p *listDetail) show(t target) bool {
+	if !p.l.show(t.row, p.listH) {
+		return false
+	}
+	if p.stacked {
+		p.resize()
+	}
+	p.rebuildDetail(false)
+	p.d.cursor, p.d.offset = 0, 0
+	return true
+}
+
+func (p *listDetail) location() target { return target{pane: p.id, row: p.l.selected()} }
+
+func (p *listDetail) helpKeys() []key.Binding {
+	k := p.env.keys
+	if p.editing {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		}
+	}
+	if p.focusDetail {
+		return []key.Binding{k.Up, k.Enter, k.Left, k.NextMatch, k.Copy, k.Back}
+	}
+	out := []key.Binding{k.Down, k.Enter, k.Filter}
+	if p.l.query != "" {
+		out = append(out, k.NextMatch)
+	}
+	return append(out, k.Copy)
+}
+
+func (p *listDetail) key(msg tea.KeyMsg) tea.Cmd {
+	k := p.env.keys
+	if p.editing {
+		return p.editKey(msg)
+	}
+	if p.focusDetail {
+		return p.detailKey(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Up):
+		p.moveList(-1)
+	case key.Matches(msg, k.Down):
+		p.moveList(1)
+	case key.Matches(msg, k.Top):
+		p.moveList(-p.l.count())
+	case key.Matches(msg, k.Bottom):
+		p.moveList(p.l.count())
+	case key.Matches(msg, k.PageUp):
+		p.moveList(-p.listH)
+	case key.Matches(msg, k.PageDown):
+		p.moveList(p.listH)
+	case key.Matches(msg, k.Enter), key.Matches(msg, k.Right):
+		if len(p.d.lines) > 0 && p.detH > 0 {
+			p.focusDetail = true
+		}
+	case key.Matches(msg, k.Filter):
+		p.editing = true
+	case key.Matches(msg, k.NextMatch):
+		return p.nextMatch(1)
+	case key.Matches(msg, k.PrevMatch):
+		return p.nextMatch(-1)
+	case key.Matches(msg, k.Copy):
+		if row := p.l.selected(); row >= 0 {
+			what, value := p.src.copyRow(row)
+			return send(copyMsg{what: what, value: value})
+		}
+	}
+	return nil
+}
+
+func (p *listDetail) moveList(delta int) {
+	p.l.move(delta, p.listH)
+	p.rebuildDetail(false)
+}
+
+// nextMatch steps through the filtered rows, wrapping, from either side.
+func (p *listDetail) nextMatch(delta int) tea.Cmd {
+	if _, ok := p.src.(searcher); ok {
+		return p.runSearch(delta > 0)
+	}
+	if p.l.query == "" {
+		return nil
+	}
+	p.l.wrapMove(delta, p.listH)
+	p.rebuildDetail(false)
+	return nil
+}
+
+func (p *listDetail) detailKey(msg tea.KeyMsg) tea.Cmd {
+	k, st := p.env.keys, p.env.styles
+	switch {
+	case key.Matches(msg, k.Up):
+		p.d.move(-1)
+	case key.Matches(msg, k.Down):
+		p.d.move(1)
+	case key.Matches(msg, k.Top):
+		p.d.move(-len(p.d.lines))
+	case key.Matches(msg, k.Bottom):
+		p.d.move(len(p.d.lines))
+	case key.Matches(msg, k.PageUp):
+		p.d.move(-p.detH)
+	case key.Matches(msg, k.PageDown):
+		p.d.move(p.detH)
+	case key.Matches(msg, k.Enter):
+		if t := p.d.activate(st); t != nil {
+			return send(jumpMsg{to: *t})
+		}
+	case key.Matches(msg, k.Right):
+		p.d.fold(true, st)
+	case key.Matches(msg, k.Left):
+		if !p.d.fold(false, st) {
+			p.focusDetail = false
+		}
+	case key.Matches(msg, k.NextMatch):
+		p.stepRow(1)
+	case key.Matches(msg, k.PrevMatch):
+		p.stepRow(-1)
+	case key.Matches(msg, k.Filter):
+		p.focusDetail, p.editing = false, true
+	case key.Matches(msg, k.Copy):
+		if v, ok := p.d.copyValue(); ok {
+			it, _ := p.d.current()
+			what := it.label
+			if what == "" {
+				what = "value"
+			}
+			return send(copyMsg{what: what, value: v})
+		}
+		return send(statusMsg{text: "nothing to copy on this line"})
+	}
+	p.d.scrollTo(p.detH)
+	return nil
+}
+
+// stepRow shows the next row's detail while the detail keeps the focus.
+func (p *listDetail) stepRow(delta int) {
+	if p.l.query != "" {
+		p.l.wrapMove(delta, p.listH)
+	} else {
+		p.l.move(delta, p.listH)
+	}
+	p.rebuildDetail(false)
+}
+
+func (p *listDetail) editKey(msg tea.KeyMsg) tea.Cmd {
+	_, searching := p.src.(searcher)
+	q := []rune(p.l.query)
+	if searching {
+		q = []rune(p.searchQuery)
+	}
+	switch msg.Type {
+	case tea.KeyEnter:
+		p.editing = false
+		if searching {
+			return p.runSearch(true)
+		}
+		return nil
+	case tea.KeyEsc:
+		p.editing = false
+		if searching {
+			p.searchQuery = ""
+			return nil
+		}
+		p.setFilter("")
+		return nil
+	case tea.KeyBackspace:
+		if len(q) > 0 {
+			q = q[:len(q)-1]
+		}
+	case tea.KeyCtrlU:
+		q = nil
+	case tea.KeyUp:
+		p.moveList(-1)
+		return nil
+	case tea.KeyDown:
+		p.moveList(1)
+		return nil
+	case tea.KeyRunes, tea.KeySpace:
+		for _, r := range msg.Runes {
+			if unicode.IsPrint(r) {
+				q = append(q, r)
+			}
+		}
+	default:
+		return nil
+	}
+	if searching {
+		p.searchQuery = string(q)
+		return nil
+	}
+	p.setFilter(string(q))
+	return nil
+}
+
+// runSearch moves to the next (or previous) search match.
+func (p *listDetail) runSearch(forward bool) tea.Cmd {
+	srch := p.src.(searcher)
+	if p.searchQuery == "" {
+		return nil
+	}
+	row, ok := srch.search(p.searchQuery, p.l.selected(), forward)
+	if !ok {
+		return send(statusMsg{text: "no match for \"" + model.Printable(p.searchQuery) + "\""})
+	}
+	p.rowsChanged()
+	p.l.show(row, p.listH)
+	p.rebuildDetail(false)
+	return nil
+}
+
+// rowsChanged follows a change in the number of rows (a tree folded),
+// keeping the cursor.
+func (p *listDetail) rowsChanged() {
+	p.l.resize(p.src.rowCount(), p.listH)
+	if p.stacked {
+		p.resize()
+	}
+	p.rebuildDetail(true)
+}
+
+func (p *listDetail) mouse(x, y int, msg tea.MouseMsg) tea.Cmd {
+	inList, ly := p.hit(x, y)
+	switch {
+	case msg.Button == tea.MouseButtonWheelUp || msg.Button == tea.MouseButtonWheelDown:
+		delta := 3
+		if msg.Button == tea.MouseButtonWheelUp {
+			delta = -3
+		}
+		if inList {
+			p.moveList(delta)
+		} else {
+			p.d.scroll(delta, p.detH)
+		}
+	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft:
+		if inList {
+			p.focusDetail = false
+			if ly >= 0 && p.l.offset+ly < p.l.count() {
+				p.l.cursor = p.l.offset + ly
+				p.l.scroll(p.listH)
+				p.rebuildDetail(false)
+			}
+		} else if len(p.d.lines) > 0 && p.detH > 0 {
+			p.focusDetail = true
+			if ly >= 0 {
+				p.d.cursor = clamp(clamp(p.d.offset, 0, max(len(p.d.lines)-p.detH, 0))+ly, 0, len(p.d.lines)-1)
+			}
+		}
+	}
+	return nil
+}
+
+// hit says whether a body cell is over the list, and which row of it (or
+// of the detail) it is on; -1 on a title line.
+func (p *listDetail) hit(x, y int) (inList bool, row int) {
+	if p.stacked {
+		if y < p.listH+1 {
+			return true, y - 1
+		}
+		return false, y - p.listH - 2
+	}
+	return x < p.listW, y - 1
+}
+
+func (p *listDetail) view() []string {
+	st := p.env.styles
+	lay := p.env.layout
+	listLines := p.listView()
+	detail := p.detailView()
+	if p.stacked {
+		out := append(listLines, detail...)
+		return block(out, lay.width, lay.bodyHeight)
+	}
+	sep := st.Muted.on("│")
+	return besides(block(listLines, p.listW, lay.bodyHeight), block(detail, p.detW, lay.bodyHeight), sep)
+}
+
+func (p *listDetail) listView() []string {
+	st := p.env.styles
+	out := make([]string, 0, p.listH+1)
+	out = append(out, p.listTitle())
+	focused := !p.focusDetail && !p.editing
+	for pos := p.l.offset; pos < p.l.count() && len(out) <= p.listH; pos++ {
+		row := p.l.at(pos)
+		mark := p.src.marker(row)
+		if mark == "" {
+			mark = " "
+		}
+		text := tableRow(p.cols, p.widths, p.src.cells(row))
+		switch {
+		case pos == p.l.cursor && focused:
+			out = append(out, st.Cursor.on("›")+mark+st.Selected.on(pad(text, p.listW-2)))
+		case pos == p.l.cursor:
+			out = append(out, st.Cursor.on("·")+mark+st.Bold.on(text))
+		default:
+			out = append(out, " "+mark+text)
+		}
+	}
+	if p.l.count() == 0 {
+		msg := "no " + p.noun
+		if p.l.query != "" {
+			msg = "no " + p.noun + " match \"" + model.Printable(p.l.query) + "\""
+		}
+		out = append(out, "  "+st.Muted.on(truncate(msg, p.listW-2)))
+	}
+	return out
+}
+
+// listTitle is the column header, with the row count (or the filter)
+// on the right.
+func (p *listDetail) listTitle() string {
+	st := p.env.styles
+	var status string
+	_, searching := p.src.(searcher)
+	switch {
+	case searching && p.editing:
+		status = "search /" + model.Printable(p.searchQuery) + "▏ enter finds"
+	case searching && p.searchQuery != "":
+		status = plural(p.l.n, p.noun) + " · /" + model.Printable(p.searchQuery) + " (n/N)"
+	case p.editing:
+		status = "/" + model.Printable(p.l.query) + "▏ " + strconv.Itoa(p.l.count()) + " of " + strconv.Itoa(p.l.n)
+	case p.l.query != "":
+		status = strconv.Itoa(p.l.count()) + " of " + strconv.Itoa(p.l.n) + " · /" + model.Printable(p.l.query)
+	default:
+		status = plural(p.l.n, p.noun)
+	}
+	status = truncate(status, max(p.listW-2, 1))
+	header := tableHeader(p.cols, p.widths)
+	switch {
+	case p.editing:
+		return pad(st.Cursor.on(status), p.listW)
+	case width(header)+width(status)+3 <= p.listW:
+		return "  " + st.Muted.on(pad(header, p.listW-width(status)-3)) + " " + st.Muted.on(status)
+	case p.l.query != "" || p.searchQuery != "":
+		// a filter on is worth more than the column titles
+		return "  " + st.Muted.on(status)
+	}
+	return "  " + st.Muted.on(header)
+}
+
+func (p *listDetail) detailView() []string {
+	st := p.env.styles
+	if p.detH <= 0 {
+		return nil
+	}
+	title := p.d.title
+	if title == "" {
+		title = "detail"
+	}
+	var head string
+	if p.stacked {
+		t := " " + title + " "
+		head = st.Muted.on("──") + st.Heading.on(truncate(t, max(p.detW-4, 1))) + st.Muted.on(strings.Repeat("─", max(p.detW-2-width(truncate(t, max(p.detW-4, 1))), 0)))
+	} else {
+		head = " " + st.Heading.on(truncate(title, p.detW-1))
+	}
+	out := make([]string, 0, p.detH+1)
+	out = append(out, head)
+	start := clamp(p.d.offset, 0, max(len(p.d.lines)-p.detH, 0))
+	for n, l := range p.d.view(p.detH) {
+		if p.focusDetail && start+n == p.d.cursor {
+			out = append(out, st.Cursor.on("›")+l.text)
+		} else {
+			out = append(out, " "+l.text)
+		}
+	}
+	return out
+}

@@ -1,0 +1,144 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pithscope/pithscope/model"
+)
+
+// defaultAcceptedForms is what the open prompt lists when the command
+// does not say.
+const defaultAcceptedForms = "a pith number (pith:2017:M5BN…), a short one (pith:M5BNRHPU), a file path, or - for standard input"
+
+// openPrompt is the `o` screen: a text input for a pith number, alias or
+// file, validated as it is typed.
+type openPrompt struct {
+	open    bool
+	input   textinput.Model
+	form    string // what the typed text was recognised as
+	invalid string // why it is not a reference, when it is not
+}
+
+func newPrompt() openPrompt {
+	in := textinput.New()
+	in.Prompt = "› "
+	in.Placeholder = "pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T"
+	in.CharLimit = 4096
+	// a steady cursor: blinking would keep a timer running for nothing
+	in.Cursor.SetMode(cursor.CursorStatic)
+	return openPrompt{input: in}
+}
+
+func (p *openPrompt) show() tea.Cmd {
+	p.open = true
+	p.input.SetValue("")
+	p.form, p.invalid = "", ""
+	return p.input.Focus()
+}
+
+func (p *openPrompt) close() {
+	p.open = false
+	p.input.Blur()
+}
+
+// edit passes a key to the text input and validates the result.
+func (p *openPrompt) edit(msg tea.Msg, validate func(string) (string, error)) tea.Cmd {
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	p.validate(validate)
+	return cmd
+}
+
+func (p *openPrompt) validate(validate func(string) (string, error)) {
+	p.form, p.invalid = "", ""
+	v := strings.TrimSpace(p.input.Value())
+	if v == "" || validate == nil {
+		return
+	}
+	form, err := validate(v)
+	if err != nil {
+		p.invalid = err.Error()
+		return
+	}
+	p.form = form
+}
+
+// view draws the prompt in a w×h area: the input, what it was recognised
+// as, the accepted forms, and the fetch under way or the last failure.
+func (p *openPrompt) view(m *Model, w, h int) []string {
+	st := m.env.styles
+	inner := max(w-4, 10)
+	out := []string{
+		"",
+		"  " + st.Heading.on("Open a bundle"),
+		"  " + truncate(p.input.View(), inner),
+	}
+	switch {
+	case p.invalid != "":
+		out = append(out, "  "+st.Fail.on("✗ ")+truncate(model.Printable(p.invalid), inner-2))
+	case p.form != "":
+		out = append(out, "  "+st.OK.on("✓ ")+truncate(model.Printable(p.form), inner-2))
+	default:
+		out = append(out, "")
+	}
+	accepted := m.cfg.AcceptedForms
+	if accepted == "" {
+		accepted = defaultAcceptedForms
+	}
+	for _, l := range wrap("Accepts "+accepted+".", inner, 3) {
+		out = append(out, "  "+st.Muted.on(l))
+	}
+	out = append(out, "")
+	switch {
+	case m.fetching:
+		out = append(out, "  "+m.spin.View()+" "+truncate("opening "+model.Printable(m.fetchRef), inner-2))
+		if m.progress != "" {
+			out = append(out, "    "+st.Muted.on(truncate(model.Printable(m.progress), inner-2)))
+		}
+		out = append(out, "  "+st.Muted.on("esc cancels"))
+	case m.failure != nil:
+		out = append(out, m.failure.lines(st, inner, max(h-len(out)-1, 2))...)
+	default:
+		out = append(out, "  "+st.Muted.on("enter opens · esc closes"))
+	}
+	return block(out, w, h)
+}
+
+// failure is a fetch that did not give a bundle: shown in place, with
+// every source tried, while the previous bundle (if any) stays open.
+type failure struct {
+	ref      string
+	err      string
+	attempts []string
+}
+
+func (f *failure) lines(st *Styles, w, h int) []string {
+	ref := f.ref
+	if ref == "" {
+		ref = "the embedded bundle"
+	}
+	out := []string{"  " + st.Fail.on("✗ could not open ") + truncate(model.Printable(ref), max(w-20, 1))}
+	for _, l := range wrap(model.Printable(f.err), w-4, 3) {
+		out = append(out, "    "+l)
+	}
+	if len(f.attempts) > 0 {
+		out = append(out, "  "+st.Muted.on("tried:"))
+		for _, a := range f.attempts {
+			out = append(out, "    "+truncate(model.Printable(a), w-4))
+		}
+	}
+	if len(out) > h {
+		out = append(out[:h-1], "    "+st.Muted.on("…"))
+	}
+	return out
+}
+
+// banner is the failure drawn above the body while a bundle stays open.
+func (f *failure) banner(st *Styles, w, h int) []string {
+	lines := f.lines(st, w, h)
+	lines[0] = strings.TrimRight(lines[0], " ") + st.Muted.on("  (esc dismisses · r retries)")
+	return block(lines, w, h)
+}

@@ -1,0 +1,126 @@
+package ui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pithscope/pithscope/model"
+)
+
+// rawPane is the whole bundle as a foldable JSON tree (the list), with the
+// selected value in full beside it. Children are built when a node is
+// first unfolded, and only visible rows are drawn.
+type rawPane struct {
+	*listDetail
+	tree *jsonTree
+}
+
+func newRawPane(e *env) *rawPane {
+	p := &rawPane{}
+	p.listDetail = newListDetail(e, paneRaw, "Raw", "row", p)
+	return p
+}
+
+func (p *rawPane) reset() {
+	p.tree = nil
+	if p.env.sess != nil {
+		p.tree = newTree(p.env.sess.bundle.Root)
+	}
+	p.searchQuery = ""
+	p.listDetail.reset()
+}
+
+func (p *rawPane) tabLabel() string { return "Raw" }
+
+func (p *rawPane) rowCount() int {
+	if p.tree == nil {
+		return 0
+	}
+	return len(p.tree.rows)
+}
+
+func (p *rawPane) columns() []column {
+	return []column{{title: "bundle", min: 10, max: 4096}}
+}
+
+func (p *rawPane) cells(i int) []cell { return []cell{{text: p.tree.rows[i].text()}} }
+
+func (p *rawPane) marker(int) string { return "" }
+
+// match is unused: `/` searches the tree (search) instead of filtering.
+func (p *rawPane) match(int, string) bool { return false }
+
+func (p *rawPane) search(q string, from int, forward bool) (int, bool) {
+	return p.tree.search(q, from, forward)
+}
+
+func (p *rawPane) copyRow(i int) (string, string) {
+	n := p.tree.rows[i]
+	return model.Printable(n.path()), rawValue(n.value)
+}
+
+func (p *rawPane) detail(i int, d *doc) {
+	n := p.tree.rows[i]
+	d.title = model.Printable(n.path())
+	d.field("path", model.Printable(n.path()), n.path())
+	d.field("type", n.value.Kind().String(), "")
+	switch n.value.Kind() {
+	case model.KindObject:
+		d.field("members", plural(n.value.Len(), "key"), "")
+	case model.KindArray:
+		d.field("elements", plural(n.value.Len(), "item"), "")
+	}
+	d.field("bytes", plural(len(n.value.Raw()), "byte")+" as received", "")
+	raw := rawValue(n.value)
+	if n.value.Kind() == model.KindString {
+		d.field("value", model.Printable(cutBytes(raw, maxValueLines*maxListWidth*4)), raw)
+	} else {
+		d.field("json", model.Printable(cutBytes(raw, maxValueLines*maxListWidth*4)), raw)
+	}
+}
+
+func (p *rawPane) helpKeys() []key.Binding {
+	k := p.env.keys
+	if p.editing || p.focusDetail {
+		return p.listDetail.helpKeys()
+	}
+	search := key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search"))
+	return []key.Binding{k.Down, k.Enter, k.Left, search, k.NextMatch, k.Copy}
+}
+
+// key folds and unfolds on the tree (Enter, h, l) and leaves the rest to
+// the list.
+func (p *rawPane) key(msg tea.KeyMsg) tea.Cmd {
+	k := p.env.keys
+	if p.editing || p.focusDetail || p.tree == nil {
+		return p.listDetail.key(msg)
+	}
+	row := p.l.selected()
+	changed := false
+	switch {
+	case key.Matches(msg, k.Enter):
+		changed = p.tree.toggle(row)
+	case key.Matches(msg, k.Right):
+		if changed = p.tree.expand(row); !changed {
+			if row >= 0 && p.tree.rows[row].foldable() {
+				p.moveList(1) // already open: step into it
+			} else {
+				p.focusDetail = len(p.d.lines) > 0
+			}
+			return nil
+		}
+	case key.Matches(msg, k.Left):
+		if changed = p.tree.collapse(row); !changed {
+			if parent := p.tree.parentRow(row); parent >= 0 {
+				p.l.show(parent, p.listH)
+				p.rebuildDetail(false)
+			}
+			return nil
+		}
+	default:
+		return p.listDetail.key(msg)
+	}
+	if changed {
+		p.rowsChanged()
+	}
+	return nil
+}

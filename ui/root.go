@@ -1,0 +1,498 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pithscope/pithscope/model"
+)
+
+// maxHistory bounds the jump history Esc walks back through.
+const maxHistory = 64
+
+// Model is the explorer's root: it owns the session and the background
+// jobs (fetch, verify, watch), routes keys and mouse to the focused pane,
+// and draws the header, the tabs, the body and the footer.
+type Model struct {
+	cfg   Config
+	env   *env
+	panes [paneCount]pane
+	// dirty panes missed a refresh while hidden; they catch up when shown.
+	dirty   [paneCount]bool
+	active  paneID
+	history []target
+
+	help     help.Model
+	showHelp bool
+	prompt   openPrompt
+	spin     spinner.Model
+
+	fetchGen    int
+	fetchCancel context.CancelFunc
+	fetching    bool
+	fetchRef    string
+	progress    string
+	failure     *failure
+	banner      bool // the failure is drawn above the open bundle
+
+	verifyGen    int
+	verifyCancel context.CancelFunc
+
+	watching   bool
+	watchEvery time.Duration
+	watchGen   int
+
+	status string
+}
+
+// New builds the explorer's model (Run starts it on a terminal).
+func New(cfg Config) *Model {
+	e := &env{styles: newStyles(), keys: DefaultKeyMap(), layout: computeLayout(80, 24, 0)}
+	m := &Model{cfg: cfg, env: e, prompt: newPrompt()}
+	m.panes = [paneCount]pane{
+		newOverviewPane(e), newEventsPane(e), newAliasesPane(e), newGraphPane(e),
+		newKeysPane(e), newStatePane(e), newEquivocationsPane(e), newRawPane(e),
+	}
+	m.help = help.New()
+	m.help.Styles.ShortKey, m.help.Styles.FullKey = e.styles.HelpKey, e.styles.HelpKey
+	m.help.Styles.ShortDesc, m.help.Styles.FullDesc = e.styles.HelpDesc, e.styles.HelpDesc
+	m.help.Styles.ShortSeparator, m.help.Styles.FullSeparator = e.styles.HelpSep, e.styles.HelpSep
+	m.help.Styles.Ellipsis = e.styles.HelpSep
+	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	m.watchEvery = cfg.Watch
+	if m.watchEvery <= 0 {
+		m.watchEvery = DefaultWatch
+	}
+	m.watching = cfg.Watch > 0
+	m.relayout(e.layout.width, e.layout.height)
+	return m
+}
+
+// Init opens the first bundle (or the prompt) and starts watching.
+func (m *Model) Init() tea.Cmd {
+	var cmds []tea.Cmd
+	if m.cfg.Prompt && m.cfg.Ref == "" {
+		cmds = append(cmds, m.prompt.show())
+	} else {
+		cmds = append(cmds, m.fetch(m.cfg.Ref))
+	}
+	if m.watching {
+		cmds = append(cmds, watchTick(m.watchGen, m.watchEvery))
+	}
+	return tea.Batch(cmds...)
+}
+
+// shutdown stops background jobs when the program ends.
+func (m *Model) shutdown() {
+	if m.fetchCancel != nil {
+		m.fetchCancel()
+	}
+	if m.verifyCancel != nil {
+		m.verifyCancel()
+	}
+}
+
+// relayout is the one resize handler: the layout (from the terminal size
+// and the banner) and everything sized from it.
+func (m *Model) relayout(w, h int) {
+	banner := 0
+	if m.banner && m.failure != nil {
+		banner = len(m.failure.lines(m.env.styles, w, h))
+	}
+	m.env.layout = computeLayout(w, h, banner)
+	m.help.Width = w
+	m.prompt.input.Width = max(w-4-3, 1)
+	for i, p := range m.panes {
+		if m.env.sess != nil || i == int(m.active) {
+			p.resize()
+		}
+	}
+}
+
+func (m *Model) fetch(ref string) tea.Cmd {
+	if m.fetchCancel != nil {
+		m.fetchCancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m.fetchGen++
+	m.fetchCancel, m.fetching, m.fetchRef, m.progress = cancel, true, ref, ""
+	return tea.Batch(startFetch(ctx, m.fetchGen, m.cfg.Load, ref), m.spin.Tick)
+}
+
+func (m *Model) cancelFetch() {
+	if m.fetchCancel != nil {
+		m.fetchCancel()
+	}
+	m.fetchGen++ // whatever the cancelled fetch still sends is ignored
+	m.fetching, m.fetchCancel = false, nil
+}
+
+func (m *Model) verify() tea.Cmd {
+	if m.verifyCancel != nil {
+		m.verifyCancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m.verifyGen++
+	m.verifyCancel = cancel
+	return startVerify(ctx, m.verifyGen, m.env.sess, m.cfg.Trust)
+}
+
+// Update routes one message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.relayout(msg.Width, msg.Height)
+	case tea.KeyMsg:
+		return m, m.handleKey(msg)
+	case tea.MouseMsg:
+		return m, m.handleMouse(msg)
+	case spinner.TickMsg:
+		if m.fetching {
+			var cmd tea.Cmd
+			m.spin, cmd = m.spin.Update(msg)
+			return m, cmd
+		}
+	case fetchProgressMsg:
+		if msg.gen == m.fetchGen {
+			m.progress = msg.text
+			return m, msg.next
+		}
+	case bundleLoadedMsg:
+		if msg.gen == m.fetchGen {
+			return m, m.opened(msg.sess)
+		}
+	case fetchFailedMsg:
+		if msg.gen == m.fetchGen {
+			m.fetchFailed(msg)
+		}
+	case checkDoneMsg:
+		if msg.gen == m.verifyGen && m.env.sess != nil {
+			return m, m.checksArrived(msg)
+		}
+	case tickMsg:
+		if msg.gen == m.watchGen && m.watching {
+			cmds := []tea.Cmd{watchTick(m.watchGen, m.watchEvery)}
+			if !m.fetching && m.env.sess != nil {
+				cmds = append(cmds, m.fetch(m.env.sess.ref))
+			}
+			return m, tea.Batch(cmds...)
+		}
+	case jumpMsg:
+		m.jump(msg.to)
+	case statusMsg:
+		m.status = msg.text
+	case copyMsg:
+		return m, copyCmd(m.cfg.Clipboard, msg.what, msg.value)
+	case evidenceMsg:
+		if m.env.sess != nil {
+			return m, evidenceCmd(m.cfg.EvidenceDir, m.env.sess, msg.fork)
+		}
+	}
+	return m, nil
+}
+
+// opened makes a freshly loaded session current. A refetch of the same
+// bundle keeps every pane's place and marks what is new.
+func (m *Model) opened(s *session) tea.Cmd {
+	m.fetching, m.fetchCancel = false, nil
+	prev := m.env.sess
+	same := prev != nil && prev.bundle.PithNumber == s.bundle.PithNumber
+	s.follow(prev)
+	var places [paneCount]target
+	for i, p := range m.panes {
+		places[i] = p.location()
+	}
+	m.env.sess = s
+	m.failure, m.banner = nil, false
+	m.prompt.close()
+	m.relayout(m.env.layout.width, m.env.layout.height)
+	for i, p := range m.panes {
+		p.reset()
+		if same {
+			p.show(places[i])
+		}
+		m.dirty[i] = false
+	}
+	if same {
+		m.status = fmt.Sprintf("refreshed %s: %s", model.Printable(s.loaded.Source), plural(s.newCount(), "new event"))
+	} else {
+		m.history = nil
+		m.status = "opened " + model.Printable(s.loaded.Source) + ": verifying…"
+	}
+	return m.verify()
+}
+
+func (m *Model) fetchFailed(msg fetchFailedMsg) {
+	m.fetching, m.fetchCancel = false, nil
+	if errors.Is(msg.err, context.Canceled) {
+		m.status = "cancelled"
+		if m.env.sess == nil && !m.prompt.open {
+			m.prompt.show()
+		}
+		return
+	}
+	m.failure = &failure{ref: msg.ref, err: msg.err.Error(), attempts: msg.attempts}
+	switch {
+	case m.prompt.open:
+		// shown in the prompt, under the input
+	case m.env.sess == nil:
+		m.prompt.show()
+		m.prompt.input.SetValue(msg.ref)
+	default:
+		m.banner = true
+		m.relayout(m.env.layout.width, m.env.layout.height)
+	}
+}
+
+// checksArrived adds a batch of checks (and, last, the report) to the
+// session; the visible pane redraws its badges, the others catch up when
+// shown.
+func (m *Model) checksArrived(msg checkDoneMsg) tea.Cmd {
+	s := m.env.sess
+	for _, c := range msg.checks {
+		s.checks.add(c)
+	}
+	if msg.done != nil {
+		s.finish(msg.done.report, msg.done.diffs, msg.done.diffErr)
+		m.verifyCancel = nil
+		sum := msg.done.report.Summary()
+		m.status = fmt.Sprintf("verification done: %d checks, %d ok, %d failed, %d unknown", len(msg.done.report.Checks), sum.OK, sum.Fail, sum.Unknown)
+		if s.changedChecks != nil {
+			m.status += fmt.Sprintf(" · %s changed since the last fetch", plural(len(s.changedChecks), "check"))
+		}
+	}
+	for i := range m.dirty {
+		m.dirty[i] = true
+	}
+	m.panes[m.active].refresh()
+	m.dirty[m.active] = false
+	return msg.next
+}
+
+func (m *Model) switchPane(to paneID) {
+	if to < 0 || to >= paneCount {
+		return
+	}
+	m.active = to
+	if m.dirty[to] {
+		m.panes[to].refresh()
+		m.dirty[to] = false
+	}
+}
+
+func (m *Model) jump(t target) {
+	m.history = append(m.history, m.panes[m.active].location())
+	if len(m.history) > maxHistory {
+		m.history = m.history[1:]
+	}
+	m.switchPane(t.pane)
+	if t.row >= 0 || t.keyID != "" {
+		m.panes[t.pane].show(t)
+	}
+}
+
+// back is Esc: leave a sub-screen, then walk back the jump history, then
+// let the pane step back (detail to list, clear the filter).
+func (m *Model) back() {
+	p := m.panes[m.active]
+	switch {
+	case m.banner:
+		m.banner = false
+		m.relayout(m.env.layout.width, m.env.layout.height)
+	case p.modal():
+		p.back()
+	case len(m.history) > 0:
+		t := m.history[len(m.history)-1]
+		m.history = m.history[:len(m.history)-1]
+		m.switchPane(t.pane)
+		m.panes[t.pane].show(t)
+	default:
+		p.back()
+	}
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.env.keys
+	if msg.Type == tea.KeyCtrlC {
+		return tea.Quit
+	}
+	m.status = ""
+	if m.prompt.open {
+		return m.promptKey(msg)
+	}
+	if m.showHelp {
+		switch {
+		case key.Matches(msg, k.Quit):
+			return tea.Quit
+		case key.Matches(msg, k.Help), key.Matches(msg, k.Back):
+			m.showHelp = false
+		}
+		return nil
+	}
+	if m.env.sess == nil {
+		switch {
+		case key.Matches(msg, k.Quit):
+			return tea.Quit
+		case key.Matches(msg, k.Back):
+			m.cancelFetch()
+			return m.prompt.show()
+		case key.Matches(msg, k.Open):
+			return m.prompt.show()
+		}
+		return nil
+	}
+	p := m.panes[m.active]
+	if p.capturing() {
+		return p.key(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+	case key.Matches(msg, k.NextPane):
+		m.switchPane((m.active + 1) % paneCount)
+	case key.Matches(msg, k.PrevPane):
+		m.switchPane((m.active + paneCount - 1) % paneCount)
+	case key.Matches(msg, k.GoToPane):
+		m.switchPane(paneID(msg.Runes[0] - '1'))
+	case key.Matches(msg, k.Open):
+		return m.prompt.show()
+	case key.Matches(msg, k.Refresh):
+		if m.fetching {
+			m.status = "already fetching"
+			return nil
+		}
+		return m.fetch(m.env.sess.ref)
+	case key.Matches(msg, k.Watch):
+		m.watching = !m.watching
+		m.watchGen++
+		if !m.watching {
+			m.status = "watch off"
+			return nil
+		}
+		m.status = "watch on: refetching every " + m.watchEvery.String()
+		return watchTick(m.watchGen, m.watchEvery)
+	case key.Matches(msg, k.Back):
+		m.back()
+	default:
+		return p.key(msg)
+	}
+	return nil
+}
+
+// promptKey: Enter opens what was typed, Esc cancels a fetch under way or
+// closes the prompt (not when there is nothing else to show).
+func (m *Model) promptKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEnter:
+		ref := strings.TrimSpace(m.prompt.input.Value())
+		if m.fetching || (ref == "" && m.env.sess != nil) {
+			return nil
+		}
+		if m.prompt.invalid != "" {
+			m.status = "not a reference: " + m.prompt.invalid
+			return nil
+		}
+		m.failure = nil
+		return m.fetch(ref)
+	case tea.KeyEsc:
+		switch {
+		case m.fetching:
+			m.cancelFetch()
+			m.status = "cancelled"
+		case m.env.sess != nil:
+			m.prompt.close()
+			m.failure = nil
+		}
+		return nil
+	}
+	if m.fetching {
+		return nil
+	}
+	return m.prompt.edit(msg, m.cfg.ValidateRef)
+}
+
+func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
+	if m.env.sess == nil || m.prompt.open || m.showHelp {
+		return nil
+	}
+	lay := m.env.layout
+	if msg.Y == headerLines && msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
+		if to := m.tabAt(msg.X); to >= 0 {
+			m.switchPane(to)
+		}
+		return nil
+	}
+	top := headerLines + tabLines + lay.bannerLines
+	if msg.Y < top || msg.Y >= top+lay.bodyHeight {
+		return nil
+	}
+	return m.panes[m.active].mouse(msg.X, msg.Y-top, msg)
+}
+
+// View draws the whole screen: exactly the terminal's size.
+func (m *Model) View() string {
+	lay := m.env.layout
+	st := m.env.styles
+	if lay.tooSmall {
+		return truncate(fmt.Sprintf("pithscope needs at least %dx%d (this is %dx%d)", minUsableWidth, minUsableHeight, lay.width, lay.height), lay.width)
+	}
+	lines := make([]string, 0, lay.height)
+	lines = append(lines, m.headerView()...)
+	lines = append(lines, m.tabsView())
+	switch {
+	case m.env.sess == nil && !m.prompt.open:
+		lines = append(lines, m.loadingView(lay.bodyHeight)...)
+	case m.prompt.open:
+		lines = append(lines, m.prompt.view(m, lay.width, lay.bodyHeight+lay.bannerLines)...)
+	case m.showHelp:
+		lines = append(lines, m.helpView(lay.bodyHeight+lay.bannerLines)...)
+	default:
+		if lay.bannerLines > 0 {
+			lines = append(lines, m.failure.banner(st, lay.width, lay.bannerLines)...)
+		}
+		lines = append(lines, m.panes[m.active].view()...)
+	}
+	lines = append(lines, m.footerView())
+	return strings.Join(block(lines, lay.width, lay.height), "\n")
+}
+
+// loadingView is the start screen while the first bundle loads.
+func (m *Model) loadingView(h int) []string {
+	st := m.env.styles
+	ref := m.fetchRef
+	if ref == "" {
+		ref = "the embedded bundle"
+	}
+	out := []string{"", "  " + m.spin.View() + " opening " + model.Printable(ref)}
+	if m.progress != "" {
+		out = append(out, "    "+st.Muted.on(model.Printable(m.progress)))
+	}
+	out = append(out, "", "  "+st.Muted.on("esc cancels · q quits"))
+	return block(out, m.env.layout.width, h)
+}
+
+// helpView is the full key list and what the badges mean.
+func (m *Model) helpView(h int) []string {
+	st := m.env.styles
+	out := []string{"", "  " + st.Heading.on("Keys")}
+	for _, l := range strings.Split(m.help.FullHelpView(m.env.keys.FullHelp()), "\n") {
+		out = append(out, "  "+l)
+	}
+	out = append(out, "", "  "+st.Heading.on("Badges"),
+		"  "+st.badge(stateOK)+"        the check passed",
+		"  "+st.badge(stateFail)+"      the check failed: the detail says expected and found",
+		"  "+st.badge(stateUnknown)+"   could not be decided (no key for a signer, say)",
+		"  "+st.badge(statePending)+"  still being checked",
+		"  "+st.OK.on("+")+" new since the last fetch   "+st.Unknown.on("Δ")+" a check changed   "+st.Diff.on("≠")+" differs",
+		"", "  "+st.Muted.on("? or esc closes this"))
+	return block(out, m.env.layout.width, h)
+}

@@ -1,0 +1,409 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify"
+)
+
+// session is one opened bundle: the parsed bundle, indexes the panes use,
+// and its verification as it streams in. It is built off the UI goroutine
+// (newSession), then only read and updated by Update.
+type session struct {
+	ref    string
+	loaded Loaded
+	bundle *model.Bundle
+
+	// The graph snapshot the overview describes: the last one the served
+	// state lists as current, else the latest graph_snapshot event.
+	snapshot      model.Value // payload.graph_snapshot
+	snapshotEvent int         // its event index, or -1
+	title         string      // printable
+
+	eventIndex   map[string]int   // event id → first event with it
+	children     map[string][]int // event id → events naming it as prev_event
+	supersededBy map[string][]int // event id → events naming it in supersedes
+	keyEvents    map[string][]int // key id → events its signature names
+
+	checks checkIndex
+	report *verify.Report // nil until verification is done
+	roles  []string       // per event: what the merge made of it, once done
+	forkOf []int          // per event: fork number (1-based) or 0
+	diffs  []model.Difference
+	// diffErr says why the state could not be compared, when it could not.
+	diffErr string
+
+	// Marks against the version seen before a refresh of the same bundle.
+	newEvents     []bool
+	prevStatuses  map[string]verify.Status
+	changedChecks map[string]bool
+	changedEvents []bool
+}
+
+func newSession(ref string, l Loaded, b *model.Bundle) *session {
+	s := &session{
+		ref: ref, loaded: l, bundle: b, snapshotEvent: -1,
+		eventIndex:   make(map[string]int, len(b.Events)),
+		children:     map[string][]int{},
+		supersededBy: map[string][]int{},
+		keyEvents:    map[string][]int{},
+	}
+	for i := range b.Events {
+		e := &b.Events[i]
+		if _, dup := s.eventIndex[e.EventID]; !dup {
+			s.eventIndex[e.EventID] = i
+		}
+		if e.PrevEvent != "" {
+			s.children[e.PrevEvent] = append(s.children[e.PrevEvent], i)
+		}
+		for _, id := range e.Supersedes {
+			s.supersededBy[id] = append(s.supersededBy[id], i)
+		}
+		s.keyEvents[e.Signature.KeyID] = append(s.keyEvents[e.Signature.KeyID], i)
+	}
+	s.findSnapshot()
+	s.checks.reset(len(b.Events))
+	return s
+}
+
+func (s *session) findSnapshot() {
+	b := s.bundle
+	if snaps := b.State.Current.Get("graph_snapshots").Elems(); len(snaps) > 0 {
+		last := snaps[len(snaps)-1]
+		s.snapshot = last.Get("payload").Get("graph_snapshot")
+		if i, ok := s.eventIndex[last.Get("event_id").Str()]; ok {
+			s.snapshotEvent = i
+		}
+	}
+	if !s.snapshot.Exists() {
+		for i := range b.Events {
+			e := &b.Events[i]
+			if e.EventType != "graph_snapshot" {
+				continue
+			}
+			if s.snapshotEvent < 0 || e.CreatedAt > b.Events[s.snapshotEvent].CreatedAt {
+				s.snapshotEvent = i
+			}
+		}
+		if s.snapshotEvent >= 0 {
+			s.snapshot = b.Events[s.snapshotEvent].Payload.Get("graph_snapshot")
+		}
+	}
+	s.title = model.Printable(s.snapshot.Get("paper").Get("title").Str())
+	if s.title == "" {
+		s.title = model.Printable(b.Source.Kind + " " + b.Source.ID)
+	}
+}
+
+// shortBody is the first 8 characters of the pith number's body, for file
+// names and narrow headers.
+func (s *session) shortBody() string {
+	body := model.BodyOf(s.bundle.PithNumber)
+	if len(body) < 8 {
+		return "bundle"
+	}
+	return body[:8]
+}
+
+// finish takes the verification report: checks in their final order, the
+// merge's verdict on each event, the state differences, and the marks
+// against the previous version.
+func (s *session) finish(r *verify.Report, diffs []model.Difference, diffErr error) {
+	s.report = r
+	s.checks.reset(len(s.bundle.Events))
+	for _, c := range r.Checks {
+		s.checks.add(c)
+	}
+	s.checks.done = true
+	s.diffs = diffs
+	if diffErr != nil {
+		s.diffErr = diffErr.Error()
+	}
+	n := len(s.bundle.Events)
+	s.roles = make([]string, n)
+	s.forkOf = make([]int, n)
+	if m := r.Merge; m != nil {
+		for i := range s.roles {
+			s.roles[i] = "not applied"
+		}
+		for _, i := range m.Applied {
+			s.roles[i] = "applied"
+		}
+		for k, f := range m.Forks {
+			for _, i := range f.Events {
+				s.roles[i], s.forkOf[i] = fmt.Sprintf("fork %d", k+1), k+1
+			}
+		}
+		for _, inv := range m.Invalid {
+			s.roles[inv.Index] = "invalid"
+		}
+		for i, role := range s.roles {
+			if role == "not applied" && len(s.supersededBy[s.bundle.Events[i].EventID]) > 0 {
+				s.roles[i] = "superseded"
+			}
+		}
+	}
+	if s.prevStatuses != nil {
+		s.changedChecks = map[string]bool{}
+		s.changedEvents = make([]bool, n)
+		for _, c := range r.Checks {
+			if old, ok := s.prevStatuses[checkKey(c)]; !ok || old != c.Status {
+				s.changedChecks[checkKey(c)] = true
+				if c.Event >= 0 && c.Event < n {
+					s.changedEvents[c.Event] = true
+				}
+			}
+		}
+	}
+}
+
+// statuses is every check's status by name and subject, for comparing
+// with the next version.
+func (s *session) statuses() map[string]verify.Status {
+	out := make(map[string]verify.Status, len(s.checks.list))
+	for _, c := range s.checks.list {
+		out[checkKey(c)] = c.Status
+	}
+	return out
+}
+
+// follow marks what is new in s against the session it replaces (the same
+// bundle, refetched).
+func (s *session) follow(prev *session) {
+	if prev == nil || prev.bundle.PithNumber != s.bundle.PithNumber {
+		return
+	}
+	s.newEvents = make([]bool, len(s.bundle.Events))
+	for i := range s.bundle.Events {
+		if _, seen := prev.eventIndex[s.bundle.Events[i].EventID]; !seen {
+			s.newEvents[i] = true
+		}
+	}
+	if prev.checks.done {
+		s.prevStatuses = prev.statuses()
+	}
+}
+
+func (s *session) isNew(i int) bool { return i < len(s.newEvents) && s.newEvents[i] }
+func (s *session) changedEvent(i int) bool {
+	return i < len(s.changedEvents) && s.changedEvents[i]
+}
+
+func (s *session) newCount() int {
+	n := 0
+	for _, v := range s.newEvents {
+		if v {
+			n++
+		}
+	}
+	return n
+}
+
+func checkKey(c verify.Check) string { return c.Name + "\x00" + c.Subject }
+
+// role is what the merge made of event i ("" until verification is done).
+func (s *session) role(i int) string {
+	if i < len(s.roles) {
+		return s.roles[i]
+	}
+	return ""
+}
+
+// invalidReason is why the merge left event i out, or "".
+func (s *session) invalidReason(i int) string {
+	if s.report == nil || s.report.Merge == nil {
+		return ""
+	}
+	for _, inv := range s.report.Merge.Invalid {
+		if inv.Index == i {
+			return inv.Reason
+		}
+	}
+	return ""
+}
+
+// overall is the header's one-word verdict.
+func (s *session) overall() (string, state) {
+	c := &s.checks
+	switch {
+	case !c.done:
+		return "CHECKING…", statePending
+	case c.fail+c.unknown == 0 && c.ok > 0:
+		return "VERIFIED", stateOK
+	case c.fail+c.unknown == c.untrustedKey:
+		return "UNTRUSTED KEY", stateUnknown
+	}
+	return fmt.Sprintf("FAILED %d", c.fail+c.unknown), stateFail
+}
+
+// checkIndex holds the checks received so far, indexed for the lookups
+// rows make per frame (so a frame never scans every check).
+type checkIndex struct {
+	list      []verify.Check
+	byEvent   [][]int32
+	bySubject map[string][]int32
+	tally     map[string]*tally // by check name
+	ok, fail  int
+	unknown   int
+	// untrustedKey counts key_trust failures that only say a key came from
+	// the bundle: with nothing else failing, the verdict is UNTRUSTED KEY.
+	untrustedKey int
+	done         bool
+}
+
+type tally struct{ ok, fail, unknown int }
+
+func (c *checkIndex) reset(events int) {
+	*c = checkIndex{byEvent: make([][]int32, events), bySubject: map[string][]int32{}, tally: map[string]*tally{}}
+}
+
+func (c *checkIndex) add(ch verify.Check) {
+	i := int32(len(c.list))
+	c.list = append(c.list, ch)
+	if ch.Event >= 0 && ch.Event < len(c.byEvent) {
+		c.byEvent[ch.Event] = append(c.byEvent[ch.Event], i)
+	}
+	c.bySubject[ch.Subject] = append(c.bySubject[ch.Subject], i)
+	t := c.tally[ch.Name]
+	if t == nil {
+		t = &tally{}
+		c.tally[ch.Name] = t
+	}
+	switch ch.Status {
+	case verify.OK:
+		c.ok++
+		t.ok++
+	case verify.Fail:
+		c.fail++
+		t.fail++
+		if ch.Name == verify.CheckKeyTrust && ch.Found == string(verify.TrustBundleOnly) {
+			c.untrustedKey++
+		}
+	default:
+		c.unknown++
+		t.unknown++
+	}
+}
+
+// find returns the check with this name among those at positions idx.
+func (c *checkIndex) find(idx []int32, name string) (verify.Check, bool) {
+	for _, i := range idx {
+		if c.list[i].Name == name {
+			return c.list[i], true
+		}
+	}
+	return verify.Check{}, false
+}
+
+// eventState combines the named checks of event i; a check that has not
+// arrived is pending while verification runs.
+func (c *checkIndex) eventState(i int, names ...string) state {
+	if i < 0 || i >= len(c.byEvent) {
+		return stateNone
+	}
+	return c.combine(c.byEvent[i], names)
+}
+
+func (c *checkIndex) subjectState(subject string, names ...string) state {
+	return c.combine(c.bySubject[subject], names)
+}
+
+func (c *checkIndex) combine(idx []int32, names []string) state {
+	st := stateNone
+	for _, n := range names {
+		if ch, ok := c.find(idx, n); ok {
+			st = worse(st, stateOf(ch.Status))
+		} else if !c.done {
+			st = worse(st, statePending)
+		}
+	}
+	return st
+}
+
+// nameState combines every check with one of these names (all events'
+// signatures, say) from the running tallies.
+func (c *checkIndex) nameState(names ...string) state {
+	var t tally
+	for _, n := range names {
+		if x := c.tally[n]; x != nil {
+			t.ok, t.fail, t.unknown = t.ok+x.ok, t.fail+x.fail, t.unknown+x.unknown
+		}
+	}
+	switch {
+	case t.fail > 0:
+		return stateFail
+	case !c.done:
+		return statePending
+	case t.unknown > 0:
+		return stateUnknown
+	case t.ok > 0:
+		return stateOK
+	}
+	return stateNone
+}
+
+func (c *checkIndex) counts(names ...string) tally {
+	var t tally
+	for _, n := range names {
+		if x := c.tally[n]; x != nil {
+			t.ok, t.fail, t.unknown = t.ok+x.ok, t.fail+x.fail, t.unknown+x.unknown
+		}
+	}
+	return t
+}
+
+// named lists the checks with one of these names, in report order. It
+// scans every check: for details, never for rows.
+func (c *checkIndex) named(names ...string) []verify.Check {
+	var out []verify.Check
+	for _, ch := range c.list {
+		for _, n := range names {
+			if ch.Name == n {
+				out = append(out, ch)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (c *checkIndex) forEvent(i int) []verify.Check {
+	if i < 0 || i >= len(c.byEvent) {
+		return nil
+	}
+	out := make([]verify.Check, 0, len(c.byEvent[i]))
+	for _, k := range c.byEvent[i] {
+		out = append(out, c.list[k])
+	}
+	return out
+}
+
+func (c *checkIndex) forSubject(subject string) []verify.Check {
+	out := make([]verify.Check, 0, len(c.bySubject[subject]))
+	for _, k := range c.bySubject[subject] {
+		out = append(out, c.list[k])
+	}
+	return out
+}
+
+// shortID is the first 8 hex digits of an event id, for tables.
+func shortID(id string) string {
+	id = strings.TrimPrefix(id, "sha256:")
+	if len(id) > 8 {
+		id = id[:8]
+	}
+	return id
+}
+
+// sortedKeys returns a map's keys in order, for deterministic output.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

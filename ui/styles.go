@@ -1,0 +1,164 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/pithscope/pithscope/verify"
+)
+
+// Colours are complete adaptive colours: a light and a dark variant, each
+// with explicit 256- and 16-colour fallbacks, so that no profile ever
+// degrades a colour to ANSI 8 (bright black), which is unreadable on many
+// dark themes.
+var (
+	colorAccent = lipgloss.CompleteAdaptiveColor{
+		Light: lipgloss.CompleteColor{TrueColor: "#5A3FC0", ANSI256: "56", ANSI: "5"},
+		Dark:  lipgloss.CompleteColor{TrueColor: "#B4A0FF", ANSI256: "147", ANSI: "13"},
+	}
+	colorOK = lipgloss.CompleteAdaptiveColor{
+		Light: lipgloss.CompleteColor{TrueColor: "#1A7F37", ANSI256: "28", ANSI: "2"},
+		Dark:  lipgloss.CompleteColor{TrueColor: "#57D977", ANSI256: "77", ANSI: "10"},
+	}
+	colorFail = lipgloss.CompleteAdaptiveColor{
+		Light: lipgloss.CompleteColor{TrueColor: "#CF222E", ANSI256: "160", ANSI: "1"},
+		Dark:  lipgloss.CompleteColor{TrueColor: "#FF6B6B", ANSI256: "203", ANSI: "9"},
+	}
+	colorUnknown = lipgloss.CompleteAdaptiveColor{
+		Light: lipgloss.CompleteColor{TrueColor: "#9A6700", ANSI256: "136", ANSI: "3"},
+		Dark:  lipgloss.CompleteColor{TrueColor: "#F2CC60", ANSI256: "221", ANSI: "11"},
+	}
+	colorMuted = lipgloss.CompleteAdaptiveColor{
+		Light: lipgloss.CompleteColor{TrueColor: "#57606A", ANSI256: "241", ANSI: "0"},
+		Dark:  lipgloss.CompleteColor{TrueColor: "#9DA5AE", ANSI256: "248", ANSI: "7"},
+	}
+)
+
+// paint is a style reduced to the escape sequences around its text. Rows
+// are painted many times per frame; wrapping a string in two precomputed
+// sequences costs nothing, where lipgloss.Style.Render re-derives them on
+// every call.
+type paint struct{ pre, post string }
+
+func (p paint) on(s string) string {
+	if p.pre == "" || s == "" {
+		return s
+	}
+	return p.pre + s + p.post
+}
+
+// paintOf captures what a lipgloss style puts around a piece of text.
+func paintOf(st lipgloss.Style) paint {
+	out := st.Render("X")
+	i := strings.Index(out, "X")
+	if i < 0 {
+		return paint{}
+	}
+	return paint{pre: out[:i], post: out[i+1:]}
+}
+
+// Styles is every style the explorer draws with, built once (newStyles).
+// Meaning never rests on colour alone: badges carry a symbol and a word,
+// the selected row a marker, differing fields a ≠.
+type Styles struct {
+	Title, Accent, Bold, Muted paint
+	OK, Fail, Unknown, Pending paint
+	Selected, Cursor           paint
+	TabActive, Tab             paint
+	Heading, Link, Diff, New   paint
+	Banner                     paint
+	// Help styles the bubbles/help key list.
+	HelpKey, HelpDesc, HelpSep lipgloss.Style
+}
+
+func newStyles() *Styles {
+	s := lipgloss.NewStyle()
+	fg := func(c lipgloss.TerminalColor) lipgloss.Style { return s.Foreground(c) }
+	return &Styles{
+		Title:     paintOf(fg(colorAccent).Bold(true)),
+		Accent:    paintOf(fg(colorAccent)),
+		Bold:      paintOf(s.Bold(true)),
+		Muted:     paintOf(fg(colorMuted)),
+		OK:        paintOf(fg(colorOK).Bold(true)),
+		Fail:      paintOf(fg(colorFail).Bold(true)),
+		Unknown:   paintOf(fg(colorUnknown).Bold(true)),
+		Pending:   paintOf(fg(colorMuted)),
+		Selected:  paintOf(s.Reverse(true)),
+		Cursor:    paintOf(fg(colorAccent).Bold(true)),
+		TabActive: paintOf(fg(colorAccent).Bold(true).Underline(true)),
+		Tab:       paintOf(fg(colorMuted)),
+		Heading:   paintOf(fg(colorAccent).Bold(true)),
+		Link:      paintOf(fg(colorAccent).Underline(true)),
+		Diff:      paintOf(fg(colorFail).Bold(true)),
+		New:       paintOf(fg(colorOK).Bold(true)),
+		Banner:    paintOf(fg(colorFail).Bold(true)),
+		HelpKey:   fg(colorAccent).Bold(true),
+		HelpDesc:  fg(colorMuted),
+		HelpSep:   fg(colorMuted),
+	}
+}
+
+// state is what a badge shows: a check's status, or that it is still
+// being decided, or that nothing applies.
+type state uint8
+
+const (
+	stateNone    state = iota // no check applies (drawn as "—")
+	statePending              // not decided yet
+	stateOK
+	stateFail
+	stateUnknown
+)
+
+func stateOf(s verify.Status) state {
+	switch s {
+	case verify.OK:
+		return stateOK
+	case verify.Fail:
+		return stateFail
+	}
+	return stateUnknown
+}
+
+// worse combines two states: a failure wins, then pending, then unknown.
+func worse(a, b state) state {
+	rank := [...]int{stateNone: 0, stateOK: 1, stateUnknown: 2, statePending: 3, stateFail: 4}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
+
+// badge is the word form: "✓ ok", "✗ fail", "? unknown", "… checking".
+func (st *Styles) badge(s state) string {
+	switch s {
+	case stateOK:
+		return st.OK.on("✓ ok")
+	case stateFail:
+		return st.Fail.on("✗ fail")
+	case stateUnknown:
+		return st.Unknown.on("? unknown")
+	case statePending:
+		return st.Pending.on("… checking")
+	}
+	return st.Muted.on("—")
+}
+
+// mark is the one-cell form for narrow table columns; the symbols differ
+// in shape, so they read without colour.
+func (st *Styles) mark(s state) string {
+	switch s {
+	case stateOK:
+		return st.OK.on("✓")
+	case stateFail:
+		return st.Fail.on("✗")
+	case stateUnknown:
+		return st.Unknown.on("?")
+	case statePending:
+		return st.Pending.on("…")
+	}
+	return st.Muted.on("—")
+}
+
+// badgeWidth is the widest word badge ("… checking").
+const badgeWidth = 10

@@ -1,0 +1,97 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+)
+
+// paneSetup puts a pane in the state its golden file shows: the pane's
+// number key, then any keys that open something worth seeing.
+var paneSetup = []struct {
+	name string
+	keys []string
+}{
+	{"overview", []string{"1"}},
+	{"events", []string{"2", "j"}},
+	{"aliases", []string{"3", "j", "j", "j"}},
+	{"graph", []string{"4", "G"}},
+	{"keys", []string{"5"}},
+	{"state", []string{"6"}},
+	{"equivocations", []string{"7"}},
+	{"raw", []string{"8", "j", "j", "j", "j", "enter", "j"}},
+}
+
+var sizes = []struct{ w, h int }{{80, 24}, {200, 50}, {60, 15}}
+
+// TestViewRealBundle draws every pane of the real bundle at 80x24, 200x50
+// and 60x15.
+func TestViewRealBundle(t *testing.T) {
+	data := realBundle(t)
+	for _, size := range sizes {
+		for _, p := range paneSetup {
+			t.Run(fmt.Sprintf("%s_%dx%d", p.name, size.w, size.h), func(t *testing.T) {
+				m := openModel(t, testConfig(t, data, "embedded", nil), size.w, size.h)
+				press(t, m, p.keys...)
+				view := m.View()
+				checkScreen(t, view, size.w, size.h)
+				golden(t, fmt.Sprintf("real-%s-%dx%d", p.name, size.w, size.h), view)
+			})
+		}
+	}
+}
+
+// TestViewForkedBundle draws a generated bundle with a fork and a tampered
+// event: the failures, the fork, the comparison.
+func TestViewForkedBundle(t *testing.T) {
+	data, trust := forkedBundle()
+	extra := []struct {
+		name string
+		keys []string
+	}{
+		{"tampered-event", []string{"2", "G"}},
+		{"tampered-event-detail", []string{"2", "G", "enter", "pgdown"}},
+		{"comparison", []string{"7", "enter"}},
+		{"state-invalid", []string{"6", "G"}},
+	}
+	for _, size := range sizes[:2] {
+		for _, p := range append(paneSetup, extra...) {
+			t.Run(fmt.Sprintf("%s_%dx%d", p.name, size.w, size.h), func(t *testing.T) {
+				m := openModel(t, testConfig(t, data, "forked.json", trust), size.w, size.h)
+				press(t, m, p.keys...)
+				view := m.View()
+				checkScreen(t, view, size.w, size.h)
+				golden(t, fmt.Sprintf("forked-%s-%dx%d", p.name, size.w, size.h), view)
+			})
+		}
+	}
+}
+
+// TestViewScreens draws the help, the open prompt and a failed fetch.
+func TestViewScreens(t *testing.T) {
+	data := realBundle(t)
+	cases := []struct {
+		name string
+		keys []string
+	}{
+		{"help", []string{"?"}},
+		{"prompt", []string{"o"}},
+		{"prompt-typed", []string{"o", "p", "i", "t", "h"}},
+		{"prompt-failed", []string{"o", "x", "enter"}},
+		{"refresh-failed-banner", nil},
+		{"filter", []string{"2", "/", "g", "r", "a"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := testConfig(t, data, "embedded", nil)
+			m := openModel(t, cfg, 80, 24)
+			if c.name == "refresh-failed-banner" {
+				m.env.sess.ref = "gone"
+				press(t, m, "r")
+			}
+			press(t, m, c.keys...)
+			view := m.View()
+			checkScreen(t, view, 80, 24)
+			golden(t, "screen-"+c.name+"-80x24", view)
+		})
+	}
+}
