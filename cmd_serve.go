@@ -69,7 +69,12 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(err)
 		}
-		dirs = append(dirs, (&fetch.Cache{Dir: dir}).BundlesDir())
+		bundles := (&fetch.Cache{Dir: dir}).BundlesDir()
+		if _, err := os.Stat(bundles); err == nil {
+			dirs = append(dirs, bundles)
+		} else {
+			fmt.Fprintf(stderr, "the cache %s holds no bundles yet\n", model.Printable(dir))
+		}
 	}
 	if len(dirs) == 0 {
 		return fail(errors.New("give a DIR of bundles to serve, or --cache"))

@@ -197,6 +197,7 @@ func TestFetchCommand(t *testing.T) {
 		{[]string{"fetch", "M5BNRHPU", "--resolver", "ftp://x"}, `--resolver "ftp://x" is not an http(s) URL`},
 		{[]string{"fetch", "main.go"}, "main.go is not a bundle"},
 		{[]string{"fetch", "no/such/file.json"}, "no such file"},
+		{[]string{"fetch", "testdata/seed-M5BNRHPU.json", "-o", filepath.Join(dir, "missing", "out.json")}, "no such file"},
 	} {
 		code, out, errOut := runFetchTest(c.args...)
 		if code != exitBadInput || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.mention) {
@@ -221,6 +222,7 @@ func TestServeCommandRefusals(t *testing.T) {
 		{[]string{"serve"}, "give a DIR"},
 		{[]string{"serve", "--addr", "127.0.0.1:0", empty}, "no bundle to serve"},
 		{[]string{"serve", "--addr", "127.0.0.1:0", filepath.Join(empty, "missing")}, "no such file"},
+		{[]string{"serve", "--addr", "127.0.0.1:0", "--cache", "--cache-dir", empty}, "holds no bundles yet"},
 	} {
 		code, _, errOut := runFetchTest(c.args...)
 		if code != exitBadInput || !strings.Contains(errOut, c.mention) {

@@ -177,6 +177,11 @@ func (c *Cache) Store(data []byte, b *model.Bundle, source string, fetchedAt tim
 	if body == "" {
 		return nil, errors.New("not cached: no pith number can be derived from the bundle")
 	}
+	for _, sub := range []string{"bundles", "meta", "index"} {
+		if err := os.MkdirAll(filepath.Join(c.Dir, sub), 0o755); err != nil {
+			return nil, err
+		}
+	}
 	unlock := c.lock()
 	defer unlock()
 	meta := c.readMeta(body)
@@ -326,13 +331,9 @@ func (c *Cache) indexPath(key string) string {
 }
 
 // writeAtomic writes data to path through a temp file in the same directory
-// and a rename, creating the directory if needed.
+// and a rename.
 func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
 	if err != nil {
 		return err
 	}

@@ -132,8 +132,11 @@ type Attempt struct {
 // String describes the attempt for people, safe to print on a terminal.
 func (a Attempt) String() string {
 	status := "no answer"
-	if a.Status != 0 {
+	switch {
+	case a.Status != 0:
 		status = fmt.Sprintf("HTTP %d", a.Status)
+	case a.Err == nil:
+		status = "local" // the cache
 	}
 	verdict := "accepted"
 	if a.Err != nil {
