@@ -171,7 +171,7 @@ func (e *FetchError) Unwrap() error { return e.Err }
 type Result struct {
 	Data      []byte
 	Bundle    *model.Bundle
-	Source    string // the URL it was fetched from, or a description of the cache entry
+	Source    string // the URL it was fetched from, or a description of the cache entry (raw: escape before printing)
 	FromCache bool
 	FetchedAt time.Time
 	// Stale is set when the network failed and the cache answered: a note
@@ -253,7 +253,7 @@ func (f *Fetcher) fromCache(c *Cached, staleWhy string) *Result {
 	}
 	res := &Result{
 		Data: c.Data, Bundle: c.Bundle, FromCache: true, FetchedAt: c.FetchedAt,
-		Source:   model.Printable(fmt.Sprintf("cache, fetched %s from %s", when, c.Source)),
+		Source:   fmt.Sprintf("cache, fetched %s from %s", when, c.Source),
 		Previous: PreviousFor(eventIDs(c.Bundle), c.History),
 		Attempts: []Attempt{{URL: "cache:" + f.opts.Cache.bundlePath(c.Body), Bytes: len(c.Data)}},
 	}
