@@ -48,10 +48,7 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "verify `N` bundles at once (batch mode)")
 	var src sourceFlags
 	src.register(fs)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, verifyUsage)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { writeVerifyUsage(stderr, fs) } // on stderr, like fetch and serve
 	refs, err := parseFlags(fs, args)
 	if err == flag.ErrHelp {
 		return exitOK
@@ -94,6 +91,15 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	return exitFailed
+}
+
+// writeVerifyUsage prints verify's help: usage, flags, and every check name
+// (from verify.CheckOrder, so the list cannot drift from the code).
+func writeVerifyUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, verifyUsage)
+	fs.PrintDefaults()
+	fmt.Fprintf(w, "\nChecks (each with a subject: bundle, event:ID, key:ID, alias:KIND, fork:N;\nand a status: ok, fail, or unknown when it cannot be decided):\n  %s\n",
+		strings.Join(verify.CheckOrder, " "))
 }
 
 // verifyOne loads, parses and verifies one REF (a bundle or an evidence
