@@ -169,5 +169,16 @@ func (m *Model) footerView() string {
 	if m.env.sess != nil {
 		local = m.panes[m.active].helpKeys()
 	}
-	return truncate(m.help.ShortHelpView(paneHelp{keys: m.env.keys, local: local}.ShortHelp()), w)
+	bindings := paneHelp{keys: m.env.keys, local: local}.ShortHelp()
+	// The help line changes with the focus, not per frame: rendering it
+	// through lipgloss each frame would cost more than the rest of a row.
+	var memo strings.Builder
+	for _, b := range bindings {
+		memo.WriteString(b.Help().Key + "\x00" + b.Help().Desc + "\x00")
+	}
+	memo.WriteString(strconv.Itoa(w))
+	if memo.String() != m.helpMemo.key {
+		m.helpMemo.key, m.helpMemo.line = memo.String(), truncate(m.help.ShortHelpView(bindings), w)
+	}
+	return m.helpMemo.line
 }

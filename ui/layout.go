@@ -80,12 +80,54 @@ func (l layout) stackedListHeight(rows int) int {
 
 // ---- text that fits ----
 
-// width is a string's display width; plain ASCII is counted directly.
+// width is a string's display width. Lines are mostly ASCII and the few
+// symbols the explorer draws (│ ✓ … ›), with SGR sequences (paint) around
+// parts: those are counted directly, and any other text makes the whole
+// string go to the grapheme-aware ansi.StringWidth.
 func width(s string) int {
-	if isASCII(s) {
-		return len(s)
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == 0x1b && i+1 < len(s) && s[i+1] == '[':
+			// a CSI sequence: parameters, then one final byte
+			i += 2
+			for i < len(s) && (s[i] < 0x40 || s[i] > 0x7e) {
+				i++
+			}
+			i++
+		case c < 0x20 || c == 0x7f || c == 0x1b:
+			return ansi.StringWidth(s)
+		case c < utf8.RuneSelf:
+			n++
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !narrowSymbol(r) {
+				return ansi.StringWidth(s)
+			}
+			n++
+			i += size
+		}
 	}
-	return ansi.StringWidth(s)
+	return n
+}
+
+// narrowSymbol reports runes that are one cell wide in every terminal and
+// never combine: Latin-1 letters and the punctuation, arrows, maths, box
+// drawing and geometric shapes blocks the explorer draws with.
+func narrowSymbol(r rune) bool {
+	switch {
+	case r >= 0xa1 && r <= 0x2ff && r != 0xad:
+		return true
+	case r >= 0x391 && r <= 0x3c9: // Greek letters (Δ)
+		return true
+	case r >= 0x2010 && r <= 0x2027, r >= 0x2030 && r <= 0x205e:
+		return true
+	case r >= 0x2190 && r <= 0x22ff, r >= 0x2500 && r <= 0x25ff, r >= 0x2713 && r <= 0x2718:
+		return true
+	}
+	return false
 }
 
 func isASCII(s string) bool {
@@ -113,7 +155,7 @@ func truncate(s string, w int) string {
 	if len(s) > 8*w+64 && strings.IndexByte(s, 0x1b) < 0 {
 		s = cutBytes(s, 8*w+64)
 	}
-	if ansi.StringWidth(s) <= w {
+	if width(s) <= w {
 		return s
 	}
 	return ansi.Truncate(s, w, "…")
@@ -176,14 +218,18 @@ func wrap(s string, w, maxLines int) []string {
 func block(lines []string, w, h int) []string {
 	out := make([]string, h)
 	for i := range out {
-		if i < len(lines) {
-			s := lines[i]
-			if width(s) > w {
-				s = truncate(s, w)
-			}
-			out[i] = pad(s, w)
-		} else {
+		if i >= len(lines) {
 			out[i] = strings.Repeat(" ", w)
+			continue
+		}
+		s := lines[i]
+		switch n := width(s); {
+		case n > w:
+			out[i] = pad(truncate(s, w), w)
+		case n < w:
+			out[i] = s + strings.Repeat(" ", w-n)
+		default:
+			out[i] = s
 		}
 	}
 	return out

@@ -30,6 +30,7 @@ type Model struct {
 	history []target
 
 	help     help.Model
+	helpMemo struct{ key, line string } // the last help line drawn, by its bindings and width
 	showHelp bool
 	prompt   openPrompt
 	spin     spinner.Model

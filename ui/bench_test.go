@@ -1,0 +1,53 @@
+package ui
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/pithscope/pithscope/verify/verifytest"
+)
+
+// generated10k is built once: a 10,000-event bundle takes seconds to sign.
+var generated10k = sync.OnceValue(func() []byte { return verifytest.Generate(10000) })
+
+// BenchmarkView measures one frame (View) of each pane for the real
+// 2-event bundle and a generated 10,000-event one, at 200x50, in colour
+// (the painted path, as a terminal sees it). The target: at most 1 ms a
+// frame, and the 10,000-event frame at most twice the 2-event one, because
+// only visible rows are drawn.
+func BenchmarkView(b *testing.B) {
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	bundles := []struct {
+		name string
+		data func() []byte
+	}{
+		{"real", func() []byte { return realBundle(b) }},
+		{"10k", generated10k},
+	}
+	panes := []struct {
+		name string
+		keys []string
+	}{
+		{"overview", nil},
+		{"events", []string{"2", "G"}},
+		{"state", []string{"6", "G"}},
+		{"raw", []string{"8", "j", "j", "j", "j", "j", "j", "j", "j", "enter", "G"}},
+	}
+	for _, bd := range bundles {
+		data := bd.data()
+		for _, p := range panes {
+			b.Run(bd.name+"/"+p.name, func(b *testing.B) {
+				m := openModel(b, testConfig(b, data, "bench.json", nil), 200, 50)
+				press(b, m, p.keys...)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					_ = m.View()
+				}
+			})
+		}
+	}
+}
