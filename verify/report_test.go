@@ -1,6 +1,7 @@
 package verify_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -49,5 +50,30 @@ func TestMarshalReportSchema(t *testing.T) {
 	out, _ = verify.MarshalReport(r, "src")
 	if !strings.Contains(string(out), `"ok":true,"source":"src"`) || strings.Contains(string(out), `"Event"`) || strings.Contains(string(out), `"expected"`) {
 		t.Errorf("report: %s", out)
+	}
+}
+
+// Run streams every check it reports, once; a cancelled run is never OK.
+func TestRunStreamsEveryCheckAndStopsWhenCancelled(t *testing.T) {
+	b := mustParse(t, realBundle(t))
+	var streamed []verify.Check
+	r := verify.Run(context.Background(), b, verify.Options{}, func(c verify.Check) { streamed = append(streamed, c) })
+	if len(streamed) != len(r.Checks) {
+		t.Fatalf("streamed %d checks, reported %d", len(streamed), len(r.Checks))
+	}
+	seen := map[string]int{}
+	for _, c := range streamed {
+		seen[c.Name+" "+c.Subject]++
+	}
+	for _, c := range r.Checks {
+		if seen[c.Name+" "+c.Subject] == 0 {
+			t.Errorf("%s %s reported but not streamed", c.Name, c.Subject)
+		}
+		seen[c.Name+" "+c.Subject]--
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if r := verify.Run(ctx, b, verify.Options{}, nil); r.OK() {
+		t.Error("a cancelled run reported OK")
 	}
 }
