@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/pithscope/pithscope/fetch"
 	"github.com/pithscope/pithscope/model"
@@ -65,7 +66,7 @@ func runFetch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "source:", model.Printable(in.source))
 	}
 	if in.stale != "" {
-		fmt.Fprintln(stderr, "pithscope fetch: note:", in.stale)
+		fmt.Fprintln(stderr, "pithscope fetch: note:", model.Printable(in.stale))
 	}
 	// Files and standard input are not checked on the way in; writing
 	// something that is not a bundle would only move the problem.
@@ -74,7 +75,15 @@ func runFetch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	if *out == "" {
-		if _, err := stdout.Write(in.data); err != nil {
+		data := in.data
+		if isTerminal(stdout) {
+			// A terminal would act on C1 controls and bidi overrides the
+			// bundle's strings may hold: show those escaped. A pipe or -o
+			// gets the bytes exactly as received.
+			data = printableLines(data)
+			fmt.Fprintln(stderr, "pithscope fetch: standard output is a terminal: control and format characters are shown escaped; use -o FILE or a pipe for the raw bytes")
+		}
+		if _, err := stdout.Write(data); err != nil {
 			fmt.Fprintln(stderr, "pithscope fetch:", model.Printable(err.Error()))
 			return exitBadInput
 		}
@@ -85,6 +94,21 @@ func runFetch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	return exitOK
+}
+
+// printableLines escapes each line of data for a terminal, keeping the
+// line breaks.
+func printableLines(data []byte) []byte {
+	lines := strings.SplitAfter(string(data), "\n")
+	var out strings.Builder
+	for _, line := range lines {
+		text, hasNewline := strings.CutSuffix(line, "\n")
+		out.WriteString(model.Printable(text))
+		if hasNewline {
+			out.WriteString("\n")
+		}
+	}
+	return []byte(out.String())
 }
 
 // writeAttempts lists the sources tried (lines already printable).

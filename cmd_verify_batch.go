@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -211,11 +210,7 @@ type progressLine struct {
 }
 
 func newProgressLine(w io.Writer, total int) *progressLine {
-	f, ok := w.(*os.File)
-	if !ok {
-		return &progressLine{}
-	}
-	if info, err := f.Stat(); err != nil || info.Mode()&os.ModeCharDevice == 0 {
+	if !isTerminal(w) {
 		return &progressLine{}
 	}
 	return &progressLine{w: w, total: total, start: time.Now()}

@@ -203,3 +203,12 @@ func TestHugeArrayOfEventsStaysBounded(t *testing.T) {
 		t.Errorf("%d event_digest failures, want 100000", n)
 	}
 }
+
+func TestPrintableLinesEscapesEachLineAndKeepsBreaks(t *testing.T) {
+	in := "{\n  \"title\": \"a\u202eb\x1b]52;c;eA==\x07\"\n}\n"
+	got := string(printableLines([]byte(in)))
+	want := "{\n  \"title\": \"a\\u202eb\\x1b]52;c;eA==\\x07\"\n}\n"
+	if got != want {
+		t.Errorf("printableLines = %q, want %q", got, want)
+	}
+}

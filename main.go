@@ -130,6 +130,17 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// isTerminal reports whether w is a terminal (a character device), where
+// output must be made safe and progress may be drawn.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
 // stringList is a repeatable string flag.
 type stringList []string
 
