@@ -98,6 +98,11 @@ func aliasChecks(b *model.Bundle, body string) []Check {
 // CheckRequested runs the requested_id check alone, so a fetcher can reject
 // a source that answered with another bundle before trying the next one.
 func CheckRequested(b *model.Bundle, req Request) Check {
+	if req.IsZero() {
+		c := bundleCheck(CheckRequestedID)
+		c.Status, c.Detail = Unknown, "no pith number or alias was asked for"
+		return c
+	}
 	number := ""
 	if digest, err := model.SHA256Hex(b.CanonicalRecord); err == nil && b.CanonicalRecord.Exists() {
 		number, _ = model.PithNumber(digest, b.SubmittedAt)
