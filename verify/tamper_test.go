@@ -133,6 +133,11 @@ func TestTamperRealBundle(t *testing.T) {
 		}), alsoState(map[string]int{verify.CheckEventSignature: 1})},
 		{"signature_b64 not base64", set(p("events", 1, "signature", "signature_b64"), "not base64!"),
 			alsoState(map[string]int{verify.CheckEventSignature: 1})},
+		// Go's base64 decoder skips line breaks even in strict mode: the
+		// same bytes with a newline are not the canonical encoding.
+		{"signature_b64 with a line break", edit(p("events", 1, "signature", "signature_b64"), func(v any) any {
+			return v.(string)[:40] + "\n" + v.(string)[40:]
+		}), alsoState(map[string]int{verify.CheckEventSignature: 1})},
 		{"signature_b64 empty", set(p("events", 0, "signature", "signature_b64"), ""),
 			alsoState(map[string]int{verify.CheckEventSignature: 1})},
 		{"signature fingerprint", set(p("events", 1, "signature", "public_key_fingerprint"), flipHex(realFPHex)),
@@ -192,6 +197,9 @@ func TestTamperRealBundle(t *testing.T) {
 			with(map[string]int{verify.CheckKeyFingerprint: 1, verify.CheckKeyTrust: 1})},
 		{"public_key_b64 other key", set(p("public_keys", 0, "public_key_b64"), base64.StdEncoding.EncodeToString(otherPub)),
 			with(map[string]int{verify.CheckKeyFingerprint: 1, verify.CheckKeyTrust: 1})},
+		{"public_key_b64 with a line break", edit(p("public_keys", 0, "public_key_b64"), func(v any) any {
+			return v.(string)[:20] + "\r\n" + v.(string)[20:]
+		}), with(map[string]int{verify.CheckKeyFingerprint: 1, verify.CheckKeyTrust: 1})},
 		{"public_key_hex not hex", set(p("public_keys", 0, "public_key_hex"), "zz"),
 			with(map[string]int{verify.CheckKeyFingerprint: 1, verify.CheckKeyTrust: 1})},
 		{"key bytes replaced consistently", func(m map[string]any) {
