@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pithscope/pithscope/model"
@@ -351,5 +353,49 @@ func TestPathKey(t *testing.T) {
 		if got := model.PathKey(key); got != want {
 			t.Errorf("PathKey(%q) = %s, want %s", key, got, want)
 		}
+	}
+}
+
+// Deep values are indexed on first read; reading one document from many
+// goroutines at once must give every reader the same values (run with
+// -race).
+func TestConcurrentReadersSeeTheSameDocument(t *testing.T) {
+	data := realBundle(t)
+	doc, err := model.ParseDoc(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flatten func(v model.Value, path string, out *[]string)
+	flatten = func(v model.Value, path string, out *[]string) {
+		*out = append(*out, path+"="+string(v.Raw()))
+		for _, m := range v.Members() {
+			flatten(m.Value, path+model.PathKey(m.Key), out)
+		}
+		for i, e := range v.Elems() {
+			flatten(e, path+"["+strconv.Itoa(i)+"]", out)
+		}
+	}
+	results := make([][]string, 8)
+	var wg sync.WaitGroup
+	for g := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			flatten(doc.Root(), "$", &results[g])
+		}()
+	}
+	wg.Wait()
+	for g := 1; g < len(results); g++ {
+		if strings.Join(results[g], "\n") != strings.Join(results[0], "\n") {
+			t.Fatalf("reader %d saw another document", g)
+		}
+	}
+	if len(results[0]) < 300 {
+		t.Errorf("only %d values read", len(results[0]))
+	}
+	// The deepest values read back as what encoding/json decodes.
+	title := doc.Root().Get("events").Elems()[1].Get("payload").Get("graph_snapshot").Get("paper").Get("title")
+	if title.Str() != "Three Factors Influencing Minima in SGD" {
+		t.Errorf("deep title %q", title.Str())
 	}
 }
