@@ -151,7 +151,7 @@ func writeTextReport(w io.Writer, r *verify.Report, source string) {
 		verdict = "NOT VERIFIED"
 	}
 	fmt.Fprintf(w, "\n%s: %d checks, %d ok, %d failed, %d unknown\n", verdict, len(r.Checks), s.OK, s.Fail, s.Unknown)
-	if s.Fail > 0 {
+	if s.Fail > 0 || s.Unknown > 0 { // name what is not ok, undecided included
 		var names []string
 		seen := map[string]bool{}
 		for _, c := range r.Checks {

@@ -354,3 +354,21 @@ func TestTextOutputEscapesTerminalControls(t *testing.T) {
 		t.Error("decoded --json output lost the raw event id")
 	}
 }
+
+// A report with only undecidable checks is not verified, exits 1, and
+// names them.
+func TestVerifyUnknownOnlyIsNotVerified(t *testing.T) {
+	data := verifytest.Edit(seed(t), func(m map[string]any) {
+		verifytest.At(m, "bundle_signature").(map[string]any)["key_id"] = "nobody"
+	})
+	path := writeTemp(t, "unknown.json", data)
+	code, out, _ := runCLI(t, nil, "verify", path)
+	if code != exitFailed {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	for _, want := range []string{"NOT VERIFIED: 23 checks, 21 ok, 0 failed, 2 unknown", "? unknown", "not ok: key_trust, bundle_signature"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
