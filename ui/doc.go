@@ -27,6 +27,9 @@ type docItem struct {
 	copy   string
 	jump   *target
 	tree   *jsonTree
+	// lines bounds the wrapped lines of the value (0: maxValueLines);
+	// y copies the whole of it.
+	lines int
 }
 
 // docLine is one laid-out line and what it belongs to.
@@ -110,7 +113,7 @@ func (d *doc) layoutItem(i, w int, st *Styles) {
 	case itemHeading:
 		d.add(i, st.Heading.on(truncate(it.text, w)))
 	case itemText:
-		for _, l := range wrap(it.text, w, maxValueLines) {
+		for _, l := range wrap(it.text, w, it.maxLines()) {
 			d.add(i, l)
 		}
 	case itemTree:
@@ -138,7 +141,7 @@ func (d *doc) layoutItem(i, w int, st *Styles) {
 		if w >= labelWidth+16 {
 			// label column, value wrapped beside it with a hanging indent
 			indent := strings.Repeat(" ", labelWidth+1+prefixW)
-			lines := wrap(value, w-labelWidth-1-prefixW, maxValueLines)
+			lines := wrap(value, w-labelWidth-1-prefixW, it.maxLines())
 			if len(lines) == 0 {
 				lines = []string{""}
 			}
@@ -153,7 +156,7 @@ func (d *doc) layoutItem(i, w int, st *Styles) {
 		}
 		// narrow: the label on its own line, the value under it
 		d.add(i, st.Muted.on(truncate(it.label, w)))
-		lines := wrap(value, max(w-2-prefixW, 1), maxValueLines)
+		lines := wrap(value, max(w-2-prefixW, 1), it.maxLines())
 		if len(lines) == 0 {
 			lines = []string{""}
 		}
@@ -165,6 +168,13 @@ func (d *doc) layoutItem(i, w int, st *Styles) {
 			}
 		}
 	}
+}
+
+func (it *docItem) maxLines() int {
+	if it.lines > 0 {
+		return it.lines
+	}
+	return maxValueLines
 }
 
 // treeRowText draws one tree row: keys in the accent colour, values plain.

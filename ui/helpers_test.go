@@ -19,7 +19,13 @@ import (
 	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+// updating reports -update: rewrite the golden files in testdata/. The
+// flag is the one x/exp/golden (linked through teatest) defines, so one
+// -update serves both.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 func TestMain(m *testing.M) {
 	// Golden files and assertions read plain text: no colour, no
@@ -81,6 +87,7 @@ func testConfig(t testing.TB, data []byte, source string, trust *verify.TrustSto
 func openModel(t testing.TB, cfg Config, w, h int) *Model {
 	t.Helper()
 	m := New(cfg)
+	m.still = true
 	settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} })
 	settle(t, m, m.Init())
 	if m.env.sess == nil || !m.env.sess.checks.done {
@@ -187,7 +194,7 @@ func typeText(t testing.TB, m *Model, s string) {
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name+".golden")
-	if *update {
+	if updating() {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
 		}

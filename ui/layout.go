@@ -27,8 +27,10 @@ const (
 	// minDetailLines keeps some detail visible under a stacked list.
 	minDetailLines = 4
 	// maxValueLines bounds how many wrapped lines one value takes in a
-	// detail; y copies the whole value.
-	maxValueLines = 12
+	// detail (longValueLines for the values a pane is about: the Raw
+	// value, the abstract); y copies the whole value.
+	maxValueLines  = 6
+	longValueLines = 40
 	// labelWidth is the width of field labels in details.
 	labelWidth = 14
 	// Smallest terminal drawn at all; below it a one-line notice.

@@ -187,7 +187,7 @@ func (p *overviewPane) build(d *doc) {
 
 	if abstract := str(paper.Get("abstract_excerpt")); abstract != "" {
 		d.heading("Abstract")
-		d.items = append(d.items, docItem{kind: itemText, text: model.Printable(abstract), copy: abstract})
+		d.items = append(d.items, docItem{kind: itemText, text: model.Printable(abstract), copy: abstract, lines: longValueLines})
 	}
 }
 

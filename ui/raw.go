@@ -71,11 +71,11 @@ func (p *rawPane) detail(i int, d *doc) {
 	}
 	d.field("bytes", plural(len(n.value.Raw()), "byte")+" as received", "")
 	raw := rawValue(n.value)
+	label := "json"
 	if n.value.Kind() == model.KindString {
-		d.field("value", model.Printable(cutBytes(raw, maxValueLines*maxListWidth*4)), raw)
-	} else {
-		d.field("json", model.Printable(cutBytes(raw, maxValueLines*maxListWidth*4)), raw)
+		label = "value"
 	}
+	d.items = append(d.items, docItem{kind: itemField, label: label, text: model.Printable(cutBytes(raw, longValueLines*maxListWidth*4)), copy: raw, lines: longValueLines})
 }
 
 func (p *rawPane) helpKeys() []key.Binding {

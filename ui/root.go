@@ -34,6 +34,9 @@ type Model struct {
 	showHelp bool
 	prompt   openPrompt
 	spin     spinner.Model
+	// still stops the spinner from ticking: tests drive the model without
+	// a clock, and a tick would make them wait for it.
+	still bool
 
 	fetchGen    int
 	fetchCancel context.CancelFunc
@@ -124,7 +127,11 @@ func (m *Model) fetch(ref string) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.fetchGen++
 	m.fetchCancel, m.fetching, m.fetchRef, m.progress = cancel, true, ref, ""
-	return tea.Batch(startFetch(ctx, m.fetchGen, m.cfg.Load, ref), m.spin.Tick)
+	fetch := startFetch(ctx, m.fetchGen, m.cfg.Load, ref)
+	if m.still {
+		return fetch
+	}
+	return tea.Batch(fetch, m.spin.Tick)
 }
 
 func (m *Model) cancelFetch() {
@@ -343,6 +350,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return tea.Quit
 		case key.Matches(msg, k.Back):
 			m.cancelFetch()
+			m.status = "cancelled"
 			return m.prompt.show()
 		case key.Matches(msg, k.Open):
 			return m.prompt.show()

@@ -1,0 +1,381 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify"
+	"github.com/pithscope/pithscope/verify/verifytest"
+)
+
+// moveToItem presses j in the focused detail until the cursor is on the
+// item labelled label.
+func moveToItem(t *testing.T, m *Model, p *listDetail, label string) {
+	t.Helper()
+	for range len(p.d.lines) {
+		if it, _ := p.d.current(); it != nil && it.label == label {
+			return
+		}
+		press(t, m, "j")
+	}
+	t.Fatalf("no %q line in the detail", label)
+}
+
+func TestJumpViaPrevEventAndBack(t *testing.T) {
+	data, trust := forkedBundle()
+	m := openModel(t, testConfig(t, data, "forked.json", trust), 80, 24)
+	events := m.panes[paneEvents].(*eventsPane)
+	press(t, m, "2", "j", "j", "enter")
+	if events.l.selected() != 2 || !events.focusDetail {
+		t.Fatalf("selected %d, detail focused %v; want event 2 with the detail focused", events.l.selected(), events.focusDetail)
+	}
+	moveToItem(t, m, events.listDetail, "prev_event")
+	press(t, m, "enter")
+	if got := events.l.selected(); got != 1 {
+		t.Fatalf("after following prev_event the selected event is %d, want 1", got)
+	}
+	press(t, m, "esc")
+	if got := events.l.selected(); got != 2 {
+		t.Fatalf("esc went back to event %d, want 2", got)
+	}
+	press(t, m, "esc")
+	if events.focusDetail {
+		t.Fatal("a second esc should return the focus to the list")
+	}
+}
+
+func TestJumpAcrossPanes(t *testing.T) {
+	data, trust := forkedBundle()
+	m := openModel(t, testConfig(t, data, "forked.json", trust), 200, 50)
+	press(t, m, "7", "l") // the fork's detail
+	forks := m.panes[paneEquivocations].(*equivocationsPane)
+	moveToItem(t, m, forks.listDetail, "signer key")
+	press(t, m, "enter")
+	if m.active != paneKeys {
+		t.Fatalf("following the signer key went to pane %d, want Keys", m.active)
+	}
+	keys := m.panes[paneKeys].(*keysPane)
+	if id := keys.ids[keys.l.selected()]; id != "test-key-1" {
+		t.Fatalf("Keys selected %q, want test-key-1", id)
+	}
+	press(t, m, "esc")
+	if m.active != paneEquivocations {
+		t.Fatalf("esc returned to pane %d, want Equivocations", m.active)
+	}
+}
+
+func TestFilterAndMatches(t *testing.T) {
+	data, trust := forkedBundle()
+	m := openModel(t, testConfig(t, data, "forked.json", trust), 80, 24)
+	events := m.panes[paneEvents].(*eventsPane)
+	press(t, m, "2", "/")
+	if !m.panes[paneEvents].capturing() {
+		t.Fatal("/ should start typing a filter")
+	}
+	typeText(t, m, "fork")
+	if got := events.l.count(); got != 2 {
+		t.Fatalf("filter fork shows %d events, want the 2 forked ones", got)
+	}
+	press(t, m, "enter")
+	first := events.l.selected()
+	press(t, m, "n")
+	second := events.l.selected()
+	press(t, m, "n")
+	if first == second || events.l.selected() != first {
+		t.Fatalf("n should step through the matches and wrap: %d, %d, %d", first, second, events.l.selected())
+	}
+	press(t, m, "N")
+	if events.l.selected() != second {
+		t.Fatal("N should step back")
+	}
+	press(t, m, "esc")
+	if events.l.count() != 5 || events.l.query != "" {
+		t.Fatalf("esc should clear the filter (%d rows, query %q)", events.l.count(), events.l.query)
+	}
+	press(t, m, "/")
+	typeText(t, m, "zzz")
+	if !strings.Contains(m.View(), `no event match "zzz"`) {
+		t.Error("a filter that matches nothing should say so")
+	}
+}
+
+func TestCopyWritesOSC52WithTheRawValue(t *testing.T) {
+	var clip bytes.Buffer
+	cfg := testConfig(t, realBundle(t), "embedded", nil)
+	cfg.Clipboard = &clip
+	m := openModel(t, cfg, 80, 24)
+	press(t, m, "3", "j", "j", "y")
+	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("10.48550/arxiv.1711.04623")) + "\a"
+	if clip.String() != want {
+		t.Fatalf("clipboard got %q, want %q", clip.String(), want)
+	}
+	if !strings.Contains(m.status, "copied doi alias") {
+		t.Fatalf("status %q should say what was copied", m.status)
+	}
+}
+
+func TestEvidenceFileVerifiesOnItsOwn(t *testing.T) {
+	data, trust := forkedBundle()
+	cfg := testConfig(t, data, "forked.json", trust)
+	m := openModel(t, cfg, 80, 24)
+	press(t, m, "7", "enter", "e")
+	path := filepath.Join(cfg.EvidenceDir, "pith-evidence-"+m.env.sess.shortBody()+"-1.json")
+	if !strings.Contains(m.status, path) {
+		t.Fatalf("status %q should name %s", m.status, path)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := model.ParseEvidence(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := verify.VerifyEvidence(ev, verify.Options{Trust: trust})
+	found := false
+	for _, c := range r.Checks {
+		found = found || c.Name == verify.CheckEquivocation && c.Status == verify.Fail
+	}
+	if !found {
+		t.Fatalf("the evidence file does not prove the fork: %+v", r.Checks)
+	}
+}
+
+// TestRefreshMarksNewEvents refetches a bundle that gained an event: the
+// new one is marked, the place in each pane kept, changed checks counted.
+func TestRefreshMarksNewEvents(t *testing.T) {
+	b := verifytest.New().WithRecord()
+	first := b.AddSnapshot("2026-01-01T01:00:00Z", "", "one")
+	before := b.Build()
+	b.AddSnapshot("2026-01-01T02:00:00Z", first, "two")
+	after := b.Build()
+	cfg := testConfig(t, before, "resolver", b.Signer.Trust())
+	serve := before
+	cfg.Load = func(ctx context.Context, ref string, progress func(string)) (Loaded, error) {
+		return Loaded{Data: serve, Source: "resolver"}, nil
+	}
+	m := openModel(t, cfg, 80, 24)
+	press(t, m, "2", "j")
+	serve = after
+	press(t, m, "r")
+	s := m.env.sess
+	if len(s.bundle.Events) != 3 || !s.isNew(2) || s.isNew(1) {
+		t.Fatalf("after refresh: %d events, new marks %v; want event 2 new", len(s.bundle.Events), s.newEvents)
+	}
+	if got := m.panes[paneEvents].(*eventsPane).l.selected(); got != 1 {
+		t.Fatalf("the Events pane moved to row %d; a refresh should keep the place", got)
+	}
+	if len(s.changedChecks) == 0 {
+		t.Fatal("the new event's checks and the bundle digest are new: they should be marked changed")
+	}
+	if !strings.Contains(m.View(), " +2 graph_snapshot") {
+		t.Errorf("the new event should carry a + mark:\n%s", m.View())
+	}
+}
+
+func TestFailedRefreshKeepsTheBundle(t *testing.T) {
+	cfg := testConfig(t, realBundle(t), "embedded", nil)
+	m := openModel(t, cfg, 80, 24)
+	opened := m.env.sess
+	m.cfg.Load = func(ctx context.Context, ref string, progress func(string)) (Loaded, error) {
+		return Loaded{Attempts: []string{"https://pith.science/pith/X/bundle.json  503"}}, errors.New("every source failed")
+	}
+	press(t, m, "r")
+	if m.env.sess != opened {
+		t.Fatal("a failed refresh replaced the open bundle")
+	}
+	view := m.View()
+	for _, want := range []string{"every source failed", "pith.science/pith/X/bundle.json  503", "VERIFIED"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	press(t, m, "esc")
+	if m.banner || strings.Contains(m.View(), "every source failed") {
+		t.Fatal("esc should dismiss the error banner")
+	}
+}
+
+// TestEscCancelsTheFetch: the loader sees its context cancelled, and the
+// start screen falls back to the prompt.
+func TestEscCancelsTheFetch(t *testing.T) {
+	cancelled := make(chan struct{})
+	cfg := testConfig(t, nil, "slow", nil)
+	cfg.Ref = "slow"
+	cfg.Load = func(ctx context.Context, ref string, progress func(string)) (Loaded, error) {
+		<-ctx.Done()
+		close(cancelled)
+		return Loaded{}, ctx.Err()
+	}
+	m := New(cfg)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	fetch := m.Init()
+	if !m.fetching || !strings.Contains(m.View(), "opening slow") {
+		t.Fatalf("the start screen should show the fetch:\n%s", m.View())
+	}
+	done := make(chan struct{})
+	go func() { fetch(); close(done) }()
+	m.Update(keyMsg("esc"))
+	<-cancelled
+	<-done
+	if m.fetching || !m.prompt.open || m.status != "cancelled" {
+		t.Fatalf("after esc: fetching %v, prompt %v, status %q", m.fetching, m.prompt.open, m.status)
+	}
+}
+
+func TestPromptValidatesAsYouType(t *testing.T) {
+	m := openModel(t, testConfig(t, realBundle(t), "embedded", nil), 80, 24)
+	press(t, m, "o")
+	typeText(t, m, "a b")
+	if !strings.Contains(m.View(), "✗ a reference has no spaces") {
+		t.Fatalf("the prompt should say why the text is no reference:\n%s", m.View())
+	}
+	press(t, m, "enter")
+	if m.fetching {
+		t.Fatal("enter on an invalid reference should not fetch")
+	}
+	press(t, m, "backspace", "backspace")
+	if !strings.Contains(m.View(), "✓ reference a") {
+		t.Fatalf("the prompt should recognise the text:\n%s", m.View())
+	}
+	press(t, m, "esc")
+	if m.prompt.open {
+		t.Fatal("esc should close the prompt over an open bundle")
+	}
+}
+
+func TestPromptOpensAnotherBundle(t *testing.T) {
+	data, trust := forkedBundle()
+	cfg := testConfig(t, realBundle(t), "embedded", trust)
+	cfg.Load = func(ctx context.Context, ref string, progress func(string)) (Loaded, error) {
+		if ref == "forked.json" {
+			return Loaded{Data: data, Source: ref}, nil
+		}
+		return Loaded{Data: realBundle(t), Source: "embedded"}, nil
+	}
+	m := openModel(t, cfg, 80, 24)
+	press(t, m, "2", "o")
+	typeText(t, m, "forked.json")
+	press(t, m, "enter")
+	if m.prompt.open || m.env.sess.loaded.Source != "forked.json" || !m.env.sess.checks.done {
+		t.Fatalf("prompt open %v, source %q", m.prompt.open, m.env.sess.loaded.Source)
+	}
+	if strings.Contains(m.View(), "VERIFIED") || !strings.Contains(m.View(), "FAILED 2") {
+		t.Fatalf("the header should show the new bundle's verdict:\n%s", m.View())
+	}
+}
+
+// TestLiveBadges: the bundle is usable before its checks are in; the
+// badges read … then ✓.
+func TestLiveBadges(t *testing.T) {
+	m := New(testConfig(t, realBundle(t), "embedded", nil))
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	// run the fetch, but stop at the loaded bundle: its checks are not in
+	var loaded tea.Msg
+	queue := []tea.Cmd{m.Init()}
+	for loaded == nil && len(queue) > 0 {
+		msg := runCmd(t, queue[0])
+		queue = queue[1:]
+		switch msg := msg.(type) {
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case bundleLoadedMsg:
+			loaded = msg
+		case fetchProgressMsg:
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+	_, verifying := m.Update(loaded)
+	press(t, m, "2")
+	view := m.View()
+	if !strings.Contains(view, "CHECKING…") || !strings.Contains(view, "…      …") {
+		t.Fatalf("before any check arrives the header and rows should say checking:\n%s", view)
+	}
+	settle(t, m, verifying)
+	view = m.View()
+	if !strings.Contains(view, "✓ VERIFIED") || strings.Contains(view, "…      …") {
+		t.Fatalf("after verification every badge should be in:\n%s", view)
+	}
+}
+
+func TestWatchRefetches(t *testing.T) {
+	cfg := testConfig(t, realBundle(t), "embedded", nil)
+	cfg.Watch = time.Millisecond // settle drops the ticks; the test sends them
+	m := openModel(t, cfg, 80, 24)
+	if !m.watching || !strings.Contains(m.View(), "watch 1ms") {
+		t.Fatalf("--watch should start watching and say so:\n%s", m.View())
+	}
+	_, cmd := m.Update(tickMsg{gen: m.watchGen})
+	if !m.fetching || cmd == nil {
+		t.Fatal("a watch tick should refetch")
+	}
+	settle(t, m, cmd)
+	if m.fetching || !m.env.sess.checks.done {
+		t.Fatal("the watch refetch should finish and re-verify")
+	}
+	press(t, m, "w")
+	if m.watching || m.status != "watch off" {
+		t.Fatalf("w should turn watching off (status %q)", m.status)
+	}
+	if _, cmd := m.Update(tickMsg{gen: m.watchGen}); m.fetching || cmd != nil {
+		t.Fatal("with watching off a tick does nothing")
+	}
+	press(t, m, "w")
+	if !m.watching || !strings.Contains(m.status, "watch on") {
+		t.Fatalf("w should turn watching back on (status %q)", m.status)
+	}
+}
+
+func TestMouse(t *testing.T) {
+	m := openModel(t, testConfig(t, realBundle(t), "embedded", nil), 80, 24)
+	x := strings.Index(m.tabsView(), "3 Aliases")
+	m.Update(tea.MouseMsg{X: x, Y: headerLines, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
+	if m.active != paneAliases {
+		t.Fatalf("a click on the Aliases tab went to pane %d", m.active)
+	}
+	top := headerLines + tabLines
+	m.Update(tea.MouseMsg{X: 5, Y: top + 3, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
+	if got := m.panes[paneAliases].(*aliasesPane).l.selected(); got != 2 {
+		t.Fatalf("a click on the third alias selected row %d", got)
+	}
+	m.Update(tea.MouseMsg{X: 5, Y: top + 12, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
+	if !m.panes[paneAliases].(*aliasesPane).focusDetail {
+		t.Fatal("a click in the detail should focus it")
+	}
+	m.Update(tea.MouseMsg{X: 5, Y: top + 1, Button: tea.MouseButtonWheelDown})
+	if got := m.panes[paneAliases].(*aliasesPane).l.selected(); got != 5 {
+		t.Fatalf("the wheel over the list should move it (row %d)", got)
+	}
+}
+
+// TestEverySizeEveryPane resizes through small and odd sizes on every
+// pane: no panic, and every frame exactly fills the terminal.
+func TestEverySizeEveryPane(t *testing.T) {
+	data, trust := forkedBundle()
+	m := openModel(t, testConfig(t, data, "forked.json", trust), 80, 24)
+	for pane := 1; pane <= 8; pane++ {
+		press(t, m, string(rune('0'+pane)), "G", "enter")
+		for _, w := range []int{1, 20, 29, 30, 45, 60, 71, 72, 80, 109, 110, 133, 200} {
+			for _, h := range []int{1, 5, 7, 8, 10, 15, 24, 50} {
+				m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+				view := m.View()
+				if w >= minUsableWidth && h >= minUsableHeight {
+					checkScreen(t, view, w, h)
+				} else if width(view) > w {
+					t.Fatalf("%dx%d: the notice is wider than the terminal", w, h)
+				}
+			}
+		}
+		press(t, m, "esc", "esc")
+	}
+}
