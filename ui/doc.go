@@ -98,7 +98,9 @@ func (d *doc) layout(w int, st *Styles) {
 			}
 		}
 	}
-	d.cursor = clamp(d.cursor, 0, len(d.lines)-1)
+	if len(d.lines) > 0 {
+		d.snap()
+	}
 }
 
 func (d *doc) add(item int, text string) {
@@ -203,25 +205,104 @@ func (d *doc) view(h int) []docLine {
 	return d.lines[start:end]
 }
 
-// scrollTo keeps the cursor inside a window of h lines.
+// stop reports whether line n is one the cursor rests on: the first line
+// of a field, link or paragraph, or a tree row; not blanks, headings or
+// the wrapped rest of a value.
+func (d *doc) stop(n int) bool {
+	l := d.lines[n]
+	switch d.items[l.item].kind {
+	case itemBlank, itemHeading:
+		return false
+	case itemTree:
+		return true
+	}
+	return n == 0 || d.lines[n-1].item != l.item
+}
+
+// move moves the cursor by delta stops (fewer at either end).
+func (d *doc) move(delta int) {
+	step := 1
+	if delta < 0 {
+		step, delta = -1, -delta
+	}
+	for ; delta > 0; delta-- {
+		next := d.cursor + step
+		for next >= 0 && next < len(d.lines) && !d.stop(next) {
+			next += step
+		}
+		if next < 0 || next >= len(d.lines) {
+			return
+		}
+		d.cursor = next
+	}
+}
+
+// snap puts the cursor on the stop at or before it (or the first stop).
+func (d *doc) snap() {
+	d.cursor = clamp(d.cursor, 0, len(d.lines)-1)
+	for n := d.cursor; n >= 0; n-- {
+		if d.stop(n) {
+			d.cursor = n
+			return
+		}
+	}
+	for n := d.cursor; n < len(d.lines); n++ {
+		if d.stop(n) {
+			d.cursor = n
+			return
+		}
+	}
+}
+
+// scrollTo keeps the cursor's whole item (as much as fits) inside a
+// window of h lines, and the heading above it when scrolling up.
 func (d *doc) scrollTo(h int) {
+	if len(d.lines) == 0 {
+		d.offset = 0
+		return
+	}
+	end := d.cursor
+	if d.lines[d.cursor].row < 0 {
+		for end+1 < len(d.lines) && d.lines[end+1].item == d.lines[d.cursor].item {
+			end++
+		}
+	}
+	if end >= d.offset+h {
+		d.offset = min(end-h+1, d.cursor)
+	}
+	top := d.cursor
+	for top > 0 && !d.stop(top-1) && d.lines[top-1].row < 0 && d.lines[top-1].item != d.lines[d.cursor].item {
+		top--
+	}
+	if top < d.offset {
+		d.offset = top
+	}
 	if d.cursor < d.offset {
 		d.offset = d.cursor
-	}
-	if d.cursor >= d.offset+h {
-		d.offset = d.cursor - h + 1
 	}
 	d.offset = clamp(d.offset, 0, max(len(d.lines)-h, 0))
 }
 
-func (d *doc) move(delta int) { d.cursor = clamp(d.cursor+delta, 0, len(d.lines)-1) }
-
 // scroll moves the view without the cursor (mouse wheel on an unfocused
 // detail), dragging the cursor along when it would leave the view.
 func (d *doc) scroll(delta, h int) {
+	if len(d.lines) == 0 {
+		return
+	}
 	d.offset = clamp(d.offset+delta, 0, max(len(d.lines)-h, 0))
-	d.cursor = clamp(d.cursor, d.offset, d.offset+h-1)
-	d.cursor = clamp(d.cursor, 0, len(d.lines)-1)
+	if d.cursor < d.offset || d.cursor >= d.offset+h {
+		d.cursor = clamp(d.cursor, d.offset, d.offset+h-1)
+		d.snap()
+	}
+}
+
+// click puts the cursor on the item at line y of the view.
+func (d *doc) click(y, h int) {
+	if len(d.lines) == 0 {
+		return
+	}
+	d.cursor = clamp(clamp(d.offset, 0, max(len(d.lines)-h, 0))+y, 0, len(d.lines)-1)
+	d.snap()
 }
 
 // current is the item and tree row under the cursor.

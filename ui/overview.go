@@ -30,8 +30,9 @@ func (p *overviewPane) back() bool       { return false }
 
 // show returns to a place in the page (the jump history).
 func (p *overviewPane) show(t target) bool {
-	if t.row >= 0 {
+	if t.row >= 0 && len(p.d.lines) > 0 {
 		p.d.cursor = clamp(t.row, 0, len(p.d.lines)-1)
+		p.d.snap()
 		p.d.scrollTo(p.env.layout.bodyHeight)
 	}
 	return true
@@ -42,6 +43,9 @@ func (p *overviewPane) reset() {
 	p.d = doc{}
 	p.refresh()
 	p.d.cursor, p.d.offset = 0, 0
+	if len(p.d.lines) > 0 {
+		p.d.snap()
+	}
 }
 
 func (p *overviewPane) refresh() {
@@ -51,7 +55,10 @@ func (p *overviewPane) refresh() {
 		p.build(&p.d)
 	}
 	p.d.layout(p.env.layout.width-1, p.env.styles)
-	p.d.cursor, p.d.offset = clamp(cursor, 0, len(p.d.lines)-1), offset
+	if len(p.d.lines) > 0 {
+		p.d.cursor, p.d.offset = clamp(cursor, 0, len(p.d.lines)-1), offset
+		p.d.snap()
+	}
 	p.d.scrollTo(p.env.layout.bodyHeight)
 }
 
@@ -105,7 +112,7 @@ func (p *overviewPane) mouse(x, y int, msg tea.MouseMsg) tea.Cmd {
 	case msg.Button == tea.MouseButtonWheelDown:
 		p.d.scroll(3, h)
 	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft:
-		p.d.cursor = clamp(clamp(p.d.offset, 0, max(len(p.d.lines)-h, 0))+y, 0, len(p.d.lines)-1)
+		p.d.click(y, h)
 	}
 	return nil
 }
@@ -160,11 +167,6 @@ func (p *overviewPane) build(d *doc) {
 	d.field("License", orDash(model.Printable(license)), license)
 	src := fmt.Sprintf("%s %s v%d", b.Source.Kind, b.Source.ID, b.Source.Version)
 	d.link("Source", model.Printable(src), &target{pane: paneAliases, row: -1}, b.Source.ID)
-	if s.snapshotEvent >= 0 {
-		d.link("Snapshot", eventLabel(s, s.snapshotEvent), &target{pane: paneEvents, row: s.snapshotEvent}, b.Events[s.snapshotEvent].EventID)
-	} else {
-		d.field("Snapshot", "no graph_snapshot event: the paper's metadata is the canonical record's", "")
-	}
 
 	d.heading("Verification")
 	p.verification(d)
@@ -184,6 +186,11 @@ func (p *overviewPane) build(d *doc) {
 	presence("Author claim", "author_attestations", "author attestation", 0)
 	presence("Citations", "citation_signatures", "signed citation", 0)
 	presence("Replications", "replication_records", "replication record", 0)
+	if s.snapshotEvent >= 0 {
+		d.link("Graph", "snapshot "+eventLabel(s, s.snapshotEvent), &target{pane: paneGraph, row: -1}, b.Events[s.snapshotEvent].EventID)
+	} else {
+		d.field("Graph", "no graph_snapshot event: the paper's metadata above is the canonical record's", "")
+	}
 
 	if abstract := str(paper.Get("abstract_excerpt")); abstract != "" {
 		d.heading("Abstract")
@@ -213,7 +220,7 @@ func (p *overviewPane) verification(d *doc) {
 	} else {
 		d.field("  sha256", model.Printable(b.CanonicalSHA256), b.CanonicalSHA256)
 	}
-	row("Receipt", &target{pane: paneEvents, row: p.receiptEvent()}, "the record's receipt is signed by "+p.signerText(p.receiptKey()), verify.CheckReceiptSignature)
+	row("Receipt", &target{pane: paneEvents, row: p.receiptEvent()}, "signed by "+p.signerText(p.receiptKey()), verify.CheckReceiptSignature)
 	shorts := 0
 	for _, a := range b.SourceAliases {
 		if strings.HasPrefix(a.Kind, "pith_short_") {
@@ -286,6 +293,10 @@ func (p *overviewPane) areaText(okText string, names ...string) string {
 				more := ""
 				if n := t.fail + t.unknown; n > 1 {
 					more = fmt.Sprintf(" (and %d more)", n-1)
+				}
+				if ch.Name == verify.CheckEquivocation {
+					// its detail lists every event id; the pane shows them
+					return ch.Subject + ": one signer signed several events for one place in its chain" + more
 				}
 				where := ""
 				if ch.Event >= 0 {

@@ -207,8 +207,9 @@ func (p *listDetail) rebuildDetail(force bool) {
 	}
 	p.detailRow = row
 	p.d.layout(p.detW-1, p.env.styles)
-	if same {
+	if same && len(p.d.lines) > 0 {
 		p.d.cursor, p.d.offset = clamp(cursor, 0, len(p.d.lines)-1), offset
+		p.d.snap()
 	}
 	p.d.scrollTo(p.detH)
 }
@@ -250,6 +251,9 @@ func (p *listDetail) show(t target) bool {
 	}
 	p.rebuildDetail(false)
 	p.d.cursor, p.d.offset = 0, 0
+	if len(p.d.lines) > 0 {
+		p.d.snap()
+	}
 	return true
 }
 
@@ -487,7 +491,7 @@ func (p *listDetail) mouse(x, y int, msg tea.MouseMsg) tea.Cmd {
 		} else if len(p.d.lines) > 0 && p.detH > 0 {
 			p.focusDetail = true
 			if ly >= 0 {
-				p.d.cursor = clamp(clamp(p.d.offset, 0, max(len(p.d.lines)-p.detH, 0))+ly, 0, len(p.d.lines)-1)
+				p.d.click(ly, p.detH)
 			}
 		}
 	}
