@@ -194,7 +194,7 @@ func TestVerifyUnparsableInput(t *testing.T) {
 		"duplicate key":     {[]byte(`{"events":[{"signer":{"key_id":"a","key_id":"b"}}]}`), `duplicate key "key_id"`, "$.events[0].signer.key_id"},
 		"invalid UTF-8":     {[]byte("{\"pith_number\":\"pith:\xff\"}"), "invalid UTF-8", "$.pith_number"},
 		"trailing data":     {append(seed(t), []byte(`{}`)...), "unexpected data after the JSON value", "at $ "},
-		"array top level":   {[]byte(`[{"bundle_type":"pith_open_graph_bundle"}]`), "must be a JSON object, found array", "at $ "},
+		"array top level":   {[]byte(`[{"bundle_type":"pith_open_graph_bundle"}]`), "must be a JSON object, found array", "found array at $\n"},
 		"deep nesting":      {[]byte(`{"a":` + strings.Repeat("[", 200) + strings.Repeat("]", 200) + `}`), "nesting deeper than 128 levels", "$.a[0]"},
 		"wrong field type":  {[]byte(`{"events":[{"supersedes":"sha256:x"}]}`), "expected array, found string", "$.events[0].supersedes"},
 		"lone surrogate":    {[]byte(`{"state":{"pith_number":"\ud800"}}`), "lone UTF-16 surrogate", "$.state.pith_number"},

@@ -172,7 +172,7 @@ func ParseDocument(src []byte) (*Bundle, *Evidence, error) {
 func bundleFromDoc(doc *Doc) (*Bundle, error) {
 	root := doc.Root()
 	if root.Kind() != KindObject {
-		return nil, &ParseError{Path: "$", Msg: fmt.Sprintf("a bundle must be a JSON object, found %s", root.Kind())}
+		return nil, &ParseError{Path: "$", Offset: -1, Msg: fmt.Sprintf("a bundle must be a JSON object, found %s", root.Kind())}
 	}
 	r := &reader{}
 	b := &Bundle{Doc: doc, Root: root}
@@ -257,7 +257,7 @@ type reader struct{ err error }
 
 func (r *reader) typeErr(path string, want string, v Value) {
 	if r.err == nil {
-		r.err = &ParseError{Path: path, Msg: fmt.Sprintf("expected %s, found %s", want, v.Kind())}
+		r.err = &ParseError{Path: path, Offset: -1, Msg: fmt.Sprintf("expected %s, found %s", want, v.Kind())}
 	}
 }
 
@@ -287,7 +287,9 @@ func (r *reader) int(obj Value, key, path string) int64 {
 		if n, ok := v.Int(); ok {
 			return n
 		}
-		r.typeErr(path+PathKey(key), "integer", v)
+		if r.err == nil {
+			r.err = &ParseError{Path: path + PathKey(key), Offset: -1, Msg: fmt.Sprintf("expected an integer, found the number %.40s", v.Raw())}
+		}
 	case KindInvalid, KindNull:
 	default:
 		r.typeErr(path+PathKey(key), "integer", v)

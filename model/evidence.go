@@ -37,7 +37,7 @@ func ParseEvidence(src []byte) (*Evidence, error) {
 func evidenceFromDoc(doc *Doc) (*Evidence, error) {
 	root := doc.Root()
 	if !IsEvidence(root) {
-		return nil, &ParseError{Path: "$.evidence_type", Msg: "not " + strconv.Quote(EvidenceType)}
+		return nil, &ParseError{Path: "$.evidence_type", Offset: -1, Msg: "not " + strconv.Quote(EvidenceType)}
 	}
 	r := &reader{}
 	ev := &Evidence{Doc: doc, PithNumber: r.str(root, "pith_number", "$")}

@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,14 +37,17 @@ func (k Kind) String() string {
 }
 
 // ParseError says what is wrong with the input and where: a JSON path from
-// the root ($) and a byte offset.
+// the root ($) and, for a syntax problem, a byte offset.
 type ParseError struct {
 	Path   string
-	Offset int
+	Offset int // -1 when the problem is a value, not a position in the text
 	Msg    string
 }
 
 func (e *ParseError) Error() string {
+	if e.Offset < 0 {
+		return fmt.Sprintf("%s at %s", e.Msg, e.Path)
+	}
 	return fmt.Sprintf("%s at %s (byte %d)", e.Msg, e.Path, e.Offset)
 }
 
@@ -91,7 +95,7 @@ type Value struct {
 // digest over such input would not mean one thing.
 func ParseDoc(src []byte) (*Doc, error) {
 	if len(src) > MaxBundleBytes {
-		return nil, &ParseError{Path: "$", Msg: fmt.Sprintf("input is %d bytes, over the limit of %d", len(src), MaxBundleBytes)}
+		return nil, &ParseError{Path: "$", Offset: -1, Msg: fmt.Sprintf("input is %d bytes, over the limit of %d", len(src), MaxBundleBytes)}
 	}
 	return scanDoc(src)
 }
@@ -707,13 +711,21 @@ func (v Value) Str() string {
 	return decodeKey(raw, true)
 }
 
-// Int reads an integer number value.
+// Int reads a number value that is an integer, however it is spelled
+// (2, 2.0 and 2e0 are one number to JSON and to JCS), within the range a
+// float64 holds exactly.
 func (v Value) Int() (int64, bool) {
 	if v.Kind() != KindNumber {
 		return 0, false
 	}
-	n, err := strconv.ParseInt(string(v.Raw()), 10, 64)
-	return n, err == nil
+	if n, err := strconv.ParseInt(string(v.Raw()), 10, 64); err == nil {
+		return n, true
+	}
+	f, err := strconv.ParseFloat(string(v.Raw()), 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return 0, false
+	}
+	return int64(f), true
 }
 
 // Bool reads a boolean.

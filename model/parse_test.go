@@ -34,7 +34,7 @@ func parseErr(t *testing.T, src string) *model.ParseError {
 	if !errors.As(err, &pe) {
 		t.Fatalf("Parse(%.80q) error %T %v, want *model.ParseError", src, err, err)
 	}
-	if pe.Offset < 0 || pe.Offset > len(src) {
+	if pe.Offset < -1 || pe.Offset > len(src) {
 		t.Errorf("offset %d outside the input of %d bytes", pe.Offset, len(src))
 	}
 	if !strings.Contains(err.Error(), pe.Path) || !strings.Contains(err.Error(), pe.Msg) {
@@ -165,7 +165,7 @@ func TestParseRefusesWrongFieldTypes(t *testing.T) {
 		{`{"canonical_record":[]}`, `$.canonical_record`, "expected object, found array"},
 		{`{"canonical_record":{"metadata":{"submitted_at":2017}}}`, `$.canonical_record.metadata.submitted_at`, "expected string, found number"},
 		{`{"source":{"version":"3"}}`, `$.source.version`, "expected integer, found string"},
-		{`{"source":{"version":3.5}}`, `$.source.version`, "expected integer, found number"},
+		{`{"source":{"version":3.5}}`, `$.source.version`, "expected an integer, found the number 3.5"},
 		{`{"source_aliases":{}}`, `$.source_aliases`, "expected array, found object"},
 		{`{"source_aliases":[1]}`, `$.source_aliases[0]`, "expected object, found number"},
 		{`{"source_aliases":[{"alias_value":null},{"alias_kind":[]}]}`, `$.source_aliases[1].alias_kind`, "expected string, found array"},
@@ -397,5 +397,18 @@ func TestConcurrentReadersSeeTheSameDocument(t *testing.T) {
 	title := doc.Root().Get("events").Elems()[1].Get("payload").Get("graph_snapshot").Get("paper").Get("title")
 	if title.Str() != "Three Factors Influencing Minima in SGD" {
 		t.Errorf("deep title %q", title.Str())
+	}
+}
+
+func TestValueErrorsHaveNoByteOffsetAndSyntaxErrorsDo(t *testing.T) {
+	if pe := parseErr(t, `{"state":{"event_count":2.5}}`); pe.Offset != -1 || pe.Error() != "expected an integer, found the number 2.5 at $.state.event_count" {
+		t.Errorf("value error = %q (offset %d)", pe.Error(), pe.Offset)
+	}
+	if pe := parseErr(t, `{"state":{"event_count":2.}}`); pe.Offset != 26 || !strings.HasSuffix(pe.Error(), "(byte 26)") {
+		t.Errorf("syntax error = %q (offset %d)", pe.Error(), pe.Offset)
+	}
+	b, err := model.Parse([]byte(`{"state":{"event_count":2.0,"valid_event_count":3e0}}`))
+	if err != nil || b.State.EventCount != 2 || b.State.ValidEventCount != 3 {
+		t.Errorf("integral numbers spelled 2.0 and 3e0: %v %+v", err, b)
 	}
 }

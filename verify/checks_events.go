@@ -16,9 +16,13 @@ type eventResult struct {
 }
 
 // checkEvent checks one event's digest (composed from its canonical
-// members), id, signature and subject. It only reads the keyring.
-func checkEvent(e *model.Event, canon *model.CanonObject, bundleNumber string, keys *keyring) eventResult {
+// members), id, signature and subject. duplicateOf is the index of an
+// earlier event with the same id, or -1. It only reads the keyring.
+func checkEvent(e *model.Event, canon *model.CanonObject, bundleNumber string, keys *keyring, duplicateOf int) eventResult {
 	subject := EventSubject(e.Index, e.EventID)
+	if duplicateOf >= 0 {
+		subject = EventSubject(e.Index, "") // the id already names another event
+	}
 	mk := func(name string) Check { return Check{Name: name, Subject: subject, Event: e.Index} }
 	var res eventResult
 	digestCheck, idCheck := mk(CheckEventDigest), mk(CheckEventID)
@@ -33,6 +37,10 @@ func checkEvent(e *model.Event, canon *model.CanonObject, bundleNumber string, k
 		res.digest = digest
 		digestCheck = compare(digestCheck, "sha256(JCS(event minus signature, content_sha256, event_id))", digest, e.ContentSHA256)
 		idCheck = compare(idCheck, "event id", "sha256:"+digest, e.EventID)
+		if duplicateOf >= 0 && idCheck.Status == OK {
+			idCheck.Status = Fail
+			idCheck.Detail = fmt.Sprintf("events[%d] is the same event: a bundle lists each event once, so this copy is not merged", duplicateOf)
+		}
 		sigCheck.Status, sigCheck.Detail = verifyEventSignature(e, digest, keys)
 	}
 	subjCheck = compare(subjCheck, "subject_pith_number", bundleNumber, e.SubjectPithNumber)
@@ -47,6 +55,23 @@ func checkEvent(e *model.Event, canon *model.CanonObject, bundleNumber string, k
 		}
 	}
 	return res
+}
+
+// duplicates maps each event to the index of an earlier event with the
+// same claimed id, or -1.
+func duplicates(events []model.Event) []int {
+	first := make(map[string]int, len(events))
+	out := make([]int, len(events))
+	for i := range events {
+		out[i] = -1
+		id := events[i].EventID
+		if j, seen := first[id]; seen && id != "" {
+			out[i] = j
+		} else {
+			first[id] = i
+		}
+	}
+	return out
 }
 
 // verifyEventSignature checks the signature block against the signer it

@@ -41,8 +41,9 @@ func VerifyEvidence(ev *model.Evidence, opts Options) *Report {
 	}
 	plan.Run(context.Background(), 1)
 	valid := true
+	duplicateOf := duplicates(ev.Events)
 	for i := range ev.Events {
-		res := checkEvent(&ev.Events[i], canon[i], ev.PithNumber, keys)
+		res := checkEvent(&ev.Events[i], canon[i], ev.PithNumber, keys, duplicateOf[i])
 		r.EventSHA256[i] = res.digest
 		checks = append(checks, res.checks...)
 		valid = valid && res.invalidReason == ""

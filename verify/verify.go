@@ -93,6 +93,7 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	// Events, in parallel: canonicalize each once, digest, id, signature.
 	results := make([]eventResult, len(b.Events))
 	subjectNumber := r.PithNumber
+	duplicateOf := duplicates(b.Events)
 	jobs := make(chan int)
 	done := make(chan int, len(b.Events))
 	var wg sync.WaitGroup
@@ -101,7 +102,7 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				results[i] = checkEvent(&b.Events[i], canon.Events[i], subjectNumber, keys)
+				results[i] = checkEvent(&b.Events[i], canon.Events[i], subjectNumber, keys, duplicateOf[i])
 				done <- i
 			}
 		}()
