@@ -2,6 +2,9 @@ package ui
 
 import (
 	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pithscope/pithscope/model"
 )
 
 type itemKind uint8
@@ -59,10 +62,6 @@ func (d *doc) heading(s string) {
 
 func (d *doc) field(label, text, copyValue string) {
 	d.items = append(d.items, docItem{kind: itemField, label: label, text: text, copy: copyValue})
-}
-
-func (d *doc) fieldPaint(label, text string, p paint) {
-	d.items = append(d.items, docItem{kind: itemField, label: label, text: text, paint: p})
 }
 
 // badgeField is a labelled badge with its explanation after it.
@@ -359,20 +358,23 @@ func (d *doc) fold(open bool, st *Styles) bool {
 	return false
 }
 
-// copyValue is what `y` copies at the cursor: the item's raw value, or the
-// tree node's value.
-func (d *doc) copyValue() (string, bool) {
+// copyCmd is what `y` does at the cursor: copy the item's raw value, or
+// the tree node's value (named by its path), or say there is nothing.
+func (d *doc) copyCmd() tea.Cmd {
 	it, row := d.current()
-	if it == nil {
-		return "", false
+	switch {
+	case it == nil:
+	case it.kind == itemTree && row >= 0 && row < len(it.tree.rows):
+		n := it.tree.rows[row]
+		return send(copyMsg{what: model.Printable(n.path()), value: rawValue(n.value)})
+	case it.copy != "":
+		what := strings.ToLower(it.label)
+		if what == "" {
+			what = "value"
+		}
+		return send(copyMsg{what: what, value: it.copy})
 	}
-	if it.kind == itemTree && row >= 0 && row < len(it.tree.rows) {
-		return rawValue(it.tree.rows[row].value), true
-	}
-	if it.copy == "" {
-		return "", false
-	}
-	return it.copy, true
+	return send(statusMsg{text: "nothing to copy on this line"})
 }
 
 func clamp(v, lo, hi int) int {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/pithscope/pithscope/model"
@@ -20,6 +19,7 @@ type graphPane struct {
 func newGraphPane(e *env) *graphPane {
 	p := &graphPane{treeFor: -1}
 	p.listDetail = newListDetail(e, paneGraph, "Graph", "section", p)
+	p.counted = false // sections, always about the same number
 	return p
 }
 
@@ -131,11 +131,4 @@ func (p *graphPane) detail(i int, d *doc) {
 		p.tree, p.treeFor = newTree(m.Value), i
 	}
 	d.tree(p.tree)
-}
-
-func (p *graphPane) tabLabel() string {
-	if p.env.sess == nil {
-		return p.title
-	}
-	return p.title + " " + strconv.Itoa(len(p.sections))
 }

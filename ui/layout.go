@@ -15,7 +15,7 @@ const (
 	sideBySideMinWidth = 110
 	minListWidth       = 28
 	maxListWidth       = 90
-	listWidthPercent   = 40
+	listWidthPercent   = 45
 	// separatorWidth is the "│" between list and detail.
 	separatorWidth = 1
 	headerLines    = 2

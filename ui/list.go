@@ -97,27 +97,26 @@ func (l *list) filter(query string, match func(row int) bool, h int) {
 	l.scroll(h)
 }
 
-// show puts the cursor on row, clearing a filter that hides it.
+// show puts the cursor on row, clearing a filter that hides it, and
+// scrolls it to the middle of the window when it was out of sight (a jump
+// lands with context on both sides).
 func (l *list) show(row, h int) bool {
 	if row < 0 || row >= l.n {
 		return false
 	}
-	if l.visible != nil {
-		found := false
-		for pos, r := range l.visible {
-			if r == row {
-				l.cursor, found = pos, true
-				break
-			}
-		}
-		if !found {
-			l.visible, l.query = nil, ""
-		} else {
-			l.scroll(h)
-			return true
+	l.cursor = -1
+	for pos, r := range l.visible {
+		if r == row {
+			l.cursor = pos
+			break
 		}
 	}
-	l.cursor = row
+	if l.cursor < 0 {
+		l.visible, l.query, l.cursor = nil, "", row
+	}
+	if l.cursor < l.offset || l.cursor >= l.offset+h {
+		l.offset = l.cursor - h/2
+	}
 	l.scroll(h)
 	return true
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -195,5 +194,3 @@ func evidenceCmd(dir string, sess *session, n int) tea.Cmd {
 		return statusMsg{text: "wrote " + path + " (check it with: pithscope verify FILE)"}
 	}
 }
-
-var errCancelled = errors.New("cancelled")

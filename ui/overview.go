@@ -92,11 +92,7 @@ func (p *overviewPane) key(msg tea.KeyMsg) tea.Cmd {
 			return send(jumpMsg{to: *t})
 		}
 	case key.Matches(msg, k.Copy):
-		if v, ok := p.d.copyValue(); ok {
-			it, _ := p.d.current()
-			return send(copyMsg{what: strings.ToLower(it.label), value: v})
-		}
-		return send(statusMsg{text: "nothing to copy on this line"})
+		return p.d.copyCmd()
 	case key.Matches(msg, k.Filter):
 		return send(statusMsg{text: "the overview has no list to filter: / works in panes 2-8"})
 	}

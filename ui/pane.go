@@ -129,6 +129,7 @@ type listDetail struct {
 	detailRow   int
 	focusDetail bool
 	editing     bool   // typing the filter (or the search)
+	counted     bool   // the tab shows the row count
 	searchQuery string // the search query, for a searcher
 	noun        string
 
@@ -142,13 +143,13 @@ type listDetail struct {
 }
 
 func newListDetail(e *env, id paneID, title, noun string, src rowSource) *listDetail {
-	return &listDetail{env: e, id: id, title: title, noun: noun, src: src, detailRow: -1}
+	return &listDetail{env: e, id: id, title: title, noun: noun, src: src, detailRow: -1, counted: true}
 }
 
 func (p *listDetail) name() string { return p.title }
 
 func (p *listDetail) tabLabel() string {
-	if p.env.sess == nil {
+	if p.env.sess == nil || !p.counted {
 		return p.title
 	}
 	return p.title + " " + strconv.Itoa(p.src.rowCount())
@@ -367,15 +368,7 @@ func (p *listDetail) detailKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Filter):
 		p.focusDetail, p.editing = false, true
 	case key.Matches(msg, k.Copy):
-		if v, ok := p.d.copyValue(); ok {
-			it, _ := p.d.current()
-			what := it.label
-			if what == "" {
-				what = "value"
-			}
-			return send(copyMsg{what: what, value: v})
-		}
-		return send(statusMsg{text: "nothing to copy on this line"})
+		return p.d.copyCmd()
 	}
 	p.d.scrollTo(p.detH)
 	return nil

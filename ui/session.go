@@ -381,14 +381,6 @@ func (c *checkIndex) forEvent(i int) []verify.Check {
 	return out
 }
 
-func (c *checkIndex) forSubject(subject string) []verify.Check {
-	out := make([]verify.Check, 0, len(c.bySubject[subject]))
-	for _, k := range c.bySubject[subject] {
-		out = append(out, c.list[k])
-	}
-	return out
-}
-
 // shortID is the first 8 hex digits of an event id, for tables.
 func shortID(id string) string {
 	id = strings.TrimPrefix(id, "sha256:")

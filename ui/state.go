@@ -43,6 +43,7 @@ type statePane struct {
 func newStatePane(e *env) *statePane {
 	p := &statePane{}
 	p.listDetail = newListDetail(e, paneState, "State", "row", p)
+	p.counted = false // its rows are not things to count
 	return p
 }
 
