@@ -80,12 +80,13 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		l, err := src.load(ctx, ref, strings.NewReader(""), progress)
 		if err != nil {
+			// The explorer lists the attempts itself, one a line; the
+			// error says what failed without repeating them.
 			var fe *fetch.FetchError
-			var attempts []string
 			if errors.As(err, &fe) {
-				attempts = attemptLines(fe.Attempts, nil)
+				return ui.Loaded{Attempts: attemptLines(fe.Attempts, nil)}, fmt.Errorf("cannot fetch %s: %w", fe.Ref, fe.Err)
 			}
-			return ui.Loaded{Attempts: attempts}, err
+			return ui.Loaded{}, err
 		}
 		return ui.Loaded{Data: l.data, Source: l.source, Requested: l.requested, Previous: l.previous, Stale: l.stale, Attempts: l.attempts}, nil
 	}

@@ -41,13 +41,13 @@ func (p *eventsPane) columns() []column {
 	return []column{
 		{title: "#", min: max(digits, 1), right: true},
 		{title: "type", min: 14, max: 20},
-		{title: "target", min: 6, max: 10, drop: 3},
-		{title: "created_at", min: 20, drop: 4},
+		{title: "target", min: 6, max: 10, drop: 4},
+		{title: "created_at", min: 20, drop: 5},
 		{title: "id", min: 8, drop: 2},
 		{title: "signer", min: 12, max: 24, drop: 6},
 		{title: "digest", min: 6},
 		{title: "sig", min: 3},
-		{title: "merge", min: 10, drop: 5},
+		{title: "merge", min: 10, drop: 3},
 	}
 }
 

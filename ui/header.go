@@ -136,6 +136,10 @@ func (m *Model) tabAt(x int) paneID {
 
 func (m *Model) tabsView() string {
 	st, w := m.env.styles, m.env.layout.width
+	if m.env.sess == nil {
+		// no panes to switch to until a bundle is open
+		return st.Muted.on(strings.Repeat("─", w))
+	}
 	var b strings.Builder
 	used := 0
 	for i, l := range m.tabLabels(w) {
@@ -159,11 +163,19 @@ func (m *Model) footerView() string {
 		return truncate(st.Accent.on(model.Printable(m.status)), w)
 	}
 	if m.prompt.open {
-		return truncate(m.help.ShortHelpView([]key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel / close")),
-			key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		}), w)
+		esc := "close"
+		switch {
+		case m.fetching:
+			esc = "cancel"
+		case m.env.sess == nil:
+			esc = "" // nothing to go back to
+		}
+		bindings := []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))}
+		if esc != "" {
+			bindings = append(bindings, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", esc)))
+		}
+		bindings = append(bindings, key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")))
+		return truncate(m.help.ShortHelpView(bindings), w)
 	}
 	var local []key.Binding
 	if m.env.sess != nil {

@@ -25,7 +25,7 @@ type openPrompt struct {
 func newPrompt() openPrompt {
 	in := textinput.New()
 	in.Prompt = "› "
-	in.Placeholder = "pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T"
+	in.Placeholder = "paste a pith number, arXiv id, DOI, URL or path"
 	in.CharLimit = 4096
 	// a steady cursor: blinking would keep a timer running for nothing
 	in.Cursor.SetMode(cursor.CursorStatic)
@@ -81,6 +81,8 @@ func (p *openPrompt) view(m *Model, w, h int) []string {
 		out = append(out, "  "+st.Fail.on("✗ ")+truncate(model.Printable(p.invalid), inner-2))
 	case p.form != "":
 		out = append(out, "  "+st.OK.on("✓ ")+truncate(model.Printable(p.form), inner-2))
+	case m.env.sess == nil && strings.TrimSpace(p.input.Value()) == "":
+		out = append(out, "  "+st.Muted.on(truncate("enter with nothing typed opens the bundle built into pithscope", inner)))
 	default:
 		out = append(out, "")
 	}
@@ -88,7 +90,7 @@ func (p *openPrompt) view(m *Model, w, h int) []string {
 	if accepted == "" {
 		accepted = defaultAcceptedForms
 	}
-	for _, l := range wrap("Accepts "+accepted+".", inner, 3) {
+	for _, l := range wrap("Accepts "+accepted+".", inner, 6) {
 		out = append(out, "  "+st.Muted.on(l))
 	}
 	out = append(out, "")
@@ -101,8 +103,6 @@ func (p *openPrompt) view(m *Model, w, h int) []string {
 		out = append(out, "  "+st.Muted.on("esc cancels"))
 	case m.failure != nil:
 		out = append(out, m.failure.lines(st, inner, max(h-len(out)-1, 2))...)
-	default:
-		out = append(out, "  "+st.Muted.on("enter opens · esc closes"))
 	}
 	return block(out, w, h)
 }
@@ -127,7 +127,13 @@ func (f *failure) lines(st *Styles, w, h int) []string {
 	if len(f.attempts) > 0 {
 		out = append(out, "  "+st.Muted.on("tried:"))
 		for _, a := range f.attempts {
-			out = append(out, "    "+truncate(model.Printable(a), w-4))
+			for n, l := range wrap(model.Printable(a), w-6, 2) {
+				indent := "    "
+				if n > 0 {
+					indent = "      "
+				}
+				out = append(out, indent+l)
+			}
 		}
 	}
 	if len(out) > h {

@@ -229,7 +229,7 @@ func (m *Model) opened(s *session) tea.Cmd {
 		m.dirty[i] = false
 	}
 	if same {
-		m.status = fmt.Sprintf("refreshed %s: %s", model.Printable(s.loaded.Source), plural(s.newCount(), "new event"))
+		m.status = "refreshed " + model.Printable(s.loaded.Source) + ": verifying…"
 	} else {
 		m.history = nil
 		m.status = "opened " + model.Printable(s.loaded.Source) + ": verifying…"
@@ -253,6 +253,7 @@ func (m *Model) fetchFailed(msg fetchFailedMsg) {
 	case m.env.sess == nil:
 		m.prompt.show()
 		m.prompt.input.SetValue(msg.ref)
+		m.prompt.validate(m.cfg.ValidateRef)
 	default:
 		m.banner = true
 		m.relayout(m.env.layout.width, m.env.layout.height)
@@ -271,9 +272,9 @@ func (m *Model) checksArrived(msg checkDoneMsg) tea.Cmd {
 		s.finish(msg.done.report, msg.done.diffs, msg.done.diffErr)
 		m.verifyCancel = nil
 		sum := msg.done.report.Summary()
-		m.status = fmt.Sprintf("verification done: %d checks, %d ok, %d failed, %d unknown", len(msg.done.report.Checks), sum.OK, sum.Fail, sum.Unknown)
-		if s.changedChecks != nil {
-			m.status += fmt.Sprintf(" · %s changed since the last fetch", plural(len(s.changedChecks), "check"))
+		m.status = fmt.Sprintf("checked: %d ok, %d failed, %d unknown", sum.OK, sum.Fail, sum.Unknown)
+		if s.base != nil {
+			m.status += fmt.Sprintf(" · since opened: %s, %s changed", plural(s.newCount(), "new event"), plural(len(s.changedChecks), "check"))
 		}
 	}
 	for i := range m.dirty {
@@ -407,7 +408,7 @@ func (m *Model) promptKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		if m.prompt.invalid != "" {
-			m.status = "not a reference: " + m.prompt.invalid
+			m.status = "enter opens a reference of one of the forms listed"
 			return nil
 		}
 		m.failure = nil
@@ -501,7 +502,7 @@ func (m *Model) helpView(h int) []string {
 		"  "+st.badge(stateFail)+"      the check failed: the detail says expected and found",
 		"  "+st.badge(stateUnknown)+"   could not be decided (no key for a signer, say)",
 		"  "+st.badge(statePending)+"  still being checked",
-		"  "+st.OK.on("+")+" new since the last fetch   "+st.Unknown.on("Δ")+" a check changed   "+st.Diff.on("≠")+" differs",
+		"  "+st.OK.on("+")+" new since first opened   "+st.Unknown.on("Δ")+" a check changed   "+st.Diff.on("≠")+" differs",
 		"", "  "+st.Muted.on("? or esc closes this"))
 	return block(out, m.env.layout.width, h)
 }

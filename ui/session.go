@@ -36,11 +36,19 @@ type session struct {
 	// diffErr says why the state could not be compared, when it could not.
 	diffErr string
 
-	// Marks against the version seen before a refresh of the same bundle.
+	// Marks against the first version of this bundle seen in this run:
+	// refetching (r, --watch) keeps them until the bundle itself changes.
+	base          *baseline
 	newEvents     []bool
-	prevStatuses  map[string]verify.Status
 	changedChecks map[string]bool
 	changedEvents []bool
+}
+
+// baseline is what is remembered of the first version of a bundle opened,
+// to mark what later versions add or change.
+type baseline struct {
+	events   map[string]int
+	statuses map[string]verify.Status // nil when its checks never finished
 }
 
 func newSession(ref string, l Loaded, b *model.Bundle) *session {
@@ -146,11 +154,11 @@ func (s *session) finish(r *verify.Report, diffs []model.Difference, diffErr err
 			}
 		}
 	}
-	if s.prevStatuses != nil {
+	if s.base != nil && s.base.statuses != nil {
 		s.changedChecks = map[string]bool{}
 		s.changedEvents = make([]bool, n)
 		for _, c := range r.Checks {
-			if old, ok := s.prevStatuses[checkKey(c)]; !ok || old != c.Status {
+			if old, ok := s.base.statuses[checkKey(c)]; !ok || old != c.Status {
 				s.changedChecks[checkKey(c)] = true
 				if c.Event >= 0 && c.Event < n {
 					s.changedEvents[c.Event] = true
@@ -160,30 +168,28 @@ func (s *session) finish(r *verify.Report, diffs []model.Difference, diffErr err
 	}
 }
 
-// statuses is every check's status by name and subject, for comparing
-// with the next version.
-func (s *session) statuses() map[string]verify.Status {
-	out := make(map[string]verify.Status, len(s.checks.list))
-	for _, c := range s.checks.list {
-		out[checkKey(c)] = c.Status
-	}
-	return out
-}
-
-// follow marks what is new in s against the session it replaces (the same
-// bundle, refetched).
+// follow takes the baseline of the session it replaces when that is the
+// same bundle (refetched), or makes that session the baseline, and marks
+// the events the baseline did not have.
 func (s *session) follow(prev *session) {
 	if prev == nil || prev.bundle.PithNumber != s.bundle.PithNumber {
 		return
 	}
-	s.newEvents = make([]bool, len(s.bundle.Events))
-	for i := range s.bundle.Events {
-		if _, seen := prev.eventIndex[s.bundle.Events[i].EventID]; !seen {
-			s.newEvents[i] = true
+	s.base = prev.base
+	if s.base == nil {
+		s.base = &baseline{events: prev.eventIndex}
+		if prev.checks.done {
+			s.base.statuses = make(map[string]verify.Status, len(prev.checks.list))
+			for _, c := range prev.checks.list {
+				s.base.statuses[checkKey(c)] = c.Status
+			}
 		}
 	}
-	if prev.checks.done {
-		s.prevStatuses = prev.statuses()
+	s.newEvents = make([]bool, len(s.bundle.Events))
+	for i := range s.bundle.Events {
+		if _, seen := s.base.events[s.bundle.Events[i].EventID]; !seen {
+			s.newEvents[i] = true
+		}
 	}
 }
 
