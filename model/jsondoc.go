@@ -101,7 +101,7 @@ func ParseDoc(src []byte) (*Doc, error) {
 }
 
 func scanDoc(src []byte) (*Doc, error) {
-	p := &scanner{src: src, doc: &Doc{src: src, nodes: make([]node, 0, len(src)/64+4)}}
+	p := &scanner{src: src, doc: &Doc{src: src, nodes: make([]node, 0, len(src)/100+16)}}
 	p.skipSpace()
 	if p.pos >= len(src) {
 		return nil, p.fail("empty input: expected a JSON value")
