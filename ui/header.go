@@ -56,12 +56,18 @@ func (m *Model) headerView() []string {
 	if source == "embedded" {
 		source = "built in (offline)"
 	}
-	left := st.Bold.on(model.Printable(s.bundle.PithNumber)) + st.Muted.on(" · ") + model.Printable(s.bundle.ShortPithNumber) +
-		st.Muted.on(" · "+model.Printable(source))
-	if s.loaded.Stale != "" {
-		left += st.Muted.on(" · " + model.Printable(s.loaded.Stale))
-	}
 	room := w - width(rightText) - 1
+	number := st.Bold.on(model.Printable(s.bundle.PithNumber)) + st.Muted.on(" · ") + model.Printable(s.bundle.ShortPithNumber)
+	tail := st.Muted.on(" · " + model.Printable(source))
+	if s.loaded.Stale != "" {
+		tail += st.Muted.on(" · " + model.Printable(s.loaded.Stale))
+	}
+	if width(number)+width(tail) > room {
+		// the short number is the long one's prefix: where it came from
+		// says more
+		number = st.Bold.on(model.Printable(s.bundle.PithNumber))
+	}
+	left := number + tail
 	line2 := spread(truncate(left, max(room, 1)), rightText, w)
 	return []string{line1, line2}
 }
