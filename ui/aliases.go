@@ -82,7 +82,7 @@ func (p *aliasesPane) detail(i int, d *doc) {
 	d.field("created_at", orDash(model.Printable(a.CreatedAt)), a.CreatedAt)
 	if c, ok := s.checkFor(verify.CheckAliases, "alias:"+a.Kind); ok {
 		d.heading("Check")
-		d.badgeField("aliases", st.badge(stateOf(c.Status)), model.Printable(c.Detail))
+		d.badgeField("aliases", st.badge(stateOf(c.Status)), ruleText(c))
 		d.field("expected", orDash(model.Printable(c.Expected)), c.Expected)
 		d.field("found", orDash(model.Printable(c.Found)), c.Found)
 	} else if strings.HasPrefix(a.Kind, "pith_short_") {

@@ -33,6 +33,8 @@ type docItem struct {
 	// lines bounds the wrapped lines of the value (0: maxValueLines);
 	// y copies the whole of it.
 	lines int
+	// expand names what Enter unfolds under the item, for the pane to do.
+	expand string
 }
 
 // docLine is one laid-out line and what it belongs to.

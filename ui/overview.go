@@ -18,9 +18,12 @@ import (
 type overviewPane struct {
 	env *env
 	d   doc
+	// open are the verification rows unfolded to show their checks (the
+	// rows with no pane of their own: record, receipt, bundle…).
+	open map[string]bool
 }
 
-func newOverviewPane(e *env) *overviewPane { return &overviewPane{env: e} }
+func newOverviewPane(e *env) *overviewPane { return &overviewPane{env: e, open: map[string]bool{}} }
 
 func (p *overviewPane) name() string     { return "Overview" }
 func (p *overviewPane) tabLabel() string { return "Overview" }
@@ -87,7 +90,17 @@ func (p *overviewPane) key(msg tea.KeyMsg) tea.Cmd {
 		p.d.move(-h)
 	case key.Matches(msg, k.PageDown):
 		p.d.move(h)
-	case key.Matches(msg, k.Enter), key.Matches(msg, k.Right):
+	case key.Matches(msg, k.Enter), key.Matches(msg, k.Right), key.Matches(msg, k.Left):
+		if it, _ := p.d.current(); it != nil && it.expand != "" {
+			if open := !key.Matches(msg, k.Left); p.open[it.expand] != open {
+				p.open[it.expand] = open
+				p.refresh()
+			}
+			return nil
+		}
+		if key.Matches(msg, k.Left) {
+			return nil
+		}
 		if t := p.d.activate(p.env.styles); t != nil {
 			return send(jumpMsg{to: *t})
 		}
@@ -201,10 +214,30 @@ func (p *overviewPane) verification(d *doc) {
 	st := p.env.styles
 	b := s.bundle
 	c := &s.checks
+	// row is one area: with a pane of its own, a link to it; without, a
+	// row that Enter unfolds into its checks, expected and found values.
 	row := func(label string, t *target, okText string, names ...string) {
 		state := c.nameState(names...)
 		prefix := st.badge(state) + strings.Repeat(" ", badgeWidth-width(plainBadge(state)))
-		d.items = append(d.items, docItem{kind: itemLink, label: label, prefix: prefix, text: p.areaText(okText, names...), jump: t})
+		it := docItem{kind: itemLink, label: label, prefix: prefix, text: p.areaText(okText, names...), jump: t}
+		if t == nil {
+			it.expand = label
+			it.text = "▸ " + it.text
+			if p.open[label] {
+				it.text = "▾" + strings.TrimPrefix(it.text, "▸")
+			}
+		}
+		d.items = append(d.items, it)
+		if t != nil || !p.open[label] {
+			return
+		}
+		for _, ch := range c.named(names...) {
+			d.badgeField(checkLabel(ch.Name), st.badge(stateOf(ch.Status)), ruleText(ch))
+			if ch.Expected != "" || ch.Found != "" {
+				d.field("    expected", orDash(model.Printable(ch.Expected)), ch.Expected)
+				d.field("    found", orDash(model.Printable(ch.Found)), ch.Found)
+			}
+		}
 	}
 	if c.counts(verify.CheckRequestedID) != (tally{}) {
 		row("Requested", nil, "the bundle is the one asked for", verify.CheckRequestedID)
@@ -307,6 +340,21 @@ func (p *overviewPane) areaText(okText string, names ...string) string {
 		return "nothing to check"
 	}
 	return okText
+}
+
+// checkLabel is a check's name short enough for a detail label.
+func checkLabel(name string) string {
+	switch name {
+	case verify.CheckCanonicalDigest, verify.CheckBundleDigest:
+		return "  digest"
+	case verify.CheckShortPithNumber:
+		return "  short number"
+	case verify.CheckReceiptSignature, verify.CheckBundleSignature:
+		return "  signature"
+	case verify.CheckRequestedID:
+		return "  requested"
+	}
+	return "  " + strings.ReplaceAll(name, "_", " ")
 }
 
 // checkFor finds one check by name and subject.

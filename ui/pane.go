@@ -72,6 +72,16 @@ type (
 
 func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
+// ruleText is a passing comparison check's detail without the value
+// (which the expected and found lines beside it show): "sha256(JCS(
+// canonical_record)) matches" rather than the digest a third time.
+func ruleText(c verify.Check) string {
+	if c.Status == verify.OK && c.Expected != "" && strings.HasSuffix(c.Detail, " is "+c.Expected) {
+		return model.Printable(strings.TrimSuffix(c.Detail, " is "+c.Expected) + " matches")
+	}
+	return model.Printable(c.Detail)
+}
+
 // checkField is a check's badge and what it means: okText when it passed
 // (the check's own detail repeats values shown beside it), the check's
 // explanation otherwise.
