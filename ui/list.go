@@ -159,13 +159,17 @@ func columnWidths(cols []column, w int) []int {
 		total -= widths[drop] + 1
 		widths[drop] = 0
 	}
-	for i, c := range cols {
-		if widths[i] == 0 || c.max <= c.min || total >= w {
-			continue
+	// spare width goes round the growable columns a cell at a time, so
+	// they grow together
+	for grew := true; grew && total < w; {
+		grew = false
+		for i, c := range cols {
+			if widths[i] > 0 && widths[i] < c.max && total < w {
+				widths[i]++
+				total++
+				grew = true
+			}
 		}
-		grow := min(c.max-c.min, w-total)
-		widths[i] += grow
-		total += grow
 	}
 	return widths
 }

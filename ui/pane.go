@@ -72,12 +72,18 @@ type (
 
 func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
-// ruleText is a passing comparison check's detail without the value
-// (which the expected and found lines beside it show): "sha256(JCS(
-// canonical_record)) matches" rather than the digest a third time.
+// ruleText is a comparison check's detail without the values (which the
+// expected and found lines beside it show): "sha256(JCS(canonical_record))
+// matches" rather than the digest a third time.
 func ruleText(c verify.Check) string {
-	if c.Status == verify.OK && c.Expected != "" && strings.HasSuffix(c.Detail, " is "+c.Expected) {
-		return model.Printable(strings.TrimSuffix(c.Detail, " is "+c.Expected) + " matches")
+	if c.Expected == "" {
+		return model.Printable(c.Detail)
+	}
+	if rule, ok := strings.CutSuffix(c.Detail, " is "+c.Expected); ok && c.Status == verify.OK {
+		return model.Printable(rule + " matches")
+	}
+	if rule, _, ok := strings.Cut(c.Detail, ": expected "+c.Expected); ok && c.Status == verify.Fail {
+		return model.Printable(rule + " does not match")
 	}
 	return model.Printable(c.Detail)
 }
@@ -93,7 +99,7 @@ func checkField(d *doc, st *Styles, label string, c verify.Check, s state, okTex
 	case s == stateNone:
 		text = "not checked"
 	case s != stateOK || okText == "":
-		text = model.Printable(c.Detail)
+		text = ruleText(c)
 	}
 	d.badgeField(label, st.badge(s), text)
 }

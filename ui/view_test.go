@@ -2,7 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"os"
+	"strings"
 	"testing"
+
+	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
 // paneSetup puts a pane in the state its golden file shows: the pane's
@@ -63,6 +67,47 @@ func TestViewForkedBundle(t *testing.T) {
 				golden(t, fmt.Sprintf("forked-%s-%dx%d", p.name, size.w, size.h), view)
 			})
 		}
+	}
+}
+
+// TestViewStateMismatch draws a bundle whose served state was edited after
+// signing: the differing paths side by side.
+func TestViewStateMismatch(t *testing.T) {
+	data, trust := forkedBundle()
+	data = verifytest.Edit(data, func(m map[string]any) {
+		st := m["state"].(map[string]any)
+		st["event_count"] = 4
+		st["applied_event_ids"] = st["applied_event_ids"].([]any)[:1]
+	})
+	for _, size := range sizes[:2] {
+		for _, keys := range [][]string{{"6"}, {"6", "j"}, {"6", "G", "k"}} {
+			name := fmt.Sprintf("state-mismatch-%s-%dx%d", strings.Join(keys, ""), size.w, size.h)
+			t.Run(name, func(t *testing.T) {
+				m := openModel(t, testConfig(t, data, "edited.json", trust), size.w, size.h)
+				press(t, m, keys...)
+				view := m.View()
+				checkScreen(t, view, size.w, size.h)
+				golden(t, "forked-"+name, view)
+			})
+		}
+	}
+}
+
+// TestREADMEShowsTheMainScreen keeps the README's capture of the main
+// screen the one the explorer draws.
+func TestREADMEShowsTheMainScreen(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Skip("no README next to the package")
+	}
+	m := openModel(t, testConfig(t, realBundle(t), "embedded", nil), 80, 24)
+	press(t, m, "1")
+	var want []string
+	for _, l := range strings.Split(m.View(), "\n") {
+		want = append(want, strings.TrimRight("    "+l, " "))
+	}
+	if !strings.Contains(string(readme), strings.Join(want, "\n")) {
+		t.Errorf("README.md does not show the main screen as drawn now; paste this:\n%s", strings.Join(want, "\n"))
 	}
 }
 
