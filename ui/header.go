@@ -42,7 +42,11 @@ func (m *Model) headerView() []string {
 
 	var right []string
 	if m.fetching {
-		right = append(right, m.spin.View()+" refreshing")
+		doing := " opening"
+		if m.fetchRef == s.ref {
+			doing = " refreshing"
+		}
+		right = append(right, m.spin.View()+doing)
 	}
 	if m.watching {
 		right = append(right, "watch "+m.watchEvery.String())

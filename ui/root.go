@@ -350,9 +350,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.Quit):
 			return tea.Quit
 		case key.Matches(msg, k.Back):
+			ref := m.fetchRef
 			m.cancelFetch()
 			m.status = "cancelled"
-			return m.prompt.show()
+			cmd := m.prompt.show()
+			m.prompt.input.SetValue(ref) // to edit or retry
+			m.prompt.validate(m.cfg.ValidateRef)
+			return cmd
 		case key.Matches(msg, k.Open):
 			return m.prompt.show()
 		}
