@@ -188,7 +188,10 @@ func (m *Model) footerView() string {
 		return truncate(m.help.ShortHelpView(bindings), w)
 	}
 	var local []key.Binding
-	if m.env.sess != nil {
+	switch {
+	case m.showHelp:
+		local = []key.Binding{m.env.keys.Down, key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "close"))}
+	case m.env.sess != nil:
 		local = m.panes[m.active].helpKeys()
 	}
 	bindings := paneHelp{keys: m.env.keys, local: local}.ShortHelp()

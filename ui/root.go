@@ -32,6 +32,8 @@ type Model struct {
 	help     help.Model
 	helpMemo struct{ key, line string } // the last help line drawn, by its bindings and width
 	showHelp bool
+	// helpOffset scrolls the help when it is taller than the terminal.
+	helpOffset int
 	prompt   openPrompt
 	spin     spinner.Model
 	// still stops the spinner from ticking: tests drive the model without
@@ -342,7 +344,12 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return tea.Quit
 		case key.Matches(msg, k.Help), key.Matches(msg, k.Back):
 			m.showHelp = false
+		case key.Matches(msg, k.Down), key.Matches(msg, k.PageDown):
+			m.helpOffset++
+		case key.Matches(msg, k.Up), key.Matches(msg, k.PageUp):
+			m.helpOffset--
 		}
+		m.helpOffset = clamp(m.helpOffset, 0, max(len(m.helpLines())-m.env.layout.bodyHeight-m.env.layout.bannerLines, 0))
 		return nil
 	}
 	if m.env.sess == nil {
@@ -370,7 +377,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
 	case key.Matches(msg, k.Help):
-		m.showHelp = true
+		m.showHelp, m.helpOffset = true, 0
 	case key.Matches(msg, k.NextPane):
 		m.switchPane((m.active + 1) % paneCount)
 	case key.Matches(msg, k.PrevPane):
@@ -494,19 +501,46 @@ func (m *Model) loadingView(h int) []string {
 	return block(out, m.env.layout.width, h)
 }
 
-// helpView is the full key list and what the badges mean.
-func (m *Model) helpView(h int) []string {
-	st := m.env.styles
+// helpLines is the full key list and what the badges mean: the key groups
+// side by side when they fit the width, else one under another.
+func (m *Model) helpLines() []string {
+	st, w := m.env.styles, m.env.layout.width
+	groups := m.env.keys.FullHelp()
 	out := []string{"", "  " + st.Heading.on("Keys")}
-	for _, l := range strings.Split(m.help.FullHelpView(m.env.keys.FullHelp()), "\n") {
-		out = append(out, "  "+l)
+	unbounded := m.help
+	unbounded.Width = 0 // measure the columns as they are, not cut to fit
+	if full := unbounded.FullHelpView(groups); maxWidth(full) <= w-2 {
+		for _, l := range strings.Split(full, "\n") {
+			out = append(out, "  "+l)
+		}
+	} else {
+		for _, g := range groups {
+			for _, l := range strings.Split(unbounded.FullHelpView([][]key.Binding{g}), "\n") {
+				out = append(out, "  "+l)
+			}
+		}
 	}
-	out = append(out, "", "  "+st.Heading.on("Badges"),
+	return append(out, "", "  "+st.Heading.on("Badges"),
 		"  "+st.badge(stateOK)+"        the check passed",
 		"  "+st.badge(stateFail)+"      the check failed: the detail says expected and found",
 		"  "+st.badge(stateUnknown)+"   could not be decided (no key for a signer, say)",
 		"  "+st.badge(statePending)+"  still being checked",
-		"  "+st.OK.on("+")+" new since first opened   "+st.Unknown.on("Δ")+" a check changed   "+st.Diff.on("≠")+" differs",
-		"", "  "+st.Muted.on("? or esc closes this"))
-	return block(out, m.env.layout.width, h)
+		"  "+st.OK.on("+")+" new since first opened",
+		"  "+st.Unknown.on("Δ")+" a check changed since first opened",
+		"  "+st.Diff.on("≠")+" differs (state, fork comparison)",
+		"", "  "+st.Muted.on("? or esc closes this · j/k scroll"))
+}
+
+// helpView draws the help from its scroll offset.
+func (m *Model) helpView(h int) []string {
+	lines := m.helpLines()
+	return block(lines[clamp(m.helpOffset, 0, max(len(lines)-h, 0)):], m.env.layout.width, h)
+}
+
+func maxWidth(block string) int {
+	n := 0
+	for _, l := range strings.Split(block, "\n") {
+		n = max(n, width(l))
+	}
+	return n
 }
