@@ -34,8 +34,8 @@ type Model struct {
 	showHelp bool
 	// helpOffset scrolls the help when it is taller than the terminal.
 	helpOffset int
-	prompt   openPrompt
-	spin     spinner.Model
+	prompt     openPrompt
+	spin       spinner.Model
 	// still stops the spinner from ticking: tests drive the model without
 	// a clock, and a tick would make them wait for it.
 	still bool
