@@ -51,3 +51,32 @@ func BenchmarkView(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkScroll measures a key press and the frame after it, paging
+// down the Events list (every frame brings a page of rows not drawn
+// before): the cost of scrolling a 10,000-event bundle against the real
+// 2-event one.
+func BenchmarkScroll(b *testing.B) {
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	for _, bd := range []struct {
+		name string
+		data func() []byte
+	}{{"real", func() []byte { return realBundle(b) }}, {"10k", generated10k}} {
+		b.Run(bd.name, func(b *testing.B) {
+			m := openModel(b, testConfig(b, bd.data(), "bench.json", nil), 200, 50)
+			press(b, m, "2")
+			down, top := keyMsg("pgdown"), keyMsg("g")
+			events := m.panes[paneEvents].(*eventsPane)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if events.l.cursor == events.l.count()-1 {
+					m.Update(top)
+				}
+				m.Update(down)
+				_ = m.View()
+			}
+		})
+	}
+}

@@ -131,6 +131,9 @@ type explainer interface {
 	explainEmpty(d *doc)
 }
 
+// drawnRow is one row as drawn, without its selection marker.
+type drawnRow struct{ mark, text string }
+
 // listDetail is the list-left, detail-right pane that most panes are: the
 // pane supplies a rowSource, this does navigation, filtering, the detail's
 // cursor and folding, copying, links and layout.
@@ -151,6 +154,10 @@ type listDetail struct {
 
 	cols   []column
 	widths []int
+	// drawn caches rows as drawn (mark and padded cells) by row index:
+	// a row changes when checks arrive or the layout changes, not from one
+	// frame to the next, and a frame should cost the visible rows' lookups.
+	drawn map[int]drawnRow
 	// geometry, from the layout
 	stacked    bool
 	listW      int
@@ -172,6 +179,7 @@ func (p *listDetail) tabLabel() string {
 }
 
 func (p *listDetail) reset() {
+	p.drawn = nil
 	p.l.setLen(p.src.rowCount())
 	p.focusDetail, p.editing = false, false
 	p.detailRow = -1
@@ -179,6 +187,7 @@ func (p *listDetail) reset() {
 }
 
 func (p *listDetail) refresh() {
+	p.drawn = nil
 	if n := p.src.rowCount(); n != p.l.n {
 		p.l.setLen(n)
 		p.resize()
@@ -187,6 +196,7 @@ func (p *listDetail) refresh() {
 }
 
 func (p *listDetail) resize() {
+	p.drawn = nil
 	lay := p.env.layout
 	p.cols = p.src.columns()
 	p.stacked = !lay.sideBySide
@@ -469,6 +479,7 @@ func (p *listDetail) runSearch(forward bool) tea.Cmd {
 // rowsChanged follows a change in the number of rows (a tree folded),
 // keeping the cursor.
 func (p *listDetail) rowsChanged() {
+	p.drawn = nil
 	p.l.resize(p.src.rowCount(), p.listH)
 	if p.stacked {
 		p.resize()
@@ -537,20 +548,29 @@ func (p *listDetail) listView() []string {
 	out := make([]string, 0, p.listH+1)
 	out = append(out, p.listTitle())
 	focused := !p.focusDetail && !p.editing
+	if len(p.drawn) > 4*p.listH+64 {
+		p.drawn = nil // scrolled far: keep the cache to about a screen
+	}
+	if p.drawn == nil {
+		p.drawn = map[int]drawnRow{}
+	}
 	for pos := p.l.offset; pos < p.l.count() && len(out) <= p.listH; pos++ {
 		row := p.l.at(pos)
-		mark := p.src.marker(row)
-		if mark == "" {
-			mark = " "
+		r, ok := p.drawn[row]
+		if !ok {
+			r = drawnRow{mark: p.src.marker(row), text: pad(tableRow(p.cols, p.widths, p.src.cells(row)), p.listW-2)}
+			if r.mark == "" {
+				r.mark = " "
+			}
+			p.drawn[row] = r
 		}
-		text := tableRow(p.cols, p.widths, p.src.cells(row))
 		switch {
 		case pos == p.l.cursor && focused:
-			out = append(out, st.Cursor.on("›")+mark+st.Selected.on(pad(text, p.listW-2)))
+			out = append(out, st.Cursor.on("›")+r.mark+st.Selected.on(r.text))
 		case pos == p.l.cursor:
-			out = append(out, st.Cursor.on("·")+mark+st.Bold.on(text))
+			out = append(out, st.Cursor.on("·")+r.mark+st.Bold.on(r.text))
 		default:
-			out = append(out, " "+mark+text)
+			out = append(out, " "+r.mark+r.text)
 		}
 	}
 	if p.l.count() == 0 {
