@@ -12,8 +12,8 @@ import (
 )
 
 // overviewPane is one full-width page: the paper, the verification
-// summary (each row links to the pane with its details) and the record's
-// completeness. It is a page rather than a list because its rows are short
+// summary (each row links to the pane with its details, or unfolds into
+// its checks) and the record's completeness. It is a page rather than a list because its rows are short
 // and read best together; the cursor walks its lines.
 type overviewPane struct {
 	env *env
@@ -25,7 +25,6 @@ type overviewPane struct {
 
 func newOverviewPane(e *env) *overviewPane { return &overviewPane{env: e, open: map[string]bool{}} }
 
-func (p *overviewPane) name() string     { return "Overview" }
 func (p *overviewPane) tabLabel() string { return "Overview" }
 func (p *overviewPane) capturing() bool  { return false }
 func (p *overviewPane) modal() bool      { return false }

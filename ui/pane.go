@@ -45,7 +45,6 @@ type target struct {
 // pane is what the root routes to. Every pane draws exactly the body
 // area the layout gives it.
 type pane interface {
-	name() string
 	tabLabel() string
 	reset()   // a new session was opened
 	refresh() // checks arrived or verification finished
@@ -168,8 +167,6 @@ type listDetail struct {
 func newListDetail(e *env, id paneID, title, noun string, src rowSource) *listDetail {
 	return &listDetail{env: e, id: id, title: title, noun: noun, src: src, detailRow: -1, counted: true}
 }
-
-func (p *listDetail) name() string { return p.title }
 
 func (p *listDetail) tabLabel() string {
 	if p.env.sess == nil || !p.counted {
