@@ -275,7 +275,11 @@ func (m *Model) checksArrived(msg checkDoneMsg) tea.Cmd {
 		m.verifyCancel = nil
 		sum := msg.done.report.Summary()
 		m.status = fmt.Sprintf("checked: %d ok, %d failed, %d unknown", sum.OK, sum.Fail, sum.Unknown)
-		if s.base != nil {
+		switch {
+		case s.base == nil:
+		case s.newCount() == 0 && len(s.changedChecks) == 0:
+			m.status += " · nothing new since opened"
+		default:
 			m.status += fmt.Sprintf(" · since opened: %s, %s changed", plural(s.newCount(), "new event"), plural(len(s.changedChecks), "check"))
 		}
 	}
