@@ -90,9 +90,17 @@ Fetch flags (verify, fetch and the explorer):
   --timeout 10s      time limit for one request
   --deadline 30s     time limit for every source together
 
+Explorer flags:
+  --trust-key FILE   as for verify, below
+  --watch DURATION   refetch and re-verify every DURATION (w toggles it)
+  --prompt           with no REF, start at the open prompt (o inside)
+  Inside, ? lists every key.
+
 Verify flags:
   --json             print one JSON report: {"ok", "pith_number", "checks": [{"name",
                      "subject", "status", "detail"}], "summary": {"ok","fail","unknown"}}
+  --dir DIR, --jobs N   verify every *.json below DIR (or several REFs) on N
+                     workers, one result per bundle, then a summary
   --trust-key FILE   also trust the key(s) in FILE (a public_keys entry or a list
                      of them); may be repeated. The Pith key pith-v1-2026-05 is
                      pinned in the program. A signature that verifies only with a
@@ -105,9 +113,9 @@ Checks: canonical_digest pith_number short_pith_number aliases receipt_signature
   status: ok, fail, or unknown (cannot be decided, e.g. no key for a signer).
 
 Exit codes:
-  0  every check ok
+  0  every check ok (in a batch: every bundle)
   1  some check failed or is unknown
-  2  the input could not be read or parsed, or the command line is wrong
+  2  some input could not be read, fetched or parsed, or the command line is wrong
 `
 
 // parseFlags parses flags that may come before or after positional
