@@ -95,7 +95,9 @@ type CanonObject struct {
 }
 
 func (o *CanonObject) writeCanonical(w io.Writer) error {
-	if o.whole != nil && o.Err == nil {
+	// The leaf is fixed once the plan has run; o.Err is not read here, as
+	// another goroutine may be splitting the object under o.split.
+	if o.whole != nil && o.whole.err == nil {
 		return o.whole.writeCanonical(w)
 	}
 	return o.write(w, nil)

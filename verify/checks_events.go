@@ -34,6 +34,9 @@ func checkEvent(e *model.Event, canon *model.CanonObject, bundleNumber string, k
 		idCheck.Status, idCheck.Detail = Unknown, "no digest to derive the id from"
 		sigCheck.Status, sigCheck.Detail = Unknown, "no digest to check the signature against"
 	} else {
+		if digest == e.ContentSHA256 {
+			digest = e.ContentSHA256 // keep the bundle's copy, not a second one
+		}
 		res.digest = digest
 		digestCheck = compare(digestCheck, "sha256(JCS(event minus signature, content_sha256, event_id))", digest, e.ContentSHA256)
 		idCheck = compare(idCheck, "event id", "sha256:"+digest, e.EventID)

@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/pithscope/pithscope/model"
 )
@@ -20,11 +21,20 @@ type stateResult struct {
 func stateChecks(b *model.Bundle, canon *model.CanonicalBundle, merge *model.Merge) stateResult {
 	var res stateResult
 	dc := bundleCheck(CheckStateDigest)
-	var digest string
-	var err error
+	// The served and the recomputed state are hashed at once: each is as
+	// large as the events, and they do not depend on each other.
+	var digest, recomputed string
+	var err, errRecomputed error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		recomputed, errRecomputed = merge.Canonical(canon).SHA256Without()
+	}()
 	if canon.State != nil {
 		digest, err = canon.State.SHA256Without("state_sha256")
 	}
+	wg.Wait()
 	switch {
 	case canon.State == nil:
 		dc.Status, dc.Detail = Fail, "the bundle has no state"
@@ -38,7 +48,6 @@ func stateChecks(b *model.Bundle, canon *model.CanonicalBundle, merge *model.Mer
 	// Equal canonical forms mean equal JSON data: one hash decides, and
 	// only a mismatch pays for walking both documents to name the paths.
 	var diffs []model.Difference
-	recomputed, errRecomputed := merge.Canonical(canon).SHA256Without()
 	if errRecomputed != nil || digest == "" || recomputed != digest {
 		diffs, err = StateDifferences(b, merge, maxStateDiffs)
 		if err == nil && len(diffs) == 0 {

@@ -19,6 +19,8 @@ type KeyInfo struct {
 	BundleMismatch bool // the bundle has this id with other bytes than the trusted key
 	FingerprintHex string
 	FingerprintB32 string
+
+	verified string // the detail of a signature this key verifies, made once
 }
 
 // keyring resolves signers to keys: a trusted key wins over a bundle key of
@@ -81,6 +83,7 @@ func (k *keyring) info(keyID string) *KeyInfo {
 	if info.Key != nil {
 		info.FingerprintHex, info.FingerprintB32 = model.KeyFingerprints(info.Key)
 	}
+	info.verified = fmt.Sprintf("Ed25519 signature verifies with key %s (%s)", keyID, info.Trust)
 	k.infos[keyID] = info
 	return info
 }

@@ -113,7 +113,8 @@ func bundleCheck(name string) Check {
 func compare(c Check, what, expected, found string) Check {
 	c.Expected, c.Found = expected, found
 	if expected == found {
-		c.Status, c.Detail = OK, what+" is "+expected
+		c.Expected = found // one copy of the value for both: 40,000 checks add up
+		c.Status, c.Detail = OK, what+" is "+found
 	} else {
 		c.Status, c.Detail = Fail, fmt.Sprintf("%s: expected %s, found %q", what, expected, found)
 	}

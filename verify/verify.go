@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pithscope/pithscope/model"
 )
@@ -96,33 +97,37 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	results := make([]eventResult, len(b.Events))
 	subjectNumber := r.PithNumber
 	duplicateOf := duplicates(b.Events)
-	jobs := make(chan int)
-	done := make(chan int, len(b.Events))
+	// Workers take events in small batches from a shared counter and hand
+	// each finished batch to this goroutine, which emits its checks: one
+	// channel send per batch rather than per event keeps the scheduler out
+	// of the way of the signature checks.
+	const batch = 32
+	var next atomic.Int64
+	done := make(chan [2]int, len(b.Events)/batch+workers+1)
 	var wg sync.WaitGroup
 	for w := 0; w < workers && w < len(b.Events); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range jobs {
-				results[i] = checkEvent(&b.Events[i], canon.Events[i], subjectNumber, keys, duplicateOf[i])
-				done <- i
+			for ctx.Err() == nil {
+				from := int(next.Add(batch)) - batch
+				if from >= len(b.Events) {
+					return
+				}
+				to := min(from+batch, len(b.Events))
+				for i := from; i < to; i++ {
+					results[i] = checkEvent(&b.Events[i], canon.Events[i], subjectNumber, keys, duplicateOf[i])
+				}
+				done <- [2]int{from, to}
 			}
 		}()
 	}
-	go func() {
-		defer close(jobs)
-		for i := range b.Events {
-			select {
-			case jobs <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
 	go func() { wg.Wait(); close(done) }()
-	for i := range done {
-		add(results[i].checks...)
-		results[i].checks = nil // now in checks; keep one copy
+	for span := range done {
+		for i := span[0]; i < span[1]; i++ {
+			add(results[i].checks...)
+			results[i].checks = nil // now in checks; keep one copy
+		}
 	}
 	if ctx.Err() != nil {
 		r.Checks = sortChecks(checks)
@@ -133,14 +138,21 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	}
 
 	// The merged state, recomputed from the events that are valid.
+	// The bundle digest (composed from the canonical events and state) is
+	// hashed while the state is compared: both only read what is built.
 	merge := model.RecomputeStateFor(b, r.PithNumber, func(e *model.Event) string { return results[e.Index].invalidReason })
+	var bc bundleResult
+	var bundleDone sync.WaitGroup
+	bundleDone.Add(1)
+	go func() {
+		defer bundleDone.Done()
+		bc = bundleChecks(b, canon.Root, keys)
+	}()
 	sc := stateChecks(b, canon, merge)
 	r.StateSHA256 = sc.digest
 	add(sc.checks...)
 	add(equivocationChecks(b, merge)...)
-
-	// The bundle: composed from the canonical events and state.
-	bc := bundleChecks(b, canon.Root, keys)
+	bundleDone.Wait()
 	r.BundleSHA256 = bc.digest
 	add(bc.checks...)
 	if opts.Previous != nil {
@@ -213,7 +225,7 @@ func verifySignature(keys *keyring, sig model.Signature, digestHex, wantMessage 
 	if !ed25519.Verify(key, msg, raw) {
 		return Fail, fmt.Sprintf("Ed25519 signature does not verify with key %s (%s)", sig.KeyID, info.Trust)
 	}
-	return OK, fmt.Sprintf("Ed25519 signature verifies with key %s (%s)", sig.KeyID, info.Trust)
+	return OK, info.verified
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
