@@ -58,7 +58,7 @@ func (k *keyring) resolve(keyID, fingerprint string) (ed25519.PublicKey, Status,
 		return nil, Unknown, fmt.Sprintf("no key %q in the trust store or the bundle", keyID)
 	}
 	if fingerprint != info.FingerprintHex {
-		return nil, Fail, fmt.Sprintf("signer names fingerprint %q but key %s (%s) has %s", fingerprint, keyID, info.Trust, info.FingerprintHex)
+		return nil, Fail, fmt.Sprintf("signer names fingerprint %q but key %s has %s", fingerprint, keyID, info.FingerprintHex)
 	}
 	return info.Key, OK, ""
 }
