@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -27,22 +26,14 @@ Flags:
 // runExplore parses the explorer's flags and runs the ui with a loader
 // that reads REF the way pithscope verify does.
 func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("pithscope", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("pithscope", exploreUsage, stderr)
 	var src sourceFlags
 	src.register(fs)
 	watch := fs.Duration("watch", 0, "refetch and re-verify every `DURATION` (w toggles watching)")
 	prompt := fs.Bool("prompt", false, "with no REF, start at the open prompt instead of the embedded bundle")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, exploreUsage)
-		fs.PrintDefaults()
-	}
-	refs, err := parseFlags(fs, args)
-	if err == flag.ErrHelp {
-		return exitOK
-	}
-	if err != nil {
-		return exitBadInput
+	refs, exit, done := parseArgs(fs, args)
+	if done {
+		return exit
 	}
 	if len(refs) > 1 {
 		fmt.Fprintln(stderr, "pithscope: give one REF (or none for the embedded bundle)")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -31,22 +30,14 @@ Flags:
 `
 
 func runFetch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("fetch", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("fetch", fetchUsage, stderr)
 	out := fs.String("o", "", "write the bundle to `FILE` (atomically) instead of standard output")
 	verbose := fs.Bool("v", false, "print every source tried on standard error")
 	var src sourceFlags
 	src.fetchFlags.register(fs)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, fetchUsage)
-		fs.PrintDefaults()
-	}
-	refs, err := parseFlags(fs, args)
-	if err == flag.ErrHelp {
-		return exitOK
-	}
-	if err != nil {
-		return exitBadInput
+	refs, exit, done := parseArgs(fs, args)
+	if done {
+		return exit
 	}
 	if len(refs) != 1 {
 		fmt.Fprintln(stderr, "pithscope fetch: give one REF (see pithscope fetch --help)")

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -41,24 +40,16 @@ Flags:
 `
 
 func runServe(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("serve", serveUsage, stderr)
 	addr := fs.String("addr", "127.0.0.1:8700", "listen on `HOST:PORT`")
 	withCache := fs.Bool("cache", false, "also serve the bundles in the cache")
 	cacheDir := fs.String("cache-dir", "", "the cache `DIR` for --cache (default $PITHSCOPE_CACHE, else the user cache directory/pithscope)")
 	allowRemote := fs.Bool("allow-remote", false, "allow an address other than loopback")
 	var src sourceFlags // for --trust-key only
 	fs.Var(&src.trustKeys, "trust-key", "also admit bundles signed by the key(s) in `FILE` (repeatable)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, serveUsage)
-		fs.PrintDefaults()
-	}
-	dirs, err := parseFlags(fs, args)
-	if err == flag.ErrHelp {
-		return exitOK
-	}
-	if err != nil {
-		return exitBadInput
+	dirs, exit, done := parseArgs(fs, args)
+	if done {
+		return exit
 	}
 	fail := func(err error) int {
 		fmt.Fprintln(stderr, "pithscope serve:", model.Printable(err.Error()))

@@ -41,20 +41,16 @@ Flags:
 `
 
 func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("verify", "", stderr)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	dir := fs.String("dir", "", "verify every *.json bundle below `DIR`")
 	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "verify `N` bundles at once (batch mode)")
 	var src sourceFlags
 	src.register(fs)
 	fs.Usage = func() { writeVerifyUsage(stderr, fs) } // on stderr, like fetch and serve
-	refs, err := parseFlags(fs, args)
-	if err == flag.ErrHelp {
-		return exitOK
-	}
-	if err != nil {
-		return exitBadInput
+	refs, exit, done := parseArgs(fs, args)
+	if done {
+		return exit
 	}
 	trust, err := src.trustStore()
 	if err != nil {

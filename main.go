@@ -118,6 +118,31 @@ Exit codes:
   2  some input could not be read, fetched or parsed, or the command line is wrong
 `
 
+// newFlagSet makes a command's flag set; on -h or a bad flag it prints the
+// command's usage text, then its flags, on stderr.
+func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseArgs parses a command line with parseFlags. When it was a request
+// for help or wrong, done is set and exit is the code to return at once.
+func parseArgs(fs *flag.FlagSet, args []string) (positional []string, exit int, done bool) {
+	positional, err := parseFlags(fs, args)
+	switch {
+	case err == flag.ErrHelp:
+		return nil, exitOK, true
+	case err != nil:
+		return nil, exitBadInput, true
+	}
+	return positional, exitOK, false
+}
+
 // parseFlags parses flags that may come before or after positional
 // arguments (pithscope verify REF --json), returning the positionals.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
