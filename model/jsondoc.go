@@ -487,25 +487,37 @@ func (p *scanner) object(depth int, index bool) (int32, error) {
 				p.link(&last, child)
 			}
 			count++
-			p.skipSpace()
-			if p.pos >= len(p.src) {
-				return 0, p.fail("unterminated object")
+			more, err := p.next('}', "object")
+			if err != nil {
+				return 0, err
 			}
-			if p.src[p.pos] == ',' {
-				p.pos++
-				continue
-			}
-			if p.src[p.pos] == '}' {
-				p.pos++
+			if !more {
 				break
 			}
-			return 0, p.fail("expected ',' or '}' in object")
 		}
 	}
 	p.keys = p.keys[:keysMark]
 	p.path = p.path[:depthPath]
 	p.finish(idx, count)
 	return idx, nil
+}
+
+// next reads what follows a member or an element: a comma (more is true)
+// or the container's closing bracket.
+func (p *scanner) next(closing byte, container string) (more bool, err error) {
+	p.skipSpace()
+	if p.pos >= len(p.src) {
+		return false, p.fail("unterminated " + container)
+	}
+	switch p.src[p.pos] {
+	case ',':
+		p.pos++
+		return true, nil
+	case closing:
+		p.pos++
+		return false, nil
+	}
+	return false, p.fail(fmt.Sprintf("expected ',' or '%c' in %s", closing, container))
 }
 
 func (p *scanner) keyString(k keySpan) string {
@@ -542,19 +554,13 @@ func (p *scanner) array(depth int, index bool) (int32, error) {
 				p.link(&last, child)
 			}
 			count++
-			p.skipSpace()
-			if p.pos >= len(p.src) {
-				return 0, p.fail("unterminated array")
+			more, err := p.next(']', "array")
+			if err != nil {
+				return 0, err
 			}
-			if p.src[p.pos] == ',' {
-				p.pos++
-				continue
-			}
-			if p.src[p.pos] == ']' {
-				p.pos++
+			if !more {
 				break
 			}
-			return 0, p.fail("expected ',' or ']' in array")
 		}
 	}
 	p.path = p.path[:depthPath]
