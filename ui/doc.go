@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pithscope/pithscope/model"
 )
@@ -239,6 +240,28 @@ func (d *doc) move(delta int) {
 }
 
 // snap puts the cursor on the stop at or before it (or the first stop).
+// moveKey moves the cursor for the movement keys (up, down, top, bottom,
+// a page of pageHeight) and reports whether msg was one of them.
+func (d *doc) moveKey(msg tea.KeyMsg, k KeyMap, pageHeight int) bool {
+	switch {
+	case key.Matches(msg, k.Up):
+		d.move(-1)
+	case key.Matches(msg, k.Down):
+		d.move(1)
+	case key.Matches(msg, k.Top):
+		d.move(-len(d.lines))
+	case key.Matches(msg, k.Bottom):
+		d.move(len(d.lines))
+	case key.Matches(msg, k.PageUp):
+		d.move(-pageHeight)
+	case key.Matches(msg, k.PageDown):
+		d.move(pageHeight)
+	default:
+		return false
+	}
+	return true
+}
+
 func (d *doc) snap() {
 	d.cursor = clamp(d.cursor, 0, len(d.lines)-1)
 	for n := d.cursor; n >= 0; n-- {

@@ -77,18 +77,7 @@ func (p *overviewPane) helpKeys() []key.Binding {
 func (p *overviewPane) key(msg tea.KeyMsg) tea.Cmd {
 	k, h := p.env.keys, p.env.layout.bodyHeight
 	switch {
-	case key.Matches(msg, k.Up):
-		p.d.move(-1)
-	case key.Matches(msg, k.Down):
-		p.d.move(1)
-	case key.Matches(msg, k.Top):
-		p.d.move(-len(p.d.lines))
-	case key.Matches(msg, k.Bottom):
-		p.d.move(len(p.d.lines))
-	case key.Matches(msg, k.PageUp):
-		p.d.move(-h)
-	case key.Matches(msg, k.PageDown):
-		p.d.move(h)
+	case p.d.moveKey(msg, k, h):
 	case key.Matches(msg, k.Enter), key.Matches(msg, k.Right), key.Matches(msg, k.Left):
 		if it, _ := p.d.current(); it != nil && it.expand != "" {
 			if open := !key.Matches(msg, k.Left); p.open[it.expand] != open {

@@ -362,18 +362,7 @@ func (p *listDetail) nextMatch(delta int) tea.Cmd {
 func (p *listDetail) detailKey(msg tea.KeyMsg) tea.Cmd {
 	k, st := p.env.keys, p.env.styles
 	switch {
-	case key.Matches(msg, k.Up):
-		p.d.move(-1)
-	case key.Matches(msg, k.Down):
-		p.d.move(1)
-	case key.Matches(msg, k.Top):
-		p.d.move(-len(p.d.lines))
-	case key.Matches(msg, k.Bottom):
-		p.d.move(len(p.d.lines))
-	case key.Matches(msg, k.PageUp):
-		p.d.move(-p.detH)
-	case key.Matches(msg, k.PageDown):
-		p.d.move(p.detH)
+	case p.d.moveKey(msg, k, p.detH):
 	case key.Matches(msg, k.Enter):
 		if t := p.d.activate(st); t != nil {
 			return send(jumpMsg{to: *t})
