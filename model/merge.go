@@ -1,7 +1,7 @@
 package model
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
 	"sort"
 	"strconv"
@@ -262,110 +262,15 @@ func (m *Merge) Canonical(cb *CanonicalBundle) *CanonObject {
 		"applied_event_ids", applied)
 }
 
-// StateJSON writes the recomputed state (without state_sha256) from the
-// events' received bytes: what a server following these rules would serve.
-// Canonical is the fast way to compare; this is for reading and diffing.
-func (m *Merge) StateJSON() []byte {
-	b, pithNumber, validCount := m.bundle, m.pithNumber, m.validCount
-	var w bytes.Buffer
-	raw := func(v Value) {
-		if v.Exists() {
-			w.Write(v.Raw())
-		} else {
-			w.WriteString("null")
-		}
-	}
-	str := func(s string) { w.WriteString(JSONString(s)) }
-	nullableStr := func(s string) {
-		if s == "" {
-			w.WriteString("null")
-		} else {
-			str(s)
-		}
-	}
-	entry := func(e *Event) {
-		w.WriteString(`{"event_id":`)
-		raw(e.Value.Get("event_id"))
-		w.WriteString(`,"target":`)
-		raw(e.Value.Get("target"))
-		w.WriteString(`,"created_at":`)
-		raw(e.Value.Get("created_at"))
-		w.WriteString(`,"signer":`)
-		raw(e.Value.Get("signer"))
-		w.WriteString(`,"payload":`)
-		raw(e.Payload)
-		w.WriteString("}")
-	}
-	recordCreated, lists := m.applyLists()
-
-	w.WriteString(`{"state_type":"pith_open_graph_state","state_version":"1.0","pith_number":`)
-	str(pithNumber)
-	w.WriteString(`,"merge_version":`)
-	str(MergeVersion)
-	w.WriteString(`,"event_count":` + strconv.Itoa(len(b.Events)))
-	w.WriteString(`,"valid_event_count":` + strconv.Itoa(validCount))
-	w.WriteString(`,"invalid_event_count":` + strconv.Itoa(len(b.Events)-validCount))
-	w.WriteString(`,"equivocation_count":` + strconv.Itoa(len(m.Forks)))
-	w.WriteString(`,"current":{"canonical_record":`)
-	raw(b.CanonicalRecord)
-	w.WriteString(`,"source_aliases":`)
-	raw(b.Root.Get("source_aliases"))
-	for _, name := range currentLists {
-		w.WriteString(`,"` + name + `":[`)
-		for n, i := range lists[name] {
-			if n > 0 {
-				w.WriteString(",")
-			}
-			entry(&b.Events[i])
-		}
-		w.WriteString("]")
-	}
-	w.WriteString(`,"record_created":`)
-	if recordCreated >= 0 {
-		entry(&b.Events[recordCreated])
-	} else {
-		w.WriteString("null")
-	}
-	w.WriteString(`},"equivocations":[`)
-	for n, f := range m.Forks {
-		if n > 0 {
-			w.WriteString(",")
-		}
-		w.WriteString(`{"signer_key_id":`)
-		str(f.SignerKeyID)
-		w.WriteString(`,"target":`)
-		str(f.Target)
-		w.WriteString(`,"prev_event":`)
-		nullableStr(f.PrevEvent)
-		w.WriteString(`,"event_ids":[`)
-		for k, id := range f.EventIDs {
-			if k > 0 {
-				w.WriteString(",")
-			}
-			str(id)
-		}
-		w.WriteString("]}")
-	}
-	w.WriteString(`],"invalid_events":[`)
-	for n, inv := range m.Invalid {
-		if n > 0 {
-			w.WriteString(",")
-		}
-		w.WriteString(`{"event_id":`)
-		str(inv.EventID)
-		w.WriteString(`,"reason":`)
-		str(inv.Reason)
-		w.WriteString("}")
-	}
-	w.WriteString(`],"applied_event_ids":[`)
-	for n, i := range m.Applied {
-		if n > 0 {
-			w.WriteString(",")
-		}
-		str(b.Events[i].EventID)
-	}
-	w.WriteString("]}")
-	return w.Bytes()
+// StateJSON is the recomputed state (without state_sha256) as canonical
+// JSON: what a server following these rules would serve, for reading and
+// for naming differing paths. It canonicalizes the bundle again, so it is
+// for the slow paths; comparing goes through Canonical.
+func (m *Merge) StateJSON() ([]byte, error) {
+	plan := NewCanonPlan()
+	cb := plan.PlanBundle(m.bundle)
+	plan.Run(context.Background(), 1)
+	return m.Canonical(cb).Bytes()
 }
 
 // JSONString encodes s as a JSON string.

@@ -80,7 +80,11 @@ func StateDifferences(b *model.Bundle, merge *model.Merge, max int) ([]model.Dif
 	if !b.State.Value.Exists() {
 		return nil, fmt.Errorf("the bundle has no state to compare")
 	}
-	doc, err := model.ParseDoc(merge.StateJSON())
+	stateJSON, err := merge.StateJSON()
+	if err != nil {
+		return nil, fmt.Errorf("cannot write the recomputed state: %v", err)
+	}
+	doc, err := model.ParseDoc(stateJSON)
 	if err != nil {
 		return nil, fmt.Errorf("recomputed state is not JSON: %v", err) // a bug in the merge, never the input
 	}

@@ -33,7 +33,11 @@ func reseal(t testing.TB, data []byte, s verifytest.Signer, fn func(m map[string
 func restate(t testing.TB, data []byte, s verifytest.Signer, trust *verify.TrustStore) []byte {
 	t.Helper()
 	r := verify.Verify(mustParse(t, data), verify.Options{Trust: trust})
-	state := verifytest.Decode(r.Merge.StateJSON())
+	stateJSON, err := r.Merge.StateJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := verifytest.Decode(stateJSON)
 	return reseal(t, data, s, func(m map[string]any) { m["state"] = state })
 }
 
@@ -56,7 +60,11 @@ func basic() (*verifytest.Builder, []string) {
 func state(t testing.TB, r *verify.Report) map[string]any {
 	t.Helper()
 	var m map[string]any
-	if err := json.Unmarshal(r.Merge.StateJSON(), &m); err != nil {
+	stateJSON, err := r.Merge.StateJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(stateJSON, &m); err != nil {
 		t.Fatal(err)
 	}
 	return m

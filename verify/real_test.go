@@ -122,11 +122,15 @@ func TestRealBundleLiteralValues(t *testing.T) {
 	if !reflect.DeepEqual(m.Applied, []int{0, 1}) || len(m.Invalid) != 0 || len(m.Forks) != 0 {
 		t.Errorf("merge applied %v invalid %v forks %v; want [0 1], none, none", m.Applied, m.Invalid, m.Forks)
 	}
-	if got := jcsSHA256(t, m.StateJSON()); got != realState {
+	stateJSON, err := m.StateJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := jcsSHA256(t, stateJSON); got != realState {
 		t.Errorf("recomputed state hashes to %s, want the served %s", got, realState)
 	}
 	var recomputed, served map[string]any
-	if err := json.Unmarshal(m.StateJSON(), &recomputed); err != nil {
+	if err := json.Unmarshal(stateJSON, &recomputed); err != nil {
 		t.Fatal(err)
 	}
 	if err := json.Unmarshal(b.State.Value.Raw(), &served); err != nil {

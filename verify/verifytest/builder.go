@@ -274,8 +274,12 @@ func (b *Builder) Build() []byte {
 		panic(err)
 	}
 	report := verify.Verify(parsed, verify.Options{Trust: b.stateTrust()})
+	stateJSON, err := report.Merge.StateJSON()
+	if err != nil {
+		panic(err)
+	}
 	var state map[string]any
-	dec := json.NewDecoder(bytes.NewReader(report.Merge.StateJSON()))
+	dec := json.NewDecoder(bytes.NewReader(stateJSON))
 	dec.UseNumber()
 	if err := dec.Decode(&state); err != nil {
 		panic(err)
