@@ -17,8 +17,9 @@ type session struct {
 	loaded Loaded
 	bundle *model.Bundle
 
-	// The graph snapshot the overview describes: the last one the served
-	// state lists as current, else the latest graph_snapshot event.
+	// The graph snapshot the overview describes: that of the event the
+	// served state lists last as current, else of the latest
+	// graph_snapshot event.
 	snapshot      model.Value // payload.graph_snapshot
 	snapshotEvent int         // its event index, or -1
 	title         string      // printable
@@ -79,14 +80,16 @@ func newSession(ref string, l Loaded, b *model.Bundle) *session {
 
 func (s *session) findSnapshot() {
 	b := s.bundle
+	// The served state only chooses which event: the snapshot is read from
+	// that event's own payload, which its digest and signature cover, never
+	// from the state's copy, which nothing but the state digest does.
 	if snaps := b.State.Current.Get("graph_snapshots").Elems(); len(snaps) > 0 {
 		last := snaps[len(snaps)-1]
-		s.snapshot = last.Get("payload").Get("graph_snapshot")
-		if i, ok := s.eventIndex[last.Get("event_id").Str()]; ok {
+		if i, ok := s.eventIndex[last.Get("event_id").Str()]; ok && b.Events[i].EventType == "graph_snapshot" {
 			s.snapshotEvent = i
 		}
 	}
-	if !s.snapshot.Exists() {
+	if s.snapshotEvent < 0 {
 		for i := range b.Events {
 			e := &b.Events[i]
 			if e.EventType != "graph_snapshot" {
@@ -96,9 +99,9 @@ func (s *session) findSnapshot() {
 				s.snapshotEvent = i
 			}
 		}
-		if s.snapshotEvent >= 0 {
-			s.snapshot = b.Events[s.snapshotEvent].Payload.Get("graph_snapshot")
-		}
+	}
+	if s.snapshotEvent >= 0 {
+		s.snapshot = b.Events[s.snapshotEvent].Payload.Get("graph_snapshot")
 	}
 	s.title = model.Printable(s.snapshot.Get("paper").Get("title").Str())
 	if s.title == "" {
