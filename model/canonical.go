@@ -10,6 +10,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode/utf16"
@@ -83,8 +84,9 @@ type canonMember struct {
 // CanonObject is an object whose members are held in canonical form and in
 // canonical (UTF-16 key) order, so that any subset of them can be written or
 // hashed without canonicalizing again. A small object is canonicalized as
-// one leaf and its members are found in that leaf's output when first
-// needed; a large one is planned member by member.
+// one leaf and its members are found in that leaf's output each time they
+// are needed (a scan of compact bytes, cheaper than keeping a member table
+// for each of 10,000 events); a large one is planned member by member.
 type CanonObject struct {
 	members []canonMember
 	whole   *canonLeaf
@@ -94,37 +96,55 @@ type CanonObject struct {
 	Err error
 }
 
+// wholeOK reports a whole-leaf object whose leaf has its canonical form.
+// The leaf is fixed once the plan has run, so this reads no shared state
+// that another goroutine writes.
+func (o *CanonObject) wholeOK() bool { return o.whole != nil && o.whole.err == nil }
+
 func (o *CanonObject) writeCanonical(w io.Writer) error {
-	// The leaf is fixed once the plan has run; o.Err is not read here, as
-	// another goroutine may be splitting the object under o.split.
-	if o.whole != nil && o.whole.err == nil {
+	if o.wholeOK() {
 		return o.whole.writeCanonical(w)
 	}
 	return o.write(w, nil)
 }
 
-// ensureMembers splits a whole-leaf object into its canonical members.
+// ensureMembers makes the member table of a planned object, or of a
+// whole-leaf object whose leaf failed.
 func (o *CanonObject) ensureMembers() error {
 	if o.whole == nil {
 		return o.Err
 	}
 	o.split.Do(func() {
-		if o.whole.err != nil {
-			// Some member has no canonical form (a number JCS refuses).
-			// Canonicalize member by member so that only that member is
-			// lost: a digest that excludes it can still be computed.
-			plan := NewCanonPlan()
-			byMember := plan.objectWith(o.source, nil)
-			plan.Run(context.Background(), 1)
-			o.members, o.Err = byMember.members, byMember.Err
-			return
-		}
-		o.members, o.Err = splitCanonicalObject(o.whole.out)
+		// Some member has no canonical form (a number JCS refuses).
+		// Canonicalize member by member so that only that member is lost:
+		// a digest that excludes it can still be computed.
+		plan := NewCanonPlan()
+		byMember := plan.objectWith(o.source, nil)
+		plan.Run(context.Background(), 1)
+		o.members, o.Err = byMember.members, byMember.Err
 	})
 	return o.Err
 }
 
 func (o *CanonObject) write(w io.Writer, exclude []string) error {
+	if o.wholeOK() {
+		io.WriteString(w, "{")
+		first := true
+		eachCanonicalMember(o.whole.out, func(keyJSON, value []byte) bool {
+			if !keyIn(keyJSON, exclude) {
+				if !first {
+					io.WriteString(w, ",")
+				}
+				first = false
+				w.Write(keyJSON)
+				io.WriteString(w, ":")
+				w.Write(value)
+			}
+			return true
+		})
+		_, err := io.WriteString(w, "}")
+		return err
+	}
 	if err := o.ensureMembers(); err != nil {
 		return err
 	}
@@ -179,15 +199,40 @@ func (o *CanonObject) Bytes(exclude ...string) ([]byte, error) {
 }
 
 func (o *CanonObject) member(key string) canonValue {
-	if o == nil || o.ensureMembers() != nil {
-		return nil
+	return o.pick(key)[0]
+}
+
+// pick returns the canonical values of the named members (nil where a
+// member is missing), in one pass over the object.
+func (o *CanonObject) pick(keys ...string) []canonValue {
+	out := make([]canonValue, len(keys))
+	if o == nil {
+		return out
+	}
+	if o.wholeOK() {
+		found := 0
+		eachCanonicalMember(o.whole.out, func(keyJSON, value []byte) bool {
+			for i, k := range keys {
+				if out[i] == nil && keyIs(keyJSON, k) {
+					out[i] = canonBytes(value)
+					found++
+				}
+			}
+			return found < len(keys)
+		})
+		return out
+	}
+	if o.ensureMembers() != nil {
+		return out
 	}
 	for _, m := range o.members {
-		if m.key == key {
-			return m.value
+		for i, k := range keys {
+			if m.key == k {
+				out[i] = m.value
+			}
 		}
 	}
-	return nil
+	return out
 }
 
 // hashWriters batch the many small writes of a composition before they
@@ -351,32 +396,45 @@ func (p *CanonPlan) PlanBundle(b *Bundle) *CanonicalBundle {
 	return cb
 }
 
-// splitCanonicalObject finds the members of an object in jcs.Transform's
-// output: compact, valid, keys in canonical order. Values are slices of it.
-func splitCanonicalObject(c []byte) ([]canonMember, error) {
+// eachCanonicalMember calls fn with the key (as JSON) and value of each
+// member of an object in jcs.Transform's output (compact, valid, keys in
+// canonical order), until fn returns false. The slices are into c.
+func eachCanonicalMember(c []byte, fn func(keyJSON, value []byte) bool) {
 	if len(c) < 2 || c[0] != '{' {
-		return nil, fmt.Errorf("canonical form is not an object")
+		return
 	}
-	var members []canonMember
-	i := 1
-	for i < len(c) && c[i] != '}' {
+	for i := 1; i < len(c) && c[i] != '}'; {
 		keyEnd := skipCanonical(c, i)
-		if keyEnd+1 >= len(c) || c[keyEnd] != ':' {
-			return nil, fmt.Errorf("malformed canonical object at byte %d", i)
+		if keyEnd >= len(c) || c[keyEnd] != ':' {
+			return // cannot happen in jcs output; stop rather than misread
 		}
-		keyJSON := c[i:keyEnd]
 		valEnd := skipCanonical(c, keyEnd+1)
-		members = append(members, canonMember{
-			key:     decodeKey(keyJSON, bytes.IndexByte(keyJSON, '\\') >= 0),
-			keyJSON: keyJSON,
-			value:   canonBytes(c[keyEnd+1 : valEnd]),
-		})
+		if !fn(c[i:keyEnd], c[keyEnd+1:valEnd]) {
+			return
+		}
 		i = valEnd
 		if i < len(c) && c[i] == ',' {
 			i++
 		}
 	}
-	return members, nil
+}
+
+// keyIs compares a key as canonical JSON with a Go string, without
+// allocating when the key has no escapes (every key of a real bundle).
+func keyIs(keyJSON []byte, key string) bool {
+	if bytes.IndexByte(keyJSON, '\\') < 0 {
+		return len(keyJSON) == len(key)+2 && string(keyJSON[1:len(keyJSON)-1]) == key
+	}
+	return decodeKey(keyJSON, true) == key
+}
+
+func keyIn(keyJSON []byte, keys []string) bool {
+	for _, k := range keys {
+		if keyIs(keyJSON, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // skipCanonical returns the index just past the compact JSON value that
@@ -457,6 +515,10 @@ func SHA256Hex(v Value) (string, error) {
 
 // canonString is a string this program writes, in canonical form.
 func canonString(s string) canonBytes {
+	if isPlainASCII([]byte(s)) && strings.IndexByte(s, '"') < 0 {
+		// JCS escapes only quotes, backslashes and control characters.
+		return canonBytes(`"` + s + `"`)
+	}
 	out, err := jcs.Transform([]byte(JSONString(s)))
 	if err != nil {
 		panic(err) // JSONString always produces a valid JSON string

@@ -252,3 +252,15 @@ func TestDiffJSON(t *testing.T) {
 		t.Errorf("long values are not cut: %d", len(d[0].Left))
 	}
 }
+
+func TestCanonStringMatchesJCS(t *testing.T) {
+	for _, s := range []string{"", "sha256:0cf2", "a\"b", `back\slash`, "tab\there", "caf\u00e9", "<&>", "del\x7f", "\u2028"} {
+		want, err := jcs.Transform([]byte(model.JSONString(s)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := model.CanonStringForTest(s); got != string(want) {
+			t.Errorf("canonString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}

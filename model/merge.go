@@ -214,10 +214,9 @@ func (m *Merge) Canonical(cb *CanonicalBundle) *CanonObject {
 		return v
 	}
 	entry := func(i int) canonValue {
-		ev := cb.Events[i]
-		return canonObjectOf("event_id", orNull(ev.member("event_id")), "target", orNull(ev.member("target")),
-			"created_at", orNull(ev.member("created_at")), "signer", orNull(ev.member("signer")),
-			"payload", orNull(ev.member("payload")))
+		v := cb.Events[i].pick("event_id", "target", "created_at", "signer", "payload")
+		return canonObjectOf("event_id", orNull(v[0]), "target", orNull(v[1]),
+			"created_at", orNull(v[2]), "signer", orNull(v[3]), "payload", orNull(v[4]))
 	}
 	recordCreated, lists := m.applyLists()
 	current := []any{"canonical_record", orNull(cb.Root.member("canonical_record")),

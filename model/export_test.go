@@ -1,0 +1,4 @@
+package model
+
+// CanonStringForTest exposes canonString to the external tests.
+func CanonStringForTest(s string) string { return string(canonString(s)) }
