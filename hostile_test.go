@@ -212,3 +212,14 @@ func TestPrintableLinesEscapesEachLineAndKeepsBreaks(t *testing.T) {
 		t.Errorf("printableLines = %q, want %q", got, want)
 	}
 }
+
+func TestNegativeZeroIsZeroToTheDigests(t *testing.T) {
+	// RFC 8785 writes -0 as 0, so a count spelled -0 is the same data as 0:
+	// every digest still matches and the count reads as 0. (A digest over
+	// JSON data, not over bytes, is malleable in spelling by design.)
+	data := replaceOnce(t, realBundleBytes(t), `"invalid_event_count":0`, `"invalid_event_count":-0`)
+	code, stdout, stderr := verifyFile(t, data)
+	if code != exitOK {
+		t.Fatalf("exit %d (%s): %v", code, stderr, failedChecks(t, stdout))
+	}
+}
