@@ -169,20 +169,34 @@ func (p *overviewPane) build(d *doc) {
 	p.verification(d)
 
 	d.heading("Record completeness")
-	cur := b.State.Current
-	presence := func(label, list, what string, extra int) {
-		n := cur.Get(list).Len() + extra
+	// Counted from the events the merge applied once verification is done
+	// (signed and valid), from the served state until then.
+	applied := map[string]int{}
+	source := "in the served state, not yet verified"
+	if s.report != nil && s.report.Merge != nil {
+		source = "applied, valid events"
+		for _, i := range s.report.Merge.Applied {
+			applied[b.Events[i].EventType]++
+		}
+	}
+	presence := func(label, eventType, list, what string, extra int) {
+		n := extra
+		if s.report != nil && s.report.Merge != nil {
+			n += applied[eventType]
+		} else {
+			n += b.State.Current.Get(list).Len()
+		}
 		if n > 0 {
-			d.badgeField(label, st.OK.on("● present"), fmt.Sprintf("%s (%d in state.current.%s)", what, n, list))
+			d.badgeField(label, st.OK.on("● present"), fmt.Sprintf("%s: %d (%s)", what, n, source))
 		} else {
 			d.badgeField(label, st.Muted.on("○ absent "), "no "+what+" yet")
 		}
 	}
-	presence("Timestamp", "timestamp_anchors", "Bitcoin timestamp anchor", b.TimestampProofs.Len())
-	presence("Archive copy", "storage_attestations", "Internet Archive copy", 0)
-	presence("Author claim", "author_attestations", "author attestation", 0)
-	presence("Citations", "citation_signatures", "signed citation", 0)
-	presence("Replications", "replication_records", "replication record", 0)
+	presence("Timestamp", "timestamp_anchor", "timestamp_anchors", "Bitcoin timestamp anchor", b.TimestampProofs.Len())
+	presence("Archive copy", "storage_attestation", "storage_attestations", "Internet Archive copy", 0)
+	presence("Author claim", "author_attestation", "author_attestations", "author attestation", 0)
+	presence("Citations", "citation_signature", "citation_signatures", "signed citation", 0)
+	presence("Replications", "replication_record", "replication_records", "replication record", 0)
 	if s.snapshotEvent >= 0 {
 		d.link("Graph", "snapshot "+eventLabel(s, s.snapshotEvent), &target{pane: paneGraph, row: -1}, b.Events[s.snapshotEvent].EventID)
 	} else {
