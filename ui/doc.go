@@ -3,7 +3,6 @@ package ui
 import (
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pithscope/pithscope/model"
 )
@@ -243,23 +242,11 @@ func (d *doc) move(delta int) {
 // moveKey moves the cursor for the movement keys (up, down, top, bottom,
 // a page of pageHeight) and reports whether msg was one of them.
 func (d *doc) moveKey(msg tea.KeyMsg, k KeyMap, pageHeight int) bool {
-	switch {
-	case key.Matches(msg, k.Up):
-		d.move(-1)
-	case key.Matches(msg, k.Down):
-		d.move(1)
-	case key.Matches(msg, k.Top):
-		d.move(-len(d.lines))
-	case key.Matches(msg, k.Bottom):
-		d.move(len(d.lines))
-	case key.Matches(msg, k.PageUp):
-		d.move(-pageHeight)
-	case key.Matches(msg, k.PageDown):
-		d.move(pageHeight)
-	default:
-		return false
+	delta, ok := k.moveDelta(msg, len(d.lines), pageHeight)
+	if ok {
+		d.move(delta)
 	}
-	return true
+	return ok
 }
 
 func (d *doc) snap() {

@@ -1,6 +1,9 @@
 package ui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
 
 // KeyMap is every key the explorer answers to, with its help text. The
 // short help line is built per pane from these bindings (paneHelp); `?`
@@ -46,6 +49,26 @@ func DefaultKeyMap() KeyMap {
 		Help:      b("?", "help", "?"),
 		Quit:      b("q", "quit", "q", "ctrl+c"),
 	}
+}
+
+// moveDelta turns a movement key into a cursor step over total rows: one
+// row, a page of page rows, or to either end; ok is false for other keys.
+func (k KeyMap) moveDelta(msg tea.KeyMsg, total, page int) (delta int, ok bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		return -1, true
+	case key.Matches(msg, k.Down):
+		return 1, true
+	case key.Matches(msg, k.Top):
+		return -total, true
+	case key.Matches(msg, k.Bottom):
+		return total, true
+	case key.Matches(msg, k.PageUp):
+		return -page, true
+	case key.Matches(msg, k.PageDown):
+		return page, true
+	}
+	return 0, false
 }
 
 // ShortHelp is the app-wide part of the bottom help line.

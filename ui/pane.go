@@ -309,19 +309,11 @@ func (p *listDetail) key(msg tea.KeyMsg) tea.Cmd {
 	if p.focusDetail {
 		return p.detailKey(msg)
 	}
+	if delta, ok := k.moveDelta(msg, p.l.count(), p.listH); ok {
+		p.moveList(delta)
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		p.moveList(-1)
-	case key.Matches(msg, k.Down):
-		p.moveList(1)
-	case key.Matches(msg, k.Top):
-		p.moveList(-p.l.count())
-	case key.Matches(msg, k.Bottom):
-		p.moveList(p.l.count())
-	case key.Matches(msg, k.PageUp):
-		p.moveList(-p.listH)
-	case key.Matches(msg, k.PageDown):
-		p.moveList(p.listH)
 	case key.Matches(msg, k.Enter), key.Matches(msg, k.Right):
 		if len(p.d.lines) > 0 && p.detH > 0 {
 			p.focusDetail = true

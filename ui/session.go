@@ -335,12 +335,7 @@ func (c *checkIndex) combine(idx []int32, names []string) state {
 // nameState combines every check with one of these names (all events'
 // signatures, say) from the running tallies.
 func (c *checkIndex) nameState(names ...string) state {
-	var t tally
-	for _, n := range names {
-		if x := c.tally[n]; x != nil {
-			t.ok, t.fail, t.unknown = t.ok+x.ok, t.fail+x.fail, t.unknown+x.unknown
-		}
-	}
+	t := c.counts(names...)
 	switch {
 	case t.fail > 0:
 		return stateFail
