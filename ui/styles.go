@@ -129,35 +129,35 @@ func worse(a, b state) state {
 	return a
 }
 
-// badge is the word form: "✓ ok", "✗ fail", "? unknown", "… checking".
-func (st *Styles) badge(s state) string {
+// stateLook is how a state is drawn: its style, its one-cell symbol (the
+// symbols differ in shape, so they read without colour) and its word.
+func (st *Styles) stateLook(s state) (p paint, symbol, word string) {
 	switch s {
 	case stateOK:
-		return st.OK.on("✓ ok")
+		return st.OK, "✓", "ok"
 	case stateFail:
-		return st.Fail.on("✗ fail")
+		return st.Fail, "✗", "fail"
 	case stateUnknown:
-		return st.Unknown.on("? unknown")
+		return st.Unknown, "?", "unknown"
 	case statePending:
-		return st.Pending.on("… checking")
+		return st.Pending, "…", "checking"
 	}
-	return st.Muted.on("—")
+	return st.Muted, "—", ""
 }
 
-// mark is the one-cell form for narrow table columns; the symbols differ
-// in shape, so they read without colour.
-func (st *Styles) mark(s state) string {
-	switch s {
-	case stateOK:
-		return st.OK.on("✓")
-	case stateFail:
-		return st.Fail.on("✗")
-	case stateUnknown:
-		return st.Unknown.on("?")
-	case statePending:
-		return st.Pending.on("…")
+// badge is the word form: "✓ ok", "✗ fail", "? unknown", "… checking".
+func (st *Styles) badge(s state) string {
+	p, symbol, word := st.stateLook(s)
+	if word == "" {
+		return p.on(symbol)
 	}
-	return st.Muted.on("—")
+	return p.on(symbol + " " + word)
+}
+
+// mark is the one-cell form for narrow table columns.
+func (st *Styles) mark(s state) string {
+	p, symbol, _ := st.stateLook(s)
+	return p.on(symbol)
 }
 
 // badgeWidth is the widest word badge ("… checking").
