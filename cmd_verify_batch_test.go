@@ -7,13 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/metrics"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/pithscope/pithscope/verify/verifytest"
 )
@@ -125,7 +120,7 @@ func TestVerifyDirMemoryIsFlat(t *testing.T) {
 		dir, key := batchDir(t, n, 0, 0)
 		var stdout bytes.Buffer
 		var got uint64
-		stop := samplePeakHeap(&got)
+		stop := verifytest.SamplePeakHeap(&got)
 		code := run([]string{"verify", "--dir", dir, "--trust-key", key}, nil, &stdout, &bytes.Buffer{})
 		stop()
 		if code != exitOK {
@@ -149,29 +144,4 @@ func TestVerifyDirMemoryIsFlat(t *testing.T) {
 	if large > 2*small+8<<20 {
 		t.Errorf("peak heap grows with the number of bundles: %d KiB for 100, %d KiB for 1,000", small>>10, large>>10)
 	}
-}
-
-// samplePeakHeap records the largest live heap above the starting point
-// until stop is called.
-func samplePeakHeap(peak *uint64) (stop func()) {
-	runtime.GC()
-	name := "/memory/classes/heap/objects:bytes"
-	s := []metrics.Sample{{Name: name}}
-	metrics.Read(s)
-	base := s[0].Value.Uint64()
-	var done atomic.Bool
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		local := []metrics.Sample{{Name: name}}
-		for !done.Load() {
-			metrics.Read(local)
-			if v := local[0].Value.Uint64(); v > base && v-base > *peak {
-				*peak = v - base
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}()
-	return func() { done.Store(true); wg.Wait() }
 }

@@ -6,9 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"runtime"
-	"runtime/metrics"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -85,7 +83,7 @@ func BenchmarkVerifyBudget(b *testing.B) {
 
 		// Peak heap in a run of its own: the sampler takes CPU, which
 		// would slow the timed runs.
-		stop := samplePeakHeap(&peak)
+		stop := verifytest.SamplePeakHeap(&peak)
 		verifyOnce(0)
 		stop()
 
@@ -113,29 +111,4 @@ func BenchmarkVerifyBudget(b *testing.B) {
 	b.ReportMetric(float64(len(data))/(1<<20), "file-MiB")
 	b.ReportMetric(float64(peak)/float64(len(data)), "x-peak-heap-of-file")
 	b.ReportMetric(10000*n/oneCore.Seconds(), "events/s-1core")
-}
-
-// samplePeakHeap records the largest live heap seen until stop is called.
-// runtime/metrics is read without stopping the world, so sampling does not
-// distort the timing much.
-func samplePeakHeap(peak *uint64) (stop func()) {
-	runtime.GC()
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	base := sample[0].Value.Uint64()
-	var done atomic.Bool
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		local := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		for !done.Load() {
-			metrics.Read(local)
-			if v := local[0].Value.Uint64(); v > base && v-base > *peak {
-				*peak = v - base
-			}
-			time.Sleep(200 * time.Microsecond)
-		}
-	}()
-	return func() { done.Store(true); wg.Wait() }
 }
