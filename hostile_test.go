@@ -16,15 +16,6 @@ import (
 // assert it ends quickly with a clear error (exit 2) or a failed check
 // (exit 1) that names the problem, never a panic or a hang.
 
-func realBundleBytes(t *testing.T) []byte {
-	t.Helper()
-	data, err := os.ReadFile("testdata/seed-M5BNRHPU.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 // verifyFile runs `pithscope verify --json FILE` on data.
 func verifyFile(t *testing.T, data []byte, extra ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -54,7 +45,7 @@ func replaceOnce(t *testing.T, data []byte, old, new string) []byte {
 }
 
 func TestHostileFilesAreRefusedWithTheProblemNamed(t *testing.T) {
-	real := realBundleBytes(t)
+	real := verifytest.RealBundle(t)
 	deep := strings.Repeat("[", 10000) + strings.Repeat("]", 10000)
 	cases := []struct {
 		name string
@@ -127,7 +118,7 @@ func failedChecks(t *testing.T, stdout string) map[string][]string {
 }
 
 func TestHostileValuesFailTheRightCheck(t *testing.T) {
-	real := realBundleBytes(t)
+	real := verifytest.RealBundle(t)
 	sig := "chVBWuwdjOJ1ruOyFOcUUIDKEUFhzEXIH3XEk1SRsl6TYcbrQ58cTa3s2O6rdEXhmsC8ZvkH+69l7xCzPGvfCw=="
 	keyB64 := "stVStoiQhXFxp4s2pdzPNoqVNBMojDU/fJ2db5S3CbM="
 	keyHex := "b2d552b68890857171a78b36a5dccf368a953413288c353f7c9d9d6f94b709b3"
@@ -217,7 +208,7 @@ func TestNegativeZeroIsZeroToTheDigests(t *testing.T) {
 	// RFC 8785 writes -0 as 0, so a count spelled -0 is the same data as 0:
 	// every digest still matches and the count reads as 0. (A digest over
 	// JSON data, not over bytes, is malleable in spelling by design.)
-	data := replaceOnce(t, realBundleBytes(t), `"invalid_event_count":0`, `"invalid_event_count":-0`)
+	data := replaceOnce(t, verifytest.RealBundle(t), `"invalid_event_count":0`, `"invalid_event_count":-0`)
 	code, stdout, stderr := verifyFile(t, data)
 	if code != exitOK {
 		t.Fatalf("exit %d (%s): %v", code, stderr, failedChecks(t, stdout))

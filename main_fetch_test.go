@@ -23,20 +23,11 @@ var fetchTestForms = []string{
 	"M5BNRHPUWGA7", "M5BNRHPUWGA7MHPF", "1711.04623", "1711.04623v3", "arXiv:1711.04623", "10.48550/arxiv.1711.04623",
 }
 
-func fetchTestSeed(t *testing.T) []byte {
-	t.Helper()
-	data, err := os.ReadFile("testdata/seed-M5BNRHPU.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 // fetchTestMirror serves the real bundle the way pithscope serve does.
 func fetchTestMirror(t *testing.T) *httptest.Server {
 	t.Helper()
 	m := fetch.NewMirror(nil)
-	if !m.Add("seed.json", fetchTestSeed(t)) {
+	if !m.Add("seed.json", verifytest.RealBundle(t)) {
 		t.Fatalf("mirror skipped the real bundle: %v", m.Skipped)
 	}
 	srv := httptest.NewServer(m)
@@ -161,7 +152,7 @@ func TestVerifyRollbackEndToEnd(t *testing.T) {
 }
 
 func TestFetchCommand(t *testing.T) {
-	seed := fetchTestSeed(t)
+	seed := verifytest.RealBundle(t)
 	srv := fetchTestMirror(t)
 	dir := t.TempDir()
 
@@ -233,7 +224,7 @@ func TestServeCommandRefusals(t *testing.T) {
 
 func TestServeMirrorUntilCancelled(t *testing.T) {
 	m := fetch.NewMirror(nil)
-	m.Add("seed.json", fetchTestSeed(t))
+	m.Add("seed.json", verifytest.RealBundle(t))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -32,15 +32,6 @@ func writeTemp(t *testing.T, name string, data []byte) string {
 	return p
 }
 
-func seed(t *testing.T) []byte {
-	t.Helper()
-	data, err := os.ReadFile(seedPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 // jsonReport is the documented --json schema, read strictly.
 type jsonReport struct {
 	OK         *bool   `json:"ok"`
@@ -129,7 +120,7 @@ func TestVerifyEmbeddedAndSeedFilePass(t *testing.T) {
 }
 
 func TestVerifyReadsStandardInput(t *testing.T) {
-	code, out, errOut := runCLI(t, seed(t), "verify", "--json", "-")
+	code, out, errOut := runCLI(t, verifytest.RealBundle(t), "verify", "--json", "-")
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
@@ -138,14 +129,14 @@ func TestVerifyReadsStandardInput(t *testing.T) {
 		t.Errorf("source is not stdin: %s", out)
 	}
 	// Tampered input on stdin fails like a file.
-	tampered := bytes.Replace(seed(t), []byte(`"event_count":2`), []byte(`"event_count":3`), 1)
+	tampered := bytes.Replace(verifytest.RealBundle(t), []byte(`"event_count":2`), []byte(`"event_count":3`), 1)
 	if code, _, _ := runCLI(t, tampered, "verify", "-"); code != exitFailed {
 		t.Errorf("tampered stdin: exit %d, want 1", code)
 	}
 }
 
 func TestVerifyTamperedFileFails(t *testing.T) {
-	data := verifytest.Edit(seed(t), func(m map[string]any) {
+	data := verifytest.Edit(verifytest.RealBundle(t), func(m map[string]any) {
 		verifytest.At(m, "events", 1, "payload", "graph_snapshot", "paper").(map[string]any)["title"] = "Another paper"
 	})
 	path := writeTemp(t, "tampered.json", data)
@@ -193,7 +184,7 @@ func TestVerifyUnparsableInput(t *testing.T) {
 	}{
 		"duplicate key":     {[]byte(`{"events":[{"signer":{"key_id":"a","key_id":"b"}}]}`), `duplicate key "key_id"`, "$.events[0].signer.key_id"},
 		"invalid UTF-8":     {[]byte("{\"pith_number\":\"pith:\xff\"}"), "invalid UTF-8", "$.pith_number"},
-		"trailing data":     {append(seed(t), []byte(`{}`)...), "unexpected data after the JSON value", "at $ "},
+		"trailing data":     {append(verifytest.RealBundle(t), []byte(`{}`)...), "unexpected data after the JSON value", "at $ "},
 		"array top level":   {[]byte(`[{"bundle_type":"pith_open_graph_bundle"}]`), "must be a JSON object, found array", "found array at $\n"},
 		"deep nesting":      {[]byte(`{"a":` + strings.Repeat("[", 200) + strings.Repeat("]", 200) + `}`), "nesting deeper than 128 levels", "$.a[0]"},
 		"wrong field type":  {[]byte(`{"events":[{"supersedes":"sha256:x"}]}`), "expected array, found string", "$.events[0].supersedes"},
@@ -308,7 +299,7 @@ func TestTextOutputEscapesTerminalControls(t *testing.T) {
 	const osc52 = "\x1b]52;c;cm0gLXJmIH4K\x07"
 	const bidi = "\u202egnp.exe\u200b"
 	const c1 = "\u009b31m"
-	data := verifytest.Edit(seed(t), func(m map[string]any) {
+	data := verifytest.Edit(verifytest.RealBundle(t), func(m map[string]any) {
 		aliases := m["source_aliases"].([]any)
 		a := aliases[5].(map[string]any)
 		a["alias_kind"] = "pith_short_8" + osc52
@@ -358,7 +349,7 @@ func TestTextOutputEscapesTerminalControls(t *testing.T) {
 // A report with only undecidable checks is not verified, exits 1, and
 // names them.
 func TestVerifyUnknownOnlyIsNotVerified(t *testing.T) {
-	data := verifytest.Edit(seed(t), func(m map[string]any) {
+	data := verifytest.Edit(verifytest.RealBundle(t), func(m map[string]any) {
 		verifytest.At(m, "bundle_signature").(map[string]any)["key_id"] = "nobody"
 	})
 	path := writeTemp(t, "unknown.json", data)

@@ -15,11 +15,12 @@ import (
 	"time"
 
 	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
 // A corrupt cache file reads as missing and the next fetch replaces it.
 func TestCorruptCacheIgnoredAndReplaced(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	srv := mirrorOf(t, nil, seed)
 	dir := t.TempDir()
 	if _, err := newFetcher(t, srv.URL, dir).Fetch(context.Background(), mustRef(t, "1711.04623")); err != nil {
@@ -66,7 +67,7 @@ func TestCorruptCacheIgnoredAndReplaced(t *testing.T) {
 }
 
 func TestCacheWriteFailureIsNotFatal(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	srv := mirrorOf(t, nil, seed)
 	file := filepath.Join(t.TempDir(), "a-file")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
@@ -112,7 +113,7 @@ func checkCacheIntact(t *testing.T, dir string, wantHistory int) {
 }
 
 func TestConcurrentFetchesShareACache(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	srv := mirrorOf(t, nil, seed)
 	dir := t.TempDir()
 	var wg sync.WaitGroup
@@ -142,7 +143,7 @@ func TestConcurrentProcessesShareACache(t *testing.T) {
 	if dir := os.Getenv("PITHSCOPE_TEST_CACHE_CHILD"); dir != "" {
 		t.Skip("run as a child by the parent test")
 	}
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	srv := mirrorOf(t, nil, seed)
 	dir := t.TempDir()
 	var cmds []*exec.Cmd

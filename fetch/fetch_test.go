@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -19,15 +18,6 @@ import (
 	"github.com/pithscope/pithscope/verify"
 	"github.com/pithscope/pithscope/verify/verifytest"
 )
-
-func seedBundle(t testing.TB) []byte {
-	t.Helper()
-	data, err := os.ReadFile("../testdata/seed-M5BNRHPU.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
 
 // loopbackOnly is a transport that can reach only this machine: the real
 // bundle's mirror hints name https://pith.science, and no test may go there.
@@ -96,7 +86,7 @@ var allForms = []string{
 }
 
 func TestFetchEveryForm(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	srv := mirrorOf(t, nil, seed)
 	f := newFetcher(t, srv.URL, "")
 	for _, form := range append(allForms, srv.URL+"/pith/M5BNRHPU/bundle.json") {
@@ -115,7 +105,7 @@ func TestFetchEveryForm(t *testing.T) {
 }
 
 func TestFetchSendsHeaders(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	var accept, agent, encoding string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		accept, agent, encoding = r.Header.Get("Accept"), r.Header.Get("User-Agent"), r.Header.Get("Accept-Encoding")
@@ -131,7 +121,7 @@ func TestFetchSendsHeaders(t *testing.T) {
 }
 
 func TestWellKnownFallback(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.URL.Path, "/.well-known/pith/") {
 			http.NotFound(w, r)
@@ -182,7 +172,7 @@ func cacheBundle(t testing.TB, dir string, data []byte, at time.Time) {
 // the resolver fails (both its paths) and the mirror a cached copy names
 // answers.
 func TestMirrorFallback(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	other := verifytest.New().WithRecord().Build()
 	mirror := serveBytes(t, seed)
 
@@ -249,7 +239,7 @@ func TestMirrorFallback(t *testing.T) {
 }
 
 func TestRedirectLimit(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	hops := func(n int) *httptest.Server {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			var i int
@@ -285,7 +275,7 @@ func TestRedirectLimit(t *testing.T) {
 }
 
 func TestGzipIsCapped(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	gz := func(data []byte) []byte {
 		var buf bytes.Buffer
 		zw := gzip.NewWriter(&buf)
@@ -330,7 +320,7 @@ func TestDefaultSizeLimitRefusesEarly(t *testing.T) {
 }
 
 func TestCacheAndAliasIndexAcrossFetchers(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	srv := mirrorOf(t, nil, seed)
 	dir := t.TempDir()
 	if _, err := newFetcher(t, srv.URL, dir).Fetch(context.Background(), mustRef(t, "1711.04623")); err != nil {
@@ -387,7 +377,7 @@ func TestNotFetchable(t *testing.T) {
 }
 
 func TestStaleFallback(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	srv := mirrorOf(t, nil, seed)
 	dir := t.TempDir()
 	fetchedAt := time.Date(2026, 5, 18, 9, 0, 0, 0, time.UTC)
@@ -415,7 +405,7 @@ func TestStaleFallback(t *testing.T) {
 
 // The caller's cancellation ends the fetch at once, with no fallback.
 func TestCancel(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	started := make(chan struct{}, 4)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		started <- struct{}{}

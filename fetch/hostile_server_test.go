@@ -9,13 +9,15 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
 // Servers that misbehave on purpose (issue 5): each fetch ends within its
 // limits with a clear error, and the cache never holds a partial file.
 
 func TestSlowDripBodyEndsAtTheRequestTimeout(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for i := 0; i < len(seed); i++ { // one byte at a time, far slower than the limit allows
 			if _, err := w.Write(seed[i : i+1]); err != nil {
@@ -47,7 +49,7 @@ func TestSlowDripBodyEndsAtTheRequestTimeout(t *testing.T) {
 }
 
 func TestServerClosingMidBodyLeavesNoPartialCacheFile(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		conn, buf, err := w.(http.Hijacker).Hijack()
 		if err != nil {
@@ -71,7 +73,7 @@ func TestServerClosingMidBodyLeavesNoPartialCacheFile(t *testing.T) {
 func TestWrongContentTypeIsJudgedByTheBytes(t *testing.T) {
 	// The Content-Type is the server's claim; the bundle is verified from
 	// its bytes, so a bundle served as text/html is still the bundle.
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=latin1")
 		w.Write(seed)

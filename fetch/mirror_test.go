@@ -23,7 +23,7 @@ func get(t *testing.T, h http.Handler, method, path string) *httptest.ResponseRe
 }
 
 func TestMirrorServesEveryID(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	m := NewMirror(nil)
 	if !m.Add("seed.json", seed) {
 		t.Fatalf("skipped: %v", m.Skipped)
@@ -55,7 +55,7 @@ func TestMirrorServesEveryID(t *testing.T) {
 
 func TestMirrorErrorsAreJSON(t *testing.T) {
 	m := NewMirror(nil)
-	m.Add("seed.json", seedBundle(t))
+	m.Add("seed.json", verifytest.RealBundle(t))
 	cases := []struct {
 		method, path string
 		code         int
@@ -92,7 +92,7 @@ func TestMirrorErrorsAreJSON(t *testing.T) {
 // A directory's files are verified at load; what fails is skipped, with
 // the reason.
 func TestMirrorSkipsWhatDoesNotVerify(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	dir := t.TempDir()
 	write := func(name string, data []byte) {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
@@ -174,7 +174,7 @@ func TestMirrorAliasConflict(t *testing.T) {
 // The mirror is what the fetcher reads: over a real HTTP server, an
 // escaped DOI reaches the bundle.
 func TestMirrorOverHTTP(t *testing.T) {
-	seed := seedBundle(t)
+	seed := verifytest.RealBundle(t)
 	srv := mirrorOf(t, nil, seed)
 	resp, err := http.Get(srv.URL + "/pith/10.48550%2Farxiv.1711.04623/bundle.json")
 	if err != nil {

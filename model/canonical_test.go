@@ -13,6 +13,7 @@ import (
 
 	"github.com/gowebpki/jcs"
 	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
 // canonicalOf composes an object's canonical form the way the verifier
@@ -138,7 +139,7 @@ func TestCanonicalFormOfAValueJCSRefuses(t *testing.T) {
 }
 
 func TestSHA256Hex(t *testing.T) {
-	data := realBundle(t)
+	data := verifytest.RealBundle(t)
 	b, err := model.Parse(data)
 	if err != nil {
 		t.Fatal(err)
@@ -163,7 +164,7 @@ func jcsHex(t testing.TB, v any) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func realBundleString(t testing.TB) string { return string(realBundle(t)) }
+func realBundleString(t testing.TB) string { return string(verifytest.RealBundle(t)) }
 
 func TestPithNumberDerivation(t *testing.T) {
 	const digest = "6742d89df4b181f61de51a850536adf4fdf7a8a9c65a8fd6111076b17f2d4ebe"

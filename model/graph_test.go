@@ -1,19 +1,15 @@
 package model_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
 func TestGraphSnapshotOfTheRealBundle(t *testing.T) {
-	data, err := os.ReadFile("../testdata/seed-M5BNRHPU.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := model.Parse(data)
+	b, err := model.Parse(verifytest.RealBundle(t))
 	if err != nil {
 		t.Fatal(err)
 	}

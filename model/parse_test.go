@@ -3,25 +3,14 @@ package model_test
 import (
 	"encoding/json"
 	"errors"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify/verifytest"
 )
-
-const realBundlePath = "../testdata/seed-M5BNRHPU.json"
-
-func realBundle(t testing.TB) []byte {
-	t.Helper()
-	data, err := os.ReadFile(realBundlePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
 
 // parseErr parses src and returns the *ParseError it must fail with.
 func parseErr(t *testing.T, src string) *model.ParseError {
@@ -209,7 +198,7 @@ func TestParseAcceptsNullsAndMissingFields(t *testing.T) {
 }
 
 func TestParseRealBundleTypedFields(t *testing.T) {
-	data := realBundle(t)
+	data := verifytest.RealBundle(t)
 	b, err := model.Parse(data)
 	if err != nil {
 		t.Fatal(err)
@@ -360,7 +349,7 @@ func TestPathKey(t *testing.T) {
 // goroutines at once must give every reader the same values (run with
 // -race).
 func TestConcurrentReadersSeeTheSameDocument(t *testing.T) {
-	data := realBundle(t)
+	data := verifytest.RealBundle(t)
 	doc, err := model.ParseDoc(data)
 	if err != nil {
 		t.Fatal(err)

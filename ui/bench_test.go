@@ -24,7 +24,7 @@ func BenchmarkView(b *testing.B) {
 		name string
 		data func() []byte
 	}{
-		{"real", func() []byte { return realBundle(b) }},
+		{"real", func() []byte { return verifytest.RealBundle(b) }},
 		{"10k", generated10k},
 	}
 	panes := []struct {
@@ -62,7 +62,7 @@ func BenchmarkScroll(b *testing.B) {
 	for _, bd := range []struct {
 		name string
 		data func() []byte
-	}{{"real", func() []byte { return realBundle(b) }}, {"10k", generated10k}} {
+	}{{"real", func() []byte { return verifytest.RealBundle(b) }}, {"10k", generated10k}} {
 		b.Run(bd.name, func(b *testing.B) {
 			m := openModel(b, testConfig(b, bd.data(), "bench.json", nil), 200, 50)
 			press(b, m, "2")

@@ -35,15 +35,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func realBundle(t testing.TB) []byte {
-	t.Helper()
-	data, err := os.ReadFile("../testdata/seed-M5BNRHPU.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 // forkedBundle is a generated bundle with a fork (two snapshots naming
 // the same prev_event) and an event whose signature was tampered with,
 // and a trust store that trusts its signer.

@@ -115,7 +115,7 @@ func FuzzUpdate(f *testing.F) {
 	for _, seed := range []string{"2jjl\rkkhq", "8\r\r\rjjjj/a\rnN", "7\re\x1b\x1b", "o1711\r\x1b", "?\x1b\t\t\t3yy", "/zz\x7f\x7f\r", "6G\rlllhhh"} {
 		f.Add([]byte(seed))
 	}
-	data := realBundle(f)
+	data := verifytest.RealBundle(f)
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, script []byte) {
 		if len(script) > 200 {

@@ -110,7 +110,7 @@ func TestFilterAndMatches(t *testing.T) {
 
 func TestCopyWritesOSC52WithTheRawValue(t *testing.T) {
 	var clip bytes.Buffer
-	cfg := testConfig(t, realBundle(t), "embedded", nil)
+	cfg := testConfig(t, verifytest.RealBundle(t), "embedded", nil)
 	cfg.Clipboard = &clip
 	m := openModel(t, cfg, 80, 24)
 	press(t, m, "3", "j", "j", "y")
@@ -183,7 +183,7 @@ func TestRefreshMarksNewEvents(t *testing.T) {
 }
 
 func TestFailedRefreshKeepsTheBundle(t *testing.T) {
-	cfg := testConfig(t, realBundle(t), "embedded", nil)
+	cfg := testConfig(t, verifytest.RealBundle(t), "embedded", nil)
 	m := openModel(t, cfg, 80, 24)
 	opened := m.env.sess
 	m.cfg.Load = func(ctx context.Context, ref string, progress func(string)) (Loaded, error) {
@@ -233,7 +233,7 @@ func TestEscCancelsTheFetch(t *testing.T) {
 }
 
 func TestPromptValidatesAsYouType(t *testing.T) {
-	m := openModel(t, testConfig(t, realBundle(t), "embedded", nil), 80, 24)
+	m := openModel(t, testConfig(t, verifytest.RealBundle(t), "embedded", nil), 80, 24)
 	press(t, m, "o")
 	typeText(t, m, "a b")
 	if !strings.Contains(m.View(), "✗ a reference has no spaces") {
@@ -255,12 +255,12 @@ func TestPromptValidatesAsYouType(t *testing.T) {
 
 func TestPromptOpensAnotherBundle(t *testing.T) {
 	data, trust := forkedBundle()
-	cfg := testConfig(t, realBundle(t), "embedded", trust)
+	cfg := testConfig(t, verifytest.RealBundle(t), "embedded", trust)
 	cfg.Load = func(ctx context.Context, ref string, progress func(string)) (Loaded, error) {
 		if ref == "forked.json" {
 			return Loaded{Data: data, Source: ref}, nil
 		}
-		return Loaded{Data: realBundle(t), Source: "embedded"}, nil
+		return Loaded{Data: verifytest.RealBundle(t), Source: "embedded"}, nil
 	}
 	m := openModel(t, cfg, 80, 24)
 	press(t, m, "2", "o")
@@ -277,7 +277,7 @@ func TestPromptOpensAnotherBundle(t *testing.T) {
 // TestLiveBadges: the bundle is usable before its checks are in; the
 // badges read … then ✓.
 func TestLiveBadges(t *testing.T) {
-	m := New(testConfig(t, realBundle(t), "embedded", nil))
+	m := New(testConfig(t, verifytest.RealBundle(t), "embedded", nil))
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	// run the fetch, but stop at the loaded bundle: its checks are not in
 	var loaded tea.Msg
@@ -309,7 +309,7 @@ func TestLiveBadges(t *testing.T) {
 }
 
 func TestWatchRefetches(t *testing.T) {
-	cfg := testConfig(t, realBundle(t), "embedded", nil)
+	cfg := testConfig(t, verifytest.RealBundle(t), "embedded", nil)
 	cfg.Watch = time.Millisecond // settle drops the ticks; the test sends them
 	m := openModel(t, cfg, 80, 24)
 	if !m.watching || !strings.Contains(m.View(), "watch 1ms") {
@@ -337,7 +337,7 @@ func TestWatchRefetches(t *testing.T) {
 }
 
 func TestMouse(t *testing.T) {
-	m := openModel(t, testConfig(t, realBundle(t), "embedded", nil), 80, 24)
+	m := openModel(t, testConfig(t, verifytest.RealBundle(t), "embedded", nil), 80, 24)
 	x := strings.Index(m.tabsView(), "3 Aliases")
 	m.Update(tea.MouseMsg{X: x, Y: headerLines, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
 	if m.active != paneAliases {

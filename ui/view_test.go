@@ -30,7 +30,7 @@ var sizes = []struct{ w, h int }{{80, 24}, {200, 50}, {60, 15}}
 // TestViewRealBundle draws every pane of the real bundle at 80x24, 200x50
 // and 60x15.
 func TestViewRealBundle(t *testing.T) {
-	data := realBundle(t)
+	data := verifytest.RealBundle(t)
 	for _, size := range sizes {
 		for _, p := range paneSetup {
 			t.Run(fmt.Sprintf("%s_%dx%d", p.name, size.w, size.h), func(t *testing.T) {
@@ -100,7 +100,7 @@ func TestREADMEShowsTheMainScreen(t *testing.T) {
 	if err != nil {
 		t.Skip("no README next to the package")
 	}
-	m := openModel(t, testConfig(t, realBundle(t), "embedded", nil), 80, 24)
+	m := openModel(t, testConfig(t, verifytest.RealBundle(t), "embedded", nil), 80, 24)
 	press(t, m, "1")
 	var want []string
 	for _, l := range strings.Split(m.View(), "\n") {
@@ -113,7 +113,7 @@ func TestREADMEShowsTheMainScreen(t *testing.T) {
 
 // TestViewScreens draws the help, the open prompt and a failed fetch.
 func TestViewScreens(t *testing.T) {
-	data := realBundle(t)
+	data := verifytest.RealBundle(t)
 	cases := []struct {
 		name string
 		keys []string

@@ -18,7 +18,7 @@ import (
 // a status, and two runs (with different worker counts, from separate
 // parses) give the same checks in the same order.
 func FuzzVerify(f *testing.F) {
-	f.Add(realBundle(f))
+	f.Add(verifytest.RealBundle(f))
 	b := verifytest.New().WithRecord()
 	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", "first")
 	b.AddSnapshot("2026-01-01T02:00:00Z", a, "left")
@@ -76,7 +76,7 @@ func FuzzVerify(f *testing.F) {
 // every value in it, in a fixed order) to a fuzzed JSON value or string:
 // whatever the edit, the report is not OK, and verify is deterministic.
 func FuzzTamper(f *testing.F) {
-	data := realBundle(f)
+	data := verifytest.RealBundle(f)
 	paths := valuePaths(verifytest.Decode(data), nil)
 	f.Add(uint16(0), "x")
 	f.Add(uint16(7), `{"a":1}`)

@@ -720,7 +720,7 @@ func TestTrustStoreAddFile(t *testing.T) {
 		}
 	}
 	// The pinned key itself, as the real bundle lists it, may be given.
-	realKey := mustJSON(t, verifytest.At(verifytest.Decode(realBundle(t)), "public_keys", 0))
+	realKey := mustJSON(t, verifytest.At(verifytest.Decode(verifytest.RealBundle(t)), "public_keys", 0))
 	if err := verify.NewTrustStore().AddFile(realKey, "pith.json"); err != nil {
 		t.Errorf("the pinned key's own entry refused: %v", err)
 	}

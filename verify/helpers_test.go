@@ -2,7 +2,6 @@ package verify_test
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -10,19 +9,6 @@ import (
 	"github.com/pithscope/pithscope/model"
 	"github.com/pithscope/pithscope/verify"
 )
-
-// realBundlePath is the real bundle pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T,
-// copied into the module (tests never read outside it).
-const realBundlePath = "../testdata/seed-M5BNRHPU.json"
-
-func realBundle(t testing.TB) []byte {
-	t.Helper()
-	data, err := os.ReadFile(realBundlePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
 
 func mustParse(t testing.TB, data []byte) *model.Bundle {
 	t.Helper()

@@ -31,7 +31,7 @@ const (
 )
 
 func TestRealBundlePassesEveryCheck(t *testing.T) {
-	r := verifyData(t, realBundle(t), verify.Options{})
+	r := verifyData(t, verifytest.RealBundle(t), verify.Options{})
 	expectNotOK(t, r, nil)
 	if !r.OK() {
 		t.Fatalf("report not OK:\n%s", allChecks(r))
@@ -65,7 +65,7 @@ func TestRealBundlePassesEveryCheck(t *testing.T) {
 }
 
 func TestRealBundleLiteralValues(t *testing.T) {
-	data := realBundle(t)
+	data := verifytest.RealBundle(t)
 	b := mustParse(t, data)
 	r := verify.Verify(b, verify.Options{})
 
@@ -150,7 +150,7 @@ func TestRealBundleLiteralValues(t *testing.T) {
 // in the bundle digest) agree with canonicalizing each whole value again
 // with the jcs package.
 func TestRealBundleDigestsAgreeWithWholeValueJCS(t *testing.T) {
-	data := realBundle(t)
+	data := verifytest.RealBundle(t)
 	m := verifytest.Decode(data)
 	delete(m, "bundle_signature")
 	if got := jcsSHA256(t, mustJSON(t, m)); got != realBundleSHA {
@@ -178,7 +178,7 @@ func TestRealBundleDigestsAgreeWithWholeValueJCS(t *testing.T) {
 // Re-encoding the bundle (other member order, other escapes, no
 // whitespace) changes no digest: they are over canonical JSON.
 func TestRealBundleReencodedStillVerifies(t *testing.T) {
-	data := realBundle(t)
+	data := verifytest.RealBundle(t)
 	reencoded := verifytest.Edit(data, func(map[string]any) {})
 	if string(reencoded) == string(data) {
 		t.Fatal("re-encoding gave the same bytes; the test proves nothing")

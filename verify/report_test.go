@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pithscope/pithscope/verify"
+	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
 func TestEscapeJSONForTerminal(t *testing.T) {
@@ -55,7 +56,7 @@ func TestMarshalReportSchema(t *testing.T) {
 
 // Run streams every check it reports, once; a cancelled run is never OK.
 func TestRunStreamsEveryCheckAndStopsWhenCancelled(t *testing.T) {
-	b := mustParse(t, realBundle(t))
+	b := mustParse(t, verifytest.RealBundle(t))
 	var streamed []verify.Check
 	r := verify.Run(context.Background(), b, verify.Options{}, func(c verify.Check) { streamed = append(streamed, c) })
 	if len(streamed) != len(r.Checks) {

@@ -220,7 +220,7 @@ func TestTamperRealBundle(t *testing.T) {
 		{"fingerprint_sha256_b32 from 128 bits", set(p("public_keys", 0, "fingerprint_sha256_b32_first128bits"), b32Of16Bytes()),
 			with(map[string]int{verify.CheckKeyFingerprint: 1})},
 	}
-	data := realBundle(t)
+	data := verifytest.RealBundle(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			tampered := verifytest.Edit(data, tc.edit)
@@ -250,7 +250,7 @@ func TestWrong128BitFingerprintDiffersFromTheReal(t *testing.T) {
 
 // A failing check names what it expected and what it found.
 func TestTamperDetailsNameExpectedAndFound(t *testing.T) {
-	data := realBundle(t)
+	data := verifytest.RealBundle(t)
 	r := verifyData(t, verifytest.Edit(data, set(p("events", 1, "content_sha256"), strings.Repeat("0", 64))), verify.Options{})
 	c := find(t, r, verify.CheckEventDigest, realEvent1Subj)
 	ev1 := realEvent1[len("sha256:"):]

@@ -12,7 +12,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"testing"
 
 	"github.com/gowebpki/jcs"
 	"github.com/pithscope/pithscope/model"
@@ -378,4 +381,25 @@ func Generate(n int) []byte {
 			Payload:   SnapshotPayload(fmt.Sprintf("Paper revision %d", i), 0)})
 	}
 	return b.Build()
+}
+
+// RealBundle reads the real bundle pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T
+// from the module's testdata/, from a test in any of the module's packages.
+func RealBundle(tb testing.TB) []byte {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "testdata", "seed-M5BNRHPU.json"))
+		if err == nil {
+			return data
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatal("testdata/seed-M5BNRHPU.json is not in the test's directory or above it")
+		}
+		dir = parent
+	}
 }
