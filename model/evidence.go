@@ -3,7 +3,6 @@ package model
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 )
 
 // EvidenceType marks an equivocation evidence file: the two (or more)
@@ -25,20 +24,9 @@ func IsEvidence(root Value) bool {
 	return root.Get("evidence_type").Str() == EvidenceType
 }
 
-// ParseEvidence reads an evidence file with the same strictness as a bundle.
-func ParseEvidence(src []byte) (*Evidence, error) {
-	doc, err := ParseDoc(src)
-	if err != nil {
-		return nil, err
-	}
-	return evidenceFromDoc(doc)
-}
-
+// evidenceFromDoc reads a document IsEvidence has recognised (ParseDocument).
 func evidenceFromDoc(doc *Doc) (*Evidence, error) {
 	root := doc.Root()
-	if !IsEvidence(root) {
-		return nil, &ParseError{Path: "$.evidence_type", Offset: -1, Msg: "not " + strconv.Quote(EvidenceType)}
-	}
 	r := &reader{}
 	ev := &Evidence{Doc: doc, PithNumber: r.str(root, "pith_number", "$")}
 	for i, v := range r.arr(root, "events", "$") {

@@ -98,16 +98,10 @@ type Merge struct {
 	validCount int
 }
 
-// RecomputeState applies the merge rules to the bundle's events, writing
-// the bundle's claimed pith number into the state.
-func RecomputeState(b *Bundle, validity Validity) *Merge {
-	return RecomputeStateFor(b, b.PithNumber, validity)
-}
-
-// RecomputeStateFor is RecomputeState for the pith number the record
-// hashes to: the state names the record, not whatever the bundle's
-// pith_number member claims (which the pith_number check judges alone).
-func RecomputeStateFor(b *Bundle, pithNumber string, validity Validity) *Merge {
+// RecomputeState applies the merge rules to the bundle's events. The state
+// names pithNumber, the number the record hashes to, not whatever the
+// bundle's pith_number member claims (the pith_number check judges that).
+func RecomputeState(b *Bundle, pithNumber string, validity Validity) *Merge {
 	m := &Merge{bundle: b, pithNumber: pithNumber}
 	valid := make([]bool, len(b.Events))
 	for i := range b.Events {

@@ -136,9 +136,9 @@ func TestEvidenceFileVerifiesOnItsOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := model.ParseEvidence(raw)
-	if err != nil {
-		t.Fatal(err)
+	_, ev, err := model.ParseDocument(raw)
+	if err != nil || ev == nil {
+		t.Fatalf("not an evidence file: %v", err)
 	}
 	r := verify.VerifyEvidence(ev, verify.Options{Trust: trust})
 	found := false

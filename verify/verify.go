@@ -140,7 +140,7 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	// The merged state, recomputed from the events that are valid.
 	// The bundle digest (composed from the canonical events and state) is
 	// hashed while the state is compared: both only read what is built.
-	merge := model.RecomputeStateFor(b, r.PithNumber, func(e *model.Event) string { return results[e.Index].invalidReason })
+	merge := model.RecomputeState(b, r.PithNumber, func(e *model.Event) string { return results[e.Index].invalidReason })
 	var bc bundleResult
 	var bundleDone sync.WaitGroup
 	bundleDone.Add(1)
