@@ -135,7 +135,7 @@ func writeTextReport(w io.Writer, r *verify.Report, source string) {
 	fmt.Fprintf(w, "%s  (%s)\n", model.Printable(r.PithNumber), model.Printable(source))
 	area := ""
 	for _, c := range r.Checks {
-		if a := verify.Area(c.Name); a != area {
+		if a := string(verify.AreaOf(c.Name)); a != area {
 			area = a
 			fmt.Fprintf(w, "\n%s\n", area)
 		}

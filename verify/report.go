@@ -22,37 +22,6 @@ const (
 	Unknown Status = "unknown" // cannot be decided, e.g. no key for a signer
 )
 
-// Check names. Scripts depend on them: never rename one.
-const (
-	CheckCanonicalDigest  = "canonical_digest"
-	CheckPithNumber       = "pith_number"
-	CheckShortPithNumber  = "short_pith_number"
-	CheckAliases          = "aliases"
-	CheckReceiptSignature = "receipt_signature"
-	CheckEventDigest      = "event_digest"
-	CheckEventID          = "event_id"
-	CheckEventSignature   = "event_signature"
-	CheckEventSubject     = "event_subject"
-	CheckStateDigest      = "state_digest"
-	CheckStateRecompute   = "state_recompute"
-	CheckBundleDigest     = "bundle_digest"
-	CheckBundleSignature  = "bundle_signature"
-	CheckKeyFingerprint   = "key_fingerprint"
-	CheckKeyTrust         = "key_trust"
-	CheckEquivocation     = "equivocation"
-	CheckRequestedID      = "requested_id"
-	CheckRollback         = "rollback"
-)
-
-// CheckOrder is the order checks are grouped in, in reports and on screen.
-var CheckOrder = []string{
-	CheckRequestedID, CheckCanonicalDigest, CheckPithNumber, CheckShortPithNumber, CheckAliases,
-	CheckReceiptSignature, CheckKeyFingerprint, CheckKeyTrust,
-	CheckEventDigest, CheckEventID, CheckEventSignature, CheckEventSubject,
-	CheckEquivocation, CheckStateDigest, CheckStateRecompute,
-	CheckBundleDigest, CheckBundleSignature, CheckRollback,
-}
-
 // Subjects name what a check is about.
 const SubjectBundle = "bundle"
 
@@ -224,17 +193,3 @@ func EscapeJSONForTerminal(js []byte) []byte {
 	}
 	return out
 }
-
-// Areas group checks for display: what part of the bundle a check is about.
-var areaOf = map[string]string{
-	CheckRequestedID: "record", CheckCanonicalDigest: "record", CheckPithNumber: "record",
-	CheckShortPithNumber: "record", CheckAliases: "record", CheckReceiptSignature: "record",
-	CheckKeyFingerprint: "keys", CheckKeyTrust: "keys",
-	CheckEventDigest: "events", CheckEventID: "events", CheckEventSignature: "events", CheckEventSubject: "events",
-	CheckEquivocation: "state", CheckStateDigest: "state", CheckStateRecompute: "state",
-	CheckBundleDigest: "bundle", CheckBundleSignature: "bundle", CheckRollback: "bundle",
-}
-
-// Area names the part of the bundle a check is about: record, keys,
-// events, state or bundle.
-func Area(checkName string) string { return areaOf[checkName] }
