@@ -3,10 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
-	"flag"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,14 +16,6 @@ import (
 	"github.com/pithscope/pithscope/verify"
 	"github.com/pithscope/pithscope/verify/verifytest"
 )
-
-// updating reports -update: rewrite the golden files in testdata/. The
-// flag is the one x/exp/golden (linked through teatest) defines, so one
-// -update serves both.
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 func TestMain(m *testing.M) {
 	// Golden files and assertions read plain text: no colour, no
@@ -177,29 +167,6 @@ func typeText(t testing.TB, m *Model, s string) {
 	t.Helper()
 	for _, r := range s {
 		settle(t, m, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}} })
-	}
-}
-
-// golden compares got with testdata/name.golden (or writes it with
-// -update).
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if updating() {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui -run %s -update to create it)", err, t.Name())
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from %s (rerun with -update if the change is intended)\n--- got:\n%s\n--- want:\n%s", t.Name(), path, got, want)
 	}
 }
 

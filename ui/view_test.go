@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/exp/golden"
+
 	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
@@ -38,7 +40,7 @@ func TestViewRealBundle(t *testing.T) {
 				press(t, m, p.keys...)
 				view := m.View()
 				checkScreen(t, view, size.w, size.h)
-				golden(t, fmt.Sprintf("real-%s-%dx%d", p.name, size.w, size.h), view)
+				golden.RequireEqual(t, []byte(view))
 			})
 		}
 	}
@@ -64,7 +66,7 @@ func TestViewForkedBundle(t *testing.T) {
 				press(t, m, p.keys...)
 				view := m.View()
 				checkScreen(t, view, size.w, size.h)
-				golden(t, fmt.Sprintf("forked-%s-%dx%d", p.name, size.w, size.h), view)
+				golden.RequireEqual(t, []byte(view))
 			})
 		}
 	}
@@ -87,7 +89,7 @@ func TestViewStateMismatch(t *testing.T) {
 				press(t, m, keys...)
 				view := m.View()
 				checkScreen(t, view, size.w, size.h)
-				golden(t, "forked-"+name, view)
+				golden.RequireEqual(t, []byte(view))
 			})
 		}
 	}
@@ -136,7 +138,7 @@ func TestViewScreens(t *testing.T) {
 			press(t, m, c.keys...)
 			view := m.View()
 			checkScreen(t, view, 80, 24)
-			golden(t, "screen-"+c.name+"-80x24", view)
+			golden.RequireEqual(t, []byte(view))
 		})
 	}
 }
