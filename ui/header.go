@@ -87,85 +87,6 @@ func spread(left, right string, w int) string {
 	return left + strings.Repeat(" ", max(gap, 1)) + right
 }
 
-// paneNames are the tabs' names, full and short.
-var paneNames = [paneCount][2]string{
-	{"Overview", "Overview"}, {"Events", "Events"}, {"Aliases", "Aliases"}, {"Graph", "Graph"},
-	{"Keys", "Keys"}, {"State", "State"}, {"Equivocations", "Forks"}, {"Raw", "Raw"},
-}
-
-// tabLabels decides the tab texts that fit width w: with counts, then
-// short names, then numbers only except the active pane.
-func (m *Model) tabLabels(w int) []string {
-	try := func(label func(i paneID) string) []string {
-		out := make([]string, paneCount)
-		total := 0
-		for i := paneID(0); i < paneCount; i++ {
-			out[i] = strings.TrimSpace(strconv.Itoa(int(i)+1) + " " + label(i))
-			if i == m.active {
-				out[i] = "[" + out[i] + "]"
-			} else {
-				out[i] = " " + out[i] + " "
-			}
-			total += width(out[i])
-		}
-		if total <= w {
-			return out
-		}
-		return nil
-	}
-	if out := try(func(i paneID) string { return m.panes[i].tabLabel() }); out != nil {
-		return out
-	}
-	if out := try(func(i paneID) string { return paneNames[i][1] }); out != nil {
-		return out
-	}
-	out := try(func(i paneID) string {
-		if i == m.active {
-			return paneNames[i][1]
-		}
-		return ""
-	})
-	if out == nil {
-		out = make([]string, paneCount)
-	}
-	return out
-}
-
-// tabAt is the pane whose tab covers column x, or -1.
-func (m *Model) tabAt(x int) paneID {
-	pos := 0
-	for i, l := range m.tabLabels(m.env.layout.width) {
-		n := width(l)
-		if x >= pos && x < pos+n {
-			return paneID(i)
-		}
-		pos += n
-	}
-	return -1
-}
-
-func (m *Model) tabsView() string {
-	st, w := m.env.styles, m.env.layout.width
-	if m.env.sess == nil {
-		// no panes to switch to until a bundle is open
-		return st.Muted.on(strings.Repeat("─", w))
-	}
-	var b strings.Builder
-	used := 0
-	for i, l := range m.tabLabels(w) {
-		if paneID(i) == m.active {
-			b.WriteString(st.TabActive.on(l))
-		} else {
-			b.WriteString(st.Tab.on(l))
-		}
-		used += width(l)
-	}
-	if used < w {
-		b.WriteString(st.Muted.on(strings.Repeat("─", w-used)))
-	}
-	return truncate(b.String(), w)
-}
-
 // footerView is the status message, or the focused pane's key help.
 func (m *Model) footerView() string {
 	st, w := m.env.styles, m.env.layout.width
@@ -187,14 +108,15 @@ func (m *Model) footerView() string {
 		bindings = append(bindings, key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")))
 		return truncate(m.help.ShortHelpView(bindings), w)
 	}
-	var local []key.Binding
+	var bindings []key.Binding
 	switch {
 	case m.showHelp:
-		local = []key.Binding{m.env.keys.Down, key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "close"))}
+		bindings = m.helpFooterKeys()
 	case m.env.sess != nil:
-		local = m.panes[m.active].helpKeys()
+		bindings = paneHelp{keys: m.env.keys, local: m.panes[m.active].helpKeys()}.ShortHelp()
+	default:
+		bindings = m.env.keys.ShortHelp()
 	}
-	bindings := paneHelp{keys: m.env.keys, local: local}.ShortHelp()
 	// The help line changes with the focus, not per frame: rendering it
 	// through lipgloss each frame would cost more than the rest of a row.
 	var memo strings.Builder

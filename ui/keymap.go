@@ -27,12 +27,12 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		NextPane:  b("tab", "pane", "tab"),
 		PrevPane:  b("shift+tab", "pane back", "shift+tab"),
-		GoToPane:  b("1-8", "pane", "1", "2", "3", "4", "5", "6", "7", "8"),
+		GoToPane:  goToPane(),
 		Up:        b("↑/k", "up", "up", "k"),
 		Down:      b("↓/j", "move", "down", "j"),
 		Left:      b("←/h", "fold / list", "left", "h"),
 		Right:     b("→/l", "unfold / detail", "right", "l"),
-		Top:       b("g", "top", "g", "home"),
+		Top:       b("g/G", "top/bottom", "g", "home"),
 		Bottom:    b("G", "bottom", "G", "end"),
 		PageUp:    b("pgup", "page up", "pgup", "ctrl+u"),
 		PageDown:  b("pgdn", "page down", "pgdown", "ctrl+d", " "),
@@ -49,6 +49,17 @@ func DefaultKeyMap() KeyMap {
 		Help:      b("?", "help", "?"),
 		Quit:      b("q", "quit", "q", "ctrl+c"),
 	}
+}
+
+// goToPane is the number keys of the pane table: "1-8" for eight panes.
+func goToPane() key.Binding {
+	var keys []string
+	for i := range paneTable {
+		if k := paneKey(i); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keys[0]+"-"+keys[len(keys)-1], "pane"))
 }
 
 // moveDelta turns a movement key into a cursor step over total rows: one
@@ -79,7 +90,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp is the `?` screen, one column per group.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Up, k.Down, k.Left, k.Right, k.Top, k.Bottom, k.PageUp, k.PageDown},
+		{k.Up, k.Down, k.Left, k.Right, k.Top, k.PageUp, k.PageDown},
 		{k.NextPane, k.PrevPane, k.GoToPane, k.Enter, k.Back, k.Filter, k.NextMatch},
 		{k.Copy, k.Evidence, k.Open, k.Refresh, k.Watch, k.Help, k.Quit},
 	}

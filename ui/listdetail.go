@@ -8,100 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pithscope/pithscope/model"
-	"github.com/pithscope/pithscope/verify"
 )
-
-// env is what every pane shares: styles, keys, the layout of the last
-// resize and the open session. Panes read the layout; only the root's
-// resize handler writes it.
-type env struct {
-	styles *Styles
-	keys   KeyMap
-	layout layout
-	sess   *session
-}
-
-type paneID int
-
-const (
-	paneOverview paneID = iota
-	paneEvents
-	paneAliases
-	paneGraph
-	paneKeys
-	paneState
-	paneEquivocations
-	paneRaw
-	paneCount
-)
-
-// target is a place a link leads to.
-type target struct {
-	pane  paneID
-	row   int    // the row to select in that pane, when key is ""
-	keyID string // the Keys pane selects by key id
-}
-
-// pane is what the root routes to. Every pane draws exactly the body
-// area the layout gives it.
-type pane interface {
-	tabLabel() string
-	reset()   // a new session was opened
-	refresh() // checks arrived or verification finished
-	resize()
-	key(msg tea.KeyMsg) tea.Cmd
-	mouse(x, y int, msg tea.MouseMsg) tea.Cmd // pane-local cell coordinates
-	view() []string
-	helpKeys() []key.Binding
-	capturing() bool // typing into a filter: keys go here first
-	// modal is a sub-screen (a filter being typed, a comparison) that Esc
-	// leaves before it goes back in the jump history.
-	modal() bool
-	back() bool // handled Esc itself
-	show(t target) bool
-	location() target
-}
-
-// Messages panes send to the root.
-type (
-	jumpMsg   struct{ to target }
-	statusMsg struct{ text string }
-	copyMsg   struct{ what, value string }
-)
-
-func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
-
-// ruleText is a comparison check's detail without the values (which the
-// expected and found lines beside it show): "sha256(JCS(canonical_record))
-// matches" rather than the digest a third time.
-func ruleText(c verify.Check) string {
-	if c.Expected == "" {
-		return model.Printable(c.Detail)
-	}
-	if rule, ok := strings.CutSuffix(c.Detail, " is "+c.Expected); ok && c.Status == verify.OK {
-		return model.Printable(rule + " matches")
-	}
-	if rule, _, ok := strings.Cut(c.Detail, ": expected "+c.Expected); ok && c.Status == verify.Fail {
-		return model.Printable(rule + " does not match")
-	}
-	return model.Printable(c.Detail)
-}
-
-// checkField is a check's badge and what it means: okText when it passed
-// (the check's own detail repeats values shown beside it), the check's
-// explanation otherwise.
-func checkField(d *doc, st *Styles, label string, c verify.Check, s state, okText string) {
-	text := okText
-	switch {
-	case s == statePending:
-		text = "being checked"
-	case s == stateNone:
-		text = "not checked"
-	case s != stateOK || okText == "":
-		text = ruleText(c)
-	}
-	d.badgeField(label, st.badge(s), text)
-}
 
 // rowSource is a pane's content as a table with a detail per row.
 type rowSource interface {
@@ -137,10 +44,9 @@ type drawnRow struct{ mark, text string }
 // pane supplies a rowSource, this does navigation, filtering, the detail's
 // cursor and folding, copying, links and layout.
 type listDetail struct {
-	env   *env
-	id    paneID
-	title string
-	src   rowSource
+	env *env
+	id  paneID
+	src rowSource
 
 	l           list
 	d           doc
@@ -164,15 +70,16 @@ type listDetail struct {
 	detW, detH int
 }
 
-func newListDetail(e *env, id paneID, title, noun string, src rowSource) *listDetail {
-	return &listDetail{env: e, id: id, title: title, noun: noun, src: src, detailRow: -1, counted: true}
+func newListDetail(e *env, id paneID, noun string, src rowSource) *listDetail {
+	return &listDetail{env: e, id: id, noun: noun, src: src, detailRow: -1, counted: true}
 }
 
-func (p *listDetail) tabLabel() string {
+// tabStatus is the row count, for the panes whose rows are worth counting.
+func (p *listDetail) tabStatus() string {
 	if p.env.sess == nil || !p.counted {
-		return p.title
+		return ""
 	}
-	return p.title + " " + strconv.Itoa(p.src.rowCount())
+	return strconv.Itoa(p.src.rowCount())
 }
 
 func (p *listDetail) reset() {

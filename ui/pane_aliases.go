@@ -7,13 +7,15 @@ import (
 	"github.com/pithscope/pithscope/verify"
 )
 
+const paneAliases paneID = "aliases"
+
 // aliasesPane lists source_aliases; the pith_short_* ones carry a badge
 // saying whether they agree with the number derived from the record.
 type aliasesPane struct{ *listDetail }
 
-func newAliasesPane(e *env) *aliasesPane {
+func newAliasesPane(e *env) pane {
 	p := &aliasesPane{}
-	p.listDetail = newListDetail(e, paneAliases, "Aliases", "alias", p)
+	p.listDetail = newListDetail(e, paneAliases, "alias", p)
 	return p
 }
 
@@ -49,15 +51,6 @@ func (p *aliasesPane) cells(i int) []cell {
 		{text: model.Printable(a.CreatedAt)},
 		badgeCell(st, p.aliasState(a)),
 	}
-}
-
-// badgeCell is a word badge for a table column.
-func badgeCell(st *Styles, s state) cell {
-	c := markCell(st, s)
-	if s != stateNone {
-		c.text = plainBadge(s)
-	}
-	return c
 }
 
 func (p *aliasesPane) marker(int) string { return "" }

@@ -8,6 +8,8 @@ import (
 	"github.com/pithscope/pithscope/verify"
 )
 
+const paneEvents paneID = "events"
+
 // eventsPane lists every event with its digest and signature badges; the
 // detail shows the checks' expected and found values, the merge's verdict,
 // links to prev_event, supersedes and the events that follow, and the
@@ -18,9 +20,9 @@ type eventsPane struct {
 	treeFor int
 }
 
-func newEventsPane(e *env) *eventsPane {
+func newEventsPane(e *env) pane {
 	p := &eventsPane{treeFor: -1}
-	p.listDetail = newListDetail(e, paneEvents, "Events", "event", p)
+	p.listDetail = newListDetail(e, paneEvents, "event", p)
 	return p
 }
 
@@ -79,21 +81,6 @@ func (p *eventsPane) cells(i int) []cell {
 		markCell(st, sig),
 		{text: role, paint: rolePaint},
 	}
-}
-
-// markCell is a one-symbol badge for a narrow column.
-func markCell(st *Styles, s state) cell {
-	switch s {
-	case stateOK:
-		return cell{text: "✓", paint: st.OK}
-	case stateFail:
-		return cell{text: "✗", paint: st.Fail}
-	case stateUnknown:
-		return cell{text: "?", paint: st.Unknown}
-	case statePending:
-		return cell{text: "…", paint: st.Pending}
-	}
-	return cell{text: "—", paint: st.Muted}
 }
 
 func (p *eventsPane) marker(i int) string {
@@ -195,7 +182,7 @@ func (p *eventsPane) detail(i int, d *doc) {
 	case role == "invalid":
 		d.badgeField("verdict", st.badge(stateFail), "invalid: "+model.Printable(s.invalidReason(i)))
 	case s.forkOf[i] > 0:
-		d.link("verdict", "not applied: equivocation, fork "+strconv.Itoa(s.forkOf[i]), &target{pane: paneEquivocations, row: s.forkOf[i] - 1}, "")
+		d.link("verdict", "not applied: equivocation, fork "+strconv.Itoa(s.forkOf[i]), &target{pane: paneForks, row: s.forkOf[i] - 1}, "")
 	default:
 		d.field("verdict", role, "")
 	}
@@ -227,14 +214,6 @@ func (p *eventsPane) detail(i int, d *doc) {
 		p.tree, p.treeFor = newTree(e.Value), i
 	}
 	d.tree(p.tree)
-}
-
-// checkNote adds a failed check's explanation after a value.
-func checkNote(c verify.Check) string {
-	if c.Status == verify.Fail || c.Status == verify.Unknown {
-		return " — " + model.Printable(c.Detail)
-	}
-	return ""
 }
 
 func orDash(s string) string {

@@ -14,20 +14,22 @@ import (
 // maxCompareLeaves bounds the lines of a comparison (per event).
 const maxCompareLeaves = 5000
 
-// equivocationsPane lists each fork; Enter opens a side-by-side comparison
+const paneForks paneID = "forks"
+
+// forksPane lists each fork; Enter opens a side-by-side comparison
 // of two of its events, and `e` writes the fork's evidence file.
-type equivocationsPane struct {
+type forksPane struct {
 	*listDetail
 	cmp *comparison // non-nil while comparing
 }
 
-func newEquivocationsPane(e *env) *equivocationsPane {
-	p := &equivocationsPane{}
-	p.listDetail = newListDetail(e, paneEquivocations, "Equivocations", "fork", p)
+func newForksPane(e *env) pane {
+	p := &forksPane{}
+	p.listDetail = newListDetail(e, paneForks, "fork", p)
 	return p
 }
 
-func (p *equivocationsPane) forks() []model.Fork {
+func (p *forksPane) forks() []model.Fork {
 	s := p.env.sess
 	if s == nil || s.report == nil || s.report.Merge == nil {
 		return nil
@@ -35,14 +37,14 @@ func (p *equivocationsPane) forks() []model.Fork {
 	return s.report.Merge.Forks
 }
 
-func (p *equivocationsPane) reset() {
+func (p *forksPane) reset() {
 	p.cmp = nil
 	p.listDetail.reset()
 }
 
-func (p *equivocationsPane) rowCount() int { return len(p.forks()) }
+func (p *forksPane) rowCount() int { return len(p.forks()) }
 
-func (p *equivocationsPane) columns() []column {
+func (p *forksPane) columns() []column {
 	return []column{
 		{title: "fork", min: 4, right: true},
 		{title: "signer key", min: 16, max: 28},
@@ -53,7 +55,7 @@ func (p *equivocationsPane) columns() []column {
 	}
 }
 
-func (p *equivocationsPane) cells(i int) []cell {
+func (p *forksPane) cells(i int) []cell {
 	f := p.forks()[i]
 	st := p.env.styles
 	prev := "null"
@@ -70,9 +72,9 @@ func (p *equivocationsPane) cells(i int) []cell {
 	}
 }
 
-func (p *equivocationsPane) marker(int) string { return "" }
+func (p *forksPane) marker(int) string { return "" }
 
-func (p *equivocationsPane) match(i int, q string) bool {
+func (p *forksPane) match(i int, q string) bool {
 	f := p.forks()[i]
 	for _, s := range append([]string{f.SignerKeyID, f.Target, f.PrevEvent}, f.EventIDs...) {
 		if strings.Contains(strings.ToLower(s), q) {
@@ -82,11 +84,11 @@ func (p *equivocationsPane) match(i int, q string) bool {
 	return false
 }
 
-func (p *equivocationsPane) copyRow(i int) (string, string) {
+func (p *forksPane) copyRow(i int) (string, string) {
 	return "fork event ids", strings.Join(p.forks()[i].EventIDs, "\n")
 }
 
-func (p *equivocationsPane) detail(i int, d *doc) {
+func (p *forksPane) detail(i int, d *doc) {
 	s := p.env.sess
 	st := p.env.styles
 	f := p.forks()[i]
@@ -109,7 +111,7 @@ func (p *equivocationsPane) detail(i int, d *doc) {
 	d.text("Each is validly signed, so neither is applied: the signer said two things about the same place in its chain. Enter on the list compares them side by side; e writes the evidence file.")
 }
 
-func (p *equivocationsPane) explainEmpty(d *doc) {
+func (p *forksPane) explainEmpty(d *doc) {
 	d.title = "no forks"
 	if !p.env.sess.checks.done {
 		d.title = "checking…"
@@ -122,9 +124,9 @@ func (p *equivocationsPane) explainEmpty(d *doc) {
 	}
 }
 
-func (p *equivocationsPane) modal() bool { return p.editing || p.cmp != nil }
+func (p *forksPane) modal() bool { return p.editing || p.cmp != nil }
 
-func (p *equivocationsPane) back() bool {
+func (p *forksPane) back() bool {
 	if p.cmp != nil {
 		p.cmp = nil
 		return true
@@ -132,7 +134,7 @@ func (p *equivocationsPane) back() bool {
 	return p.listDetail.back()
 }
 
-func (p *equivocationsPane) helpKeys() []key.Binding {
+func (p *forksPane) helpKeys() []key.Binding {
 	k := p.env.keys
 	if p.cmp != nil {
 		out := []key.Binding{k.Down, k.Evidence, k.Back}
@@ -147,7 +149,7 @@ func (p *equivocationsPane) helpKeys() []key.Binding {
 	return append(p.listDetail.helpKeys(), k.Evidence)
 }
 
-func (p *equivocationsPane) key(msg tea.KeyMsg) tea.Cmd {
+func (p *forksPane) key(msg tea.KeyMsg) tea.Cmd {
 	k := p.env.keys
 	if !p.editing && key.Matches(msg, k.Evidence) {
 		if row := p.l.selected(); row >= 0 {
@@ -167,14 +169,14 @@ func (p *equivocationsPane) key(msg tea.KeyMsg) tea.Cmd {
 	return p.listDetail.key(msg)
 }
 
-func (p *equivocationsPane) resize() {
+func (p *forksPane) resize() {
 	p.listDetail.resize()
 	if p.cmp != nil {
 		p.cmp.layout(p.env)
 	}
 }
 
-func (p *equivocationsPane) refresh() {
+func (p *forksPane) refresh() {
 	p.listDetail.refresh()
 	if p.cmp != nil {
 		if p.cmp.fork >= len(p.forks()) {
@@ -185,7 +187,7 @@ func (p *equivocationsPane) refresh() {
 	}
 }
 
-func (p *equivocationsPane) mouse(x, y int, msg tea.MouseMsg) tea.Cmd {
+func (p *forksPane) mouse(x, y int, msg tea.MouseMsg) tea.Cmd {
 	if p.cmp != nil {
 		switch msg.Button {
 		case tea.MouseButtonWheelUp:
@@ -198,7 +200,7 @@ func (p *equivocationsPane) mouse(x, y int, msg tea.MouseMsg) tea.Cmd {
 	return p.listDetail.mouse(x, y, msg)
 }
 
-func (p *equivocationsPane) view() []string {
+func (p *forksPane) view() []string {
 	if p.cmp != nil {
 		return p.cmp.view(p.env)
 	}

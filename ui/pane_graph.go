@@ -6,6 +6,8 @@ import (
 	"github.com/pithscope/pithscope/model"
 )
 
+const paneGraph paneID = "graph"
+
 // graphPane shows the current graph snapshot section by section (paper,
 // claims, references, formal canon, author claims…) with counts and the
 // snapshot digests the server states for each.
@@ -16,9 +18,9 @@ type graphPane struct {
 	treeFor  int
 }
 
-func newGraphPane(e *env) *graphPane {
+func newGraphPane(e *env) pane {
 	p := &graphPane{treeFor: -1}
-	p.listDetail = newListDetail(e, paneGraph, "Graph", "section", p)
+	p.listDetail = newListDetail(e, paneGraph, "section", p)
 	p.counted = false // sections, always about the same number
 	return p
 }

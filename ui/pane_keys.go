@@ -8,6 +8,8 @@ import (
 	"github.com/pithscope/pithscope/verify"
 )
 
+const paneKeys paneID = "keys"
+
 // keysPane lists every key: those the bundle delivers and those a
 // signature names without the bundle having them. Trust says whether the
 // user relies on the key (pinned, --trust-key) or only has the bundle's
@@ -19,9 +21,9 @@ type keysPane struct {
 	bundleKey map[string]int
 }
 
-func newKeysPane(e *env) *keysPane {
+func newKeysPane(e *env) pane {
 	p := &keysPane{}
-	p.listDetail = newListDetail(e, paneKeys, "Keys", "key", p)
+	p.listDetail = newListDetail(e, paneKeys, "key", p)
 	return p
 }
 

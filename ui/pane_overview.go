@@ -11,6 +11,8 @@ import (
 	"github.com/pithscope/pithscope/verify"
 )
 
+const paneOverview paneID = "overview"
+
 // overviewPane is one full-width page: the paper, the verification
 // summary (each row links to the pane with its details, or unfolds into
 // its checks) and the record's completeness. It is a page rather than a list because its rows are short
@@ -23,12 +25,12 @@ type overviewPane struct {
 	open map[string]bool
 }
 
-func newOverviewPane(e *env) *overviewPane { return &overviewPane{env: e, open: map[string]bool{}} }
+func newOverviewPane(e *env) pane { return &overviewPane{env: e, open: map[string]bool{}} }
 
-func (p *overviewPane) tabLabel() string { return "Overview" }
-func (p *overviewPane) capturing() bool  { return false }
-func (p *overviewPane) modal() bool      { return false }
-func (p *overviewPane) back() bool       { return false }
+func (p *overviewPane) tabStatus() string { return "" }
+func (p *overviewPane) capturing() bool   { return false }
+func (p *overviewPane) modal() bool       { return false }
+func (p *overviewPane) back() bool        { return false }
 
 // show returns to a place in the page (the jump history).
 func (p *overviewPane) show(t target) bool {
@@ -95,7 +97,7 @@ func (p *overviewPane) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Copy):
 		return p.d.copyCmd()
 	case key.Matches(msg, k.Filter):
-		return send(statusMsg{text: "the overview has no list to filter: / works in panes 2-8"})
+		return send(statusMsg{text: "the overview has no list to filter: / filters the lists of the other panes"})
 	}
 	p.d.scrollTo(h)
 	return nil
@@ -209,65 +211,89 @@ func (p *overviewPane) build(d *doc) {
 	}
 }
 
-// verification is one row per area of checks, each linking to the pane
-// that shows its details.
+// verification is one row per area of checks (overviewAreas).
 func (p *overviewPane) verification(d *doc) {
-	s := p.env.sess
+	c := &p.env.sess.checks
+	for _, a := range overviewAreas {
+		names := areaChecks(a.area)
+		if a.optional && c.counts(names...) == (tally{}) {
+			continue
+		}
+		p.areaItem(d, a, names)
+		if a.after != nil {
+			a.after(p, d)
+		}
+	}
+}
+
+// areaItem is one area's row: with a pane of its own, a link to it;
+// without, a row that Enter unfolds into its checks, expected and found
+// values.
+func (p *overviewPane) areaItem(d *doc, a areaRow, names []string) {
 	st := p.env.styles
-	b := s.bundle
-	c := &s.checks
-	// row is one area: with a pane of its own, a link to it; without, a
-	// row that Enter unfolds into its checks, expected and found values.
-	row := func(label string, t *target, okText string, names ...string) {
-		state := c.nameState(names...)
-		prefix := st.badge(state) + strings.Repeat(" ", badgeWidth-width(plainBadge(state)))
-		it := docItem{kind: itemLink, label: label, prefix: prefix, text: p.areaText(okText, names...), jump: t}
-		if t == nil {
-			it.expand = label
-			it.text = "▸ " + it.text
-			if p.open[label] {
-				it.text = "▾" + strings.TrimPrefix(it.text, "▸")
-			}
+	c := &p.env.sess.checks
+	it := docItem{kind: itemLink, label: a.label, prefix: pad(st.badge(c.nameState(names...)), badgeWidth), text: p.areaText(a, names)}
+	if a.pane != "" {
+		row := -1
+		if a.row != nil {
+			row = a.row(p)
 		}
+		it.jump = &target{pane: a.pane, row: row}
 		d.items = append(d.items, it)
-		if t != nil || !p.open[label] {
-			return
-		}
-		for _, ch := range c.named(names...) {
-			d.badgeField(checkLabel(ch.Name), st.badge(stateOf(ch.Status)), ruleText(ch))
-			if ch.Expected != "" || ch.Found != "" {
-				d.field("    expected", orDash(model.Printable(ch.Expected)), ch.Expected)
-				d.field("    found", orDash(model.Printable(ch.Found)), ch.Found)
-			}
+		return
+	}
+	open := p.open[a.label]
+	it.expand = a.label
+	if open {
+		it.text = "▾ " + it.text
+	} else {
+		it.text = "▸ " + it.text
+	}
+	d.items = append(d.items, it)
+	if !open {
+		return
+	}
+	for _, ch := range c.named(names...) {
+		d.badgeField("  "+checkLabel(ch.Name), st.badge(stateOf(ch.Status)), ruleText(ch))
+		if ch.Expected != "" || ch.Found != "" {
+			d.field("    expected", orDash(model.Printable(ch.Expected)), ch.Expected)
+			d.field("    found", orDash(model.Printable(ch.Found)), ch.Found)
 		}
 	}
-	if c.counts(verify.CheckRequestedID) != (tally{}) {
-		row("Requested", nil, "the bundle is the one asked for", verify.CheckRequestedID)
-	}
-	row("Record", nil, "the record hashes to this pith number", verify.CheckCanonicalDigest, verify.CheckPithNumber, verify.CheckShortPithNumber)
-	if ch, ok := s.checkFor(verify.CheckCanonicalDigest, verify.SubjectBundle); ok && ch.Status != verify.OK && ch.Expected != "" {
+}
+
+// recordDigest is the line under the Record row: the record's digest, or
+// the expected and found ones when they differ.
+func (p *overviewPane) recordDigest(d *doc) {
+	b := p.env.sess.bundle
+	if ch, ok := p.env.sess.checkFor(verify.CheckCanonicalDigest, verify.SubjectBundle); ok && ch.Status != verify.OK && ch.Expected != "" {
 		d.field("  expected", model.Printable(ch.Expected), ch.Expected)
 		d.field("  found", model.Printable(ch.Found), ch.Found)
-	} else {
-		d.field("  sha256", model.Printable(b.CanonicalSHA256), b.CanonicalSHA256)
+		return
 	}
-	row("Receipt", &target{pane: paneEvents, row: p.receiptEvent()}, "signed by "+p.signerText(p.receiptKey()), verify.CheckReceiptSignature)
+	d.field("  sha256", model.Printable(b.CanonicalSHA256), b.CanonicalSHA256)
+}
+
+func (p *overviewPane) receiptText() string {
+	return "signed by " + p.signerText(p.receiptKey())
+}
+
+func (p *overviewPane) aliasesText() string {
 	shorts := 0
-	for _, a := range b.SourceAliases {
+	for _, a := range p.env.sess.bundle.SourceAliases {
 		if strings.HasPrefix(a.Kind, "pith_short_") {
 			shorts++
 		}
 	}
-	row("Aliases", &target{pane: paneAliases, row: -1}, plural(shorts, "pith_short alias")+" agree with the number", verify.CheckAliases)
-	row("Keys", &target{pane: paneKeys, row: -1}, p.keysText(), verify.CheckKeyFingerprint, verify.CheckKeyTrust)
-	row("Events", &target{pane: paneEvents, row: -1}, plural(len(b.Events), "event")+": digest, id, signature and subject each ok",
-		verify.CheckEventDigest, verify.CheckEventID, verify.CheckEventSignature, verify.CheckEventSubject)
-	row("Forks", &target{pane: paneEquivocations, row: -1}, "no signer forked its chain", verify.CheckEquivocation)
-	row("State", &target{pane: paneState, row: -1}, "the served state is the one the events give", verify.CheckStateDigest, verify.CheckStateRecompute)
-	row("Bundle", nil, "digest ok, signed by "+p.signerText(b.BundleSignature.KeyID), verify.CheckBundleDigest, verify.CheckBundleSignature)
-	if c.counts(verify.CheckRollback) != (tally{}) {
-		row("Rollback", nil, "no event seen before has gone", verify.CheckRollback)
-	}
+	return plural(shorts, "pith_short alias") + " agree with the number"
+}
+
+func (p *overviewPane) eventsText() string {
+	return plural(len(p.env.sess.bundle.Events), "event") + ": " + checkLabels(areaChecks(verify.AreaEvents)) + " each ok"
+}
+
+func (p *overviewPane) bundleText() string {
+	return "digest ok, signed by " + p.signerText(p.env.sess.bundle.BundleSignature.KeyID)
 }
 
 // receiptEvent is the record_created event (where the receipt is), or -1.
@@ -314,59 +340,34 @@ func (p *overviewPane) keysText() string {
 
 // areaText explains an area's badge: what passed, the first problem, or
 // how far checking has got.
-func (p *overviewPane) areaText(okText string, names ...string) string {
+func (p *overviewPane) areaText(a areaRow, names []string) string {
 	c := &p.env.sess.checks
 	t := c.counts(names...)
 	switch {
 	case t.fail+t.unknown > 0:
 		for _, ch := range c.named(names...) {
-			if ch.Status != verify.OK {
-				more := ""
-				if n := t.fail + t.unknown; n > 1 {
-					more = fmt.Sprintf(" (and %d more)", n-1)
-				}
-				if ch.Name == verify.CheckEquivocation {
-					// its detail lists every event id; the pane shows them
-					return ch.Subject + ": one signer signed several events for one place in its chain" + more
-				}
-				where := ""
-				if ch.Event >= 0 {
-					where = "event #" + strconv.Itoa(ch.Event) + " "
-				}
-				return where + model.Printable(ch.Name+": "+ch.Detail) + more
+			if ch.Status == verify.OK {
+				continue
 			}
+			more := ""
+			if n := t.fail + t.unknown; n > 1 {
+				more = fmt.Sprintf(" (and %d more)", n-1)
+			}
+			if a.problem != nil {
+				return model.Printable(a.problem(ch)) + more
+			}
+			where := ""
+			if ch.Event >= 0 {
+				where = "event #" + strconv.Itoa(ch.Event) + " "
+			}
+			return where + model.Printable(ch.Name+": "+ch.Detail) + more
 		}
 	case !c.done:
 		return "checking… " + strconv.Itoa(t.ok) + " ok so far"
 	case t.ok == 0:
 		return "nothing to check"
 	}
-	return okText
-}
-
-// checkLabel is a check's name short enough for a detail label.
-func checkLabel(name string) string {
-	switch name {
-	case verify.CheckCanonicalDigest, verify.CheckBundleDigest:
-		return "  digest"
-	case verify.CheckShortPithNumber:
-		return "  short number"
-	case verify.CheckReceiptSignature, verify.CheckBundleSignature:
-		return "  signature"
-	case verify.CheckRequestedID:
-		return "  requested"
-	}
-	return "  " + strings.ReplaceAll(name, "_", " ")
-}
-
-// checkFor finds one check by name and subject.
-func (s *session) checkFor(name, subject string) (verify.Check, bool) {
-	return s.checks.find(s.checks.bySubject[subject], name)
-}
-
-// plainBadge is a badge's text without paint, for measuring.
-func plainBadge(s state) string {
-	return [...]string{stateNone: "—", statePending: "… checking", stateOK: "✓ ok", stateFail: "✗ fail", stateUnknown: "? unknown"}[s]
+	return a.ok(p)
 }
 
 func firstNonEmpty(vals ...string) string {

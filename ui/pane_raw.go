@@ -6,6 +6,8 @@ import (
 	"github.com/pithscope/pithscope/model"
 )
 
+const paneRaw paneID = "raw"
+
 // rawPane is the whole bundle as a foldable JSON tree (the list), with the
 // selected value in full beside it. Children are built when a node is
 // first unfolded, and only visible rows are drawn.
@@ -14,9 +16,10 @@ type rawPane struct {
 	tree *jsonTree
 }
 
-func newRawPane(e *env) *rawPane {
+func newRawPane(e *env) pane {
 	p := &rawPane{}
-	p.listDetail = newListDetail(e, paneRaw, "Raw", "row", p)
+	p.listDetail = newListDetail(e, paneRaw, "row", p)
+	p.counted = false // tree rows come and go as it folds
 	return p
 }
 
@@ -28,8 +31,6 @@ func (p *rawPane) reset() {
 	p.searchQuery = ""
 	p.listDetail.reset()
 }
-
-func (p *rawPane) tabLabel() string { return "Raw" }
 
 func (p *rawPane) rowCount() int {
 	if p.tree == nil {

@@ -30,6 +30,8 @@ type stateRow struct {
 	diff       model.Difference
 }
 
+const paneState paneID = "state"
+
 // statePane compares the state the bundle serves with the one recomputed
 // from its valid events: the digest, counts, every differing JSON path
 // side by side, invalid events with reasons, applied ids.
@@ -40,9 +42,9 @@ type statePane struct {
 	builtDone bool
 }
 
-func newStatePane(e *env) *statePane {
+func newStatePane(e *env) pane {
 	p := &statePane{}
-	p.listDetail = newListDetail(e, paneState, "State", "row", p)
+	p.listDetail = newListDetail(e, paneState, "row", p)
 	p.counted = false // its rows are not things to count
 	return p
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pithscope/pithscope/model"
 )
@@ -23,19 +24,18 @@ const maxHistory = 64
 type Model struct {
 	cfg   Config
 	env   *env
-	panes [paneCount]pane
+	panes map[paneID]pane // one per row of paneTable
 	// dirty panes missed a refresh while hidden; they catch up when shown.
-	dirty   [paneCount]bool
+	dirty   map[paneID]bool
 	active  paneID
 	history []target
 
 	help     help.Model
 	helpMemo struct{ key, line string } // the last help line drawn, by its bindings and width
 	showHelp bool
-	// helpOffset scrolls the help when it is taller than the terminal.
-	helpOffset int
-	prompt     openPrompt
-	spin       spinner.Model
+	helpPage viewport.Model // the help screen, scrolled
+	prompt   openPrompt
+	spin     spinner.Model
 	// still stops the spinner from ticking: tests drive the model without
 	// a clock, and a tick would make them wait for it.
 	still bool
@@ -61,10 +61,10 @@ type Model struct {
 // New builds the explorer's model (Run starts it on a terminal).
 func New(cfg Config) *Model {
 	e := &env{styles: newStyles(), keys: DefaultKeyMap(), layout: computeLayout(80, 24, 0)}
-	m := &Model{cfg: cfg, env: e, prompt: newPrompt()}
-	m.panes = [paneCount]pane{
-		newOverviewPane(e), newEventsPane(e), newAliasesPane(e), newGraphPane(e),
-		newKeysPane(e), newStatePane(e), newEquivocationsPane(e), newRawPane(e),
+	m := &Model{cfg: cfg, env: e, prompt: newPrompt(), active: paneTable[0].id,
+		panes: make(map[paneID]pane, len(paneTable)), dirty: make(map[paneID]bool, len(paneTable))}
+	for _, spec := range paneTable {
+		m.panes[spec.id] = spec.new(e)
 	}
 	m.help = help.New()
 	m.help.Styles.ShortKey, m.help.Styles.FullKey = e.styles.HelpKey, e.styles.HelpKey
@@ -115,8 +115,11 @@ func (m *Model) relayout(w, h int) {
 	m.env.layout = computeLayout(w, h, banner)
 	m.help.Width = w
 	m.prompt.input.Width = max(w-4-3, 1)
-	for i, p := range m.panes {
-		if m.env.sess != nil || i == int(m.active) {
+	if m.showHelp {
+		m.fillHelp()
+	}
+	for id, p := range m.panes {
+		if m.env.sess != nil || id == m.active {
 			p.resize()
 		}
 	}
@@ -215,20 +218,20 @@ func (m *Model) opened(s *session) tea.Cmd {
 	prev := m.env.sess
 	same := prev != nil && prev.bundle.PithNumber == s.bundle.PithNumber
 	s.follow(prev)
-	var places [paneCount]target
-	for i, p := range m.panes {
-		places[i] = p.location()
+	places := make(map[paneID]target, len(m.panes))
+	for id, p := range m.panes {
+		places[id] = p.location()
 	}
 	m.env.sess = s
 	m.failure, m.banner = nil, false
 	m.prompt.close()
 	m.relayout(m.env.layout.width, m.env.layout.height)
-	for i, p := range m.panes {
+	for id, p := range m.panes {
 		p.reset()
 		if same {
-			p.show(places[i])
+			p.show(places[id])
 		}
-		m.dirty[i] = false
+		m.dirty[id] = false
 	}
 	if same {
 		m.status = "refreshed " + model.Printable(s.loaded.Source) + ": verifying…"
@@ -283,8 +286,8 @@ func (m *Model) checksArrived(msg checkDoneMsg) tea.Cmd {
 			m.status += fmt.Sprintf(" · since opened: %s, %s changed", plural(s.newCount(), "new event"), plural(len(s.changedChecks), "check"))
 		}
 	}
-	for i := range m.dirty {
-		m.dirty[i] = true
+	for id := range m.panes {
+		m.dirty[id] = true
 	}
 	m.panes[m.active].refresh()
 	m.dirty[m.active] = false
@@ -292,7 +295,7 @@ func (m *Model) checksArrived(msg checkDoneMsg) tea.Cmd {
 }
 
 func (m *Model) switchPane(to paneID) {
-	if to < 0 || to >= paneCount {
+	if _, ok := m.panes[to]; !ok {
 		return
 	}
 	m.active = to
@@ -300,6 +303,12 @@ func (m *Model) switchPane(to paneID) {
 		m.panes[to].refresh()
 		m.dirty[to] = false
 	}
+}
+
+// paneAfter is the pane delta tabs from the active one, wrapping.
+func (m *Model) paneAfter(delta int) paneID {
+	n := len(paneTable)
+	return paneTable[((paneIndex(m.active)+delta)%n+n)%n].id
 }
 
 func (m *Model) jump(t target) {
@@ -343,18 +352,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.promptKey(msg)
 	}
 	if m.showHelp {
-		switch {
-		case key.Matches(msg, k.Quit):
-			return tea.Quit
-		case key.Matches(msg, k.Help), key.Matches(msg, k.Back):
-			m.showHelp = false
-		case key.Matches(msg, k.Down), key.Matches(msg, k.PageDown):
-			m.helpOffset++
-		case key.Matches(msg, k.Up), key.Matches(msg, k.PageUp):
-			m.helpOffset--
-		}
-		m.helpOffset = clamp(m.helpOffset, 0, max(len(m.helpLines())-m.env.layout.bodyHeight-m.env.layout.bannerLines, 0))
-		return nil
+		return m.helpKey(msg)
 	}
 	if m.env.sess == nil {
 		switch {
@@ -381,13 +379,13 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
 	case key.Matches(msg, k.Help):
-		m.showHelp, m.helpOffset = true, 0
+		m.openHelp()
 	case key.Matches(msg, k.NextPane):
-		m.switchPane((m.active + 1) % paneCount)
+		m.switchPane(m.paneAfter(1))
 	case key.Matches(msg, k.PrevPane):
-		m.switchPane((m.active + paneCount - 1) % paneCount)
+		m.switchPane(m.paneAfter(-1))
 	case key.Matches(msg, k.GoToPane):
-		m.switchPane(paneID(msg.Runes[0] - '1'))
+		m.switchPane(paneAt(msg.String()))
 	case key.Matches(msg, k.Open):
 		return m.prompt.show()
 	case key.Matches(msg, k.Refresh):
@@ -451,9 +449,7 @@ func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 	}
 	lay := m.env.layout
 	if msg.Y == headerLines && msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
-		if to := m.tabAt(msg.X); to >= 0 {
-			m.switchPane(to)
-		}
+		m.switchPane(m.tabAt(msg.X))
 		return nil
 	}
 	top := headerLines + tabLines + lay.bannerLines
@@ -479,7 +475,7 @@ func (m *Model) View() string {
 	case m.prompt.open:
 		lines = append(lines, m.prompt.view(m, lay.width, lay.bodyHeight+lay.bannerLines)...)
 	case m.showHelp:
-		lines = append(lines, m.helpView(lay.bodyHeight+lay.bannerLines)...)
+		lines = append(lines, m.helpView()...)
 	default:
 		if lay.bannerLines > 0 {
 			lines = append(lines, m.failure.banner(st, lay.width, lay.bannerLines)...)
@@ -503,48 +499,4 @@ func (m *Model) loadingView(h int) []string {
 	}
 	out = append(out, "", "  "+st.Muted.on("esc cancels · q quits"))
 	return block(out, m.env.layout.width, h)
-}
-
-// helpLines is the full key list and what the badges mean: the key groups
-// side by side when they fit the width, else one under another.
-func (m *Model) helpLines() []string {
-	st, w := m.env.styles, m.env.layout.width
-	groups := m.env.keys.FullHelp()
-	out := []string{"", "  " + st.Heading.on("Keys")}
-	unbounded := m.help
-	unbounded.Width = 0 // measure the columns as they are, not cut to fit
-	if full := unbounded.FullHelpView(groups); maxWidth(full) <= w-2 {
-		for _, l := range strings.Split(full, "\n") {
-			out = append(out, "  "+l)
-		}
-	} else {
-		for _, g := range groups {
-			for _, l := range strings.Split(unbounded.FullHelpView([][]key.Binding{g}), "\n") {
-				out = append(out, "  "+l)
-			}
-		}
-	}
-	return append(out, "", "  "+st.Heading.on("Badges"),
-		"  "+st.badge(stateOK)+"        the check passed",
-		"  "+st.badge(stateFail)+"      the check failed: the detail says expected and found",
-		"  "+st.badge(stateUnknown)+"   could not be decided (no key for a signer, say)",
-		"  "+st.badge(statePending)+"  still being checked",
-		"  "+st.OK.on("+")+" new since first opened",
-		"  "+st.Unknown.on("Δ")+" a check changed since first opened",
-		"  "+st.Diff.on("≠")+" differs (state, fork comparison)",
-		"", "  "+st.Muted.on("? or esc closes this · j/k scroll"))
-}
-
-// helpView draws the help from its scroll offset.
-func (m *Model) helpView(h int) []string {
-	lines := m.helpLines()
-	return block(lines[clamp(m.helpOffset, 0, max(len(lines)-h, 0)):], m.env.layout.width, h)
-}
-
-func maxWidth(block string) int {
-	n := 0
-	for _, l := range strings.Split(block, "\n") {
-		n = max(n, width(l))
-	}
-	return n
 }

@@ -307,6 +307,11 @@ func (c *checkIndex) find(idx []int32, name string) (verify.Check, bool) {
 	return verify.Check{}, false
 }
 
+// checkFor finds one check by name and subject.
+func (s *session) checkFor(name, subject string) (verify.Check, bool) {
+	return s.checks.find(s.checks.bySubject[subject], name)
+}
+
 // eventState combines the named checks of event i; a check that has not
 // arrived is pending while verification runs.
 func (c *checkIndex) eventState(i int, names ...string) state {

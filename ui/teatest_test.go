@@ -60,8 +60,8 @@ func TestProgramKeySequence(t *testing.T) {
 	keys("q")
 
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
-	if final.active != paneEquivocations || final.panes[paneEquivocations].(*equivocationsPane).cmp == nil {
-		t.Fatalf("ended on pane %d, want the fork comparison", final.active)
+	if final.active != paneForks || final.panes[paneForks].(*forksPane).cmp == nil {
+		t.Fatalf("ended on pane %q, want the fork comparison", final.active)
 	}
 	if l := final.env.layout; l.width != 60 || l.height != 15 {
 		t.Fatalf("final layout %dx%d, want 60x15", l.width, l.height)

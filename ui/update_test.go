@@ -57,19 +57,19 @@ func TestJumpAcrossPanes(t *testing.T) {
 	data, trust := forkedBundle()
 	m := openModel(t, testConfig(t, data, "forked.json", trust), 200, 50)
 	press(t, m, "7", "l") // the fork's detail
-	forks := m.panes[paneEquivocations].(*equivocationsPane)
+	forks := m.panes[paneForks].(*forksPane)
 	moveToItem(t, m, forks.listDetail, "signer key")
 	press(t, m, "enter")
 	if m.active != paneKeys {
-		t.Fatalf("following the signer key went to pane %d, want Keys", m.active)
+		t.Fatalf("following the signer key went to pane %q, want Keys", m.active)
 	}
 	keys := m.panes[paneKeys].(*keysPane)
 	if id := keys.ids[keys.l.selected()]; id != "test-key-1" {
 		t.Fatalf("Keys selected %q, want test-key-1", id)
 	}
 	press(t, m, "esc")
-	if m.active != paneEquivocations {
-		t.Fatalf("esc returned to pane %d, want Equivocations", m.active)
+	if m.active != paneForks {
+		t.Fatalf("esc returned to pane %q, want Forks", m.active)
 	}
 }
 
@@ -341,7 +341,7 @@ func TestMouse(t *testing.T) {
 	x := strings.Index(m.tabsView(), "3 Aliases")
 	m.Update(tea.MouseMsg{X: x, Y: headerLines, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
 	if m.active != paneAliases {
-		t.Fatalf("a click on the Aliases tab went to pane %d", m.active)
+		t.Fatalf("a click on the Aliases tab went to pane %q", m.active)
 	}
 	top := headerLines + tabLines
 	m.Update(tea.MouseMsg{X: 5, Y: top + 3, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
@@ -363,8 +363,8 @@ func TestMouse(t *testing.T) {
 func TestEverySizeEveryPane(t *testing.T) {
 	data, trust := forkedBundle()
 	m := openModel(t, testConfig(t, data, "forked.json", trust), 80, 24)
-	for pane := 1; pane <= 8; pane++ {
-		press(t, m, string(rune('0'+pane)), "G", "enter")
+	for i := range paneTable {
+		press(t, m, paneKey(i), "G", "enter")
 		for _, w := range []int{1, 20, 29, 30, 45, 60, 71, 72, 80, 109, 110, 133, 200} {
 			for _, h := range []int{1, 5, 7, 8, 10, 15, 24, 50} {
 				m.Update(tea.WindowSizeMsg{Width: w, Height: h})

@@ -23,7 +23,7 @@ var paneSetup = []struct {
 	{"graph", []string{"4", "G"}},
 	{"keys", []string{"5"}},
 	{"state", []string{"6"}},
-	{"equivocations", []string{"7"}},
+	{"forks", []string{"7"}},
 	{"raw", []string{"8", "j", "j", "j", "j", "enter", "j"}},
 }
 

@@ -1,0 +1,58 @@
+package ui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// env is what every pane shares: styles, keys, the layout of the last
+// resize and the open session. Panes read the layout; only the root's
+// resize handler writes it.
+type env struct {
+	styles *Styles
+	keys   KeyMap
+	layout layout
+	sess   *session
+}
+
+// paneID names a pane. Each pane file declares its own; the pane table
+// (panes.go) puts them in order.
+type paneID string
+
+// target is a place a link leads to.
+type target struct {
+	pane  paneID
+	row   int    // the row to select in that pane, when key is ""
+	keyID string // the Keys pane selects by key id
+}
+
+// pane is what the root routes to. Every pane draws exactly the body
+// area the layout gives it.
+type pane interface {
+	// tabStatus is what the pane's tab shows after its title (a row
+	// count), or "".
+	tabStatus() string
+	reset()   // a new session was opened
+	refresh() // checks arrived or verification finished
+	resize()
+	key(msg tea.KeyMsg) tea.Cmd
+	mouse(x, y int, msg tea.MouseMsg) tea.Cmd // pane-local cell coordinates
+	view() []string
+	helpKeys() []key.Binding
+	capturing() bool // typing into a filter: keys go here first
+	// modal is a sub-screen (a filter being typed, a comparison) that Esc
+	// leaves before it goes back in the jump history.
+	modal() bool
+	back() bool // handled Esc itself
+	show(t target) bool
+	location() target
+}
+
+// Messages panes send to the root.
+type (
+	jumpMsg   struct{ to target }
+	statusMsg struct{ text string }
+	copyMsg   struct{ what, value string }
+)
+
+func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
