@@ -3,10 +3,11 @@ package ui
 import (
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/pithscope/pithscope/model"
 )
 
@@ -52,9 +53,10 @@ type listDetail struct {
 	d           doc
 	detailRow   int
 	focusDetail bool
-	editing     bool   // typing the filter (or the search)
-	counted     bool   // the tab shows the row count
-	searchQuery string // the search query, for a searcher
+	editing     bool            // typing the filter (or the search)
+	input       textinput.Model // what is typed
+	counted     bool            // the tab shows the row count
+	searchQuery string          // the search query, for a searcher
 	noun        string
 
 	cols   []column
@@ -71,7 +73,7 @@ type listDetail struct {
 }
 
 func newListDetail(e *env, id paneID, noun string, src rowSource) *listDetail {
-	return &listDetail{env: e, id: id, noun: noun, src: src, detailRow: -1, counted: true}
+	return &listDetail{env: e, id: id, noun: noun, src: src, detailRow: -1, counted: true, input: newTextInput("", "")}
 }
 
 // tabStatus is the row count, for the panes whose rows are worth counting.
@@ -85,7 +87,8 @@ func (p *listDetail) tabStatus() string {
 func (p *listDetail) reset() {
 	p.drawn = nil
 	p.l.setLen(p.src.rowCount())
-	p.focusDetail, p.editing = false, false
+	p.focusDetail = false
+	p.stopEditing()
 	p.detailRow = -1
 	p.resize()
 }
@@ -151,7 +154,7 @@ func (p *listDetail) modal() bool     { return p.editing }
 func (p *listDetail) back() bool {
 	switch {
 	case p.editing:
-		p.editing = false
+		p.stopEditing()
 		p.setFilter("")
 		return true
 	case p.focusDetail:
@@ -226,7 +229,7 @@ func (p *listDetail) key(msg tea.KeyMsg) tea.Cmd {
 			p.focusDetail = true
 		}
 	case key.Matches(msg, k.Filter):
-		p.editing = true
+		return p.startEditing()
 	case key.Matches(msg, k.NextMatch):
 		return p.nextMatch(1)
 	case key.Matches(msg, k.PrevMatch):
@@ -277,7 +280,8 @@ func (p *listDetail) detailKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.PrevMatch):
 		p.stepRow(-1)
 	case key.Matches(msg, k.Filter):
-		p.focusDetail, p.editing = false, true
+		p.focusDetail = false
+		return p.startEditing()
 	case key.Matches(msg, k.Copy):
 		return p.d.copyCmd()
 	}
@@ -295,54 +299,61 @@ func (p *listDetail) stepRow(delta int) {
 	p.rebuildDetail(false)
 }
 
+// startEditing is `/`: type the filter (or the search) from what it is.
+func (p *listDetail) startEditing() tea.Cmd {
+	p.editing = true
+	p.input.SetValue(p.query())
+	p.input.CursorEnd()
+	return p.input.Focus()
+}
+
+// query is the filter, or the search for a searcher.
+func (p *listDetail) query() string {
+	if _, searching := p.src.(searcher); searching {
+		return p.searchQuery
+	}
+	return p.l.query
+}
+
+// editKey is a key while typing: enter keeps the filter (or searches),
+// esc clears it, ↑ and ↓ move the list, and the text input edits the rest.
 func (p *listDetail) editKey(msg tea.KeyMsg) tea.Cmd {
 	_, searching := p.src.(searcher)
-	q := []rune(p.l.query)
-	if searching {
-		q = []rune(p.searchQuery)
-	}
 	switch msg.Type {
 	case tea.KeyEnter:
-		p.editing = false
+		p.stopEditing()
 		if searching {
 			return p.runSearch(true)
 		}
 		return nil
 	case tea.KeyEsc:
-		p.editing = false
+		p.stopEditing()
 		if searching {
 			p.searchQuery = ""
 			return nil
 		}
 		p.setFilter("")
 		return nil
-	case tea.KeyBackspace:
-		if len(q) > 0 {
-			q = q[:len(q)-1]
-		}
-	case tea.KeyCtrlU:
-		q = nil
 	case tea.KeyUp:
 		p.moveList(-1)
 		return nil
 	case tea.KeyDown:
 		p.moveList(1)
 		return nil
-	case tea.KeyRunes, tea.KeySpace:
-		for _, r := range msg.Runes {
-			if unicode.IsPrint(r) {
-				q = append(q, r)
-			}
-		}
-	default:
-		return nil
 	}
-	if searching {
-		p.searchQuery = string(q)
-		return nil
+	cmd := editInput(&p.input, msg)
+	switch q := p.input.Value(); {
+	case searching:
+		p.searchQuery = q
+	case q != p.l.query:
+		p.setFilter(q)
 	}
-	p.setFilter(string(q))
-	return nil
+	return cmd
+}
+
+func (p *listDetail) stopEditing() {
+	p.editing = false
+	p.input.Blur()
 }
 
 // runSearch moves to the next (or previous) search match.
@@ -468,6 +479,19 @@ func (p *listDetail) listView() []string {
 	return out
 }
 
+// typed is the text being typed with the cursor drawn as ▏ (a mark that
+// reads without colour), cut from the left when it is long, so the
+// cursor stays in sight.
+func (p *listDetail) typed() string {
+	v := []rune(p.input.Value())
+	pos := clamp(p.input.Position(), 0, len(v))
+	before := model.Printable(string(v[:pos]))
+	if room := p.listW / 2; width(before) > room {
+		before = "…" + ansi.TruncateLeft(before, width(before)-room+1, "")
+	}
+	return before + "▏" + model.Printable(string(v[pos:]))
+}
+
 // listTitle is the column header, with the row count (or the filter)
 // on the right.
 func (p *listDetail) listTitle() string {
@@ -476,11 +500,11 @@ func (p *listDetail) listTitle() string {
 	_, searching := p.src.(searcher)
 	switch {
 	case searching && p.editing:
-		status = "search /" + model.Printable(p.searchQuery) + "▏ enter finds"
+		status = "search /" + p.typed() + " enter finds"
 	case searching && p.searchQuery != "":
 		status = plural(p.l.n, p.noun) + " · /" + model.Printable(p.searchQuery) + " (n/N)"
 	case p.editing:
-		status = "/" + model.Printable(p.l.query) + "▏ " + strconv.Itoa(p.l.count()) + " of " + strconv.Itoa(p.l.n)
+		status = "/" + p.typed() + " " + strconv.Itoa(p.l.count()) + " of " + strconv.Itoa(p.l.n)
 	case p.l.query != "":
 		status = strconv.Itoa(p.l.count()) + " of " + strconv.Itoa(p.l.n) + " · /" + model.Printable(p.l.query)
 	default:

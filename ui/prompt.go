@@ -3,7 +3,6 @@ package ui
 import (
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pithscope/pithscope/model"
@@ -23,13 +22,7 @@ type openPrompt struct {
 }
 
 func newPrompt() openPrompt {
-	in := textinput.New()
-	in.Prompt = "› "
-	in.Placeholder = "paste a pith number, arXiv id, DOI, URL or path"
-	in.CharLimit = 4096
-	// a steady cursor: blinking would keep a timer running for nothing
-	in.Cursor.SetMode(cursor.CursorStatic)
-	return openPrompt{input: in}
+	return openPrompt{input: newTextInput("› ", "paste a pith number, arXiv id, DOI, URL or path")}
 }
 
 func (p *openPrompt) show() tea.Cmd {
@@ -46,8 +39,7 @@ func (p *openPrompt) close() {
 
 // edit passes a key to the text input and validates the result.
 func (p *openPrompt) edit(msg tea.Msg, validate func(string) (string, error)) tea.Cmd {
-	var cmd tea.Cmd
-	p.input, cmd = p.input.Update(msg)
+	cmd := editInput(&p.input, msg)
 	p.validate(validate)
 	return cmd
 }

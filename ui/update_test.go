@@ -108,6 +108,37 @@ func TestFilterAndMatches(t *testing.T) {
 	}
 }
 
+// TestFilterEditsLikeATextInput: the filter is a bubbles textinput: the
+// cursor moves and text goes in where it is, words are deleted whole, and
+// what is not printable (pasted from a hostile bundle) is dropped.
+func TestFilterEditsLikeATextInput(t *testing.T) {
+	data, trust := forkedBundle()
+	m := openModel(t, testConfig(t, data, "forked.json", trust), 80, 24)
+	events := m.panes[paneEvents].(*eventsPane)
+	press(t, m, "2", "/")
+	typeText(t, m, "frk")
+	press(t, m, "left", "left")
+	typeText(t, m, "o")
+	if events.l.query != "fork" || events.l.count() != 2 {
+		t.Fatalf("typing o between f and rk gave the filter %q (%d rows), want fork (2 rows)", events.l.query, events.l.count())
+	}
+	if title := events.listTitle(); !strings.Contains(title, "/fo▏rk 2 of 5") {
+		t.Errorf("the filter line should show the cursor where it is: %q", title)
+	}
+	settle(t, m, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("\u202e\x1b[2J 1"), Paste: true} })
+	if events.l.query != "fo[2J 1rk" {
+		t.Errorf("a paste should go in without its controls and bidi override: %q", events.l.query)
+	}
+	settle(t, m, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyCtrlW} })
+	if events.l.query != "fo[2J rk" {
+		t.Errorf("ctrl+w should delete the word before the cursor: %q", events.l.query)
+	}
+	press(t, m, "esc")
+	if events.l.query != "" || events.l.count() != 5 || events.capturing() {
+		t.Fatalf("esc should clear the filter and stop typing (%q, %d rows)", events.l.query, events.l.count())
+	}
+}
+
 func TestCopyWritesOSC52WithTheRawValue(t *testing.T) {
 	var clip bytes.Buffer
 	cfg := testConfig(t, verifytest.RealBundle(t), "embedded", nil)
