@@ -191,9 +191,9 @@ func (p *forksPane) mouse(x, y int, msg tea.MouseMsg) tea.Cmd {
 	if p.cmp != nil {
 		switch msg.Button {
 		case tea.MouseButtonWheelUp:
-			p.cmp.scroll(-3, p.cmp.rowsHeight(p.env))
+			p.cmp.l.move(-3, p.cmp.rowsHeight(p.env))
 		case tea.MouseButtonWheelDown:
-			p.cmp.scroll(3, p.cmp.rowsHeight(p.env))
+			p.cmp.l.move(3, p.cmp.rowsHeight(p.env))
 		}
 		return nil
 	}
@@ -212,9 +212,8 @@ func (p *forksPane) view() []string {
 type comparison struct {
 	fork, right int // the fork, and which of its events is on the right (the left is its first)
 	lines       []compareLine
+	l           list // the cursor and scroll over lines
 	differ      int
-	cursor      int
-	offset      int
 	pathW, valW int
 }
 
@@ -263,7 +262,7 @@ func (c *comparison) layout(e *env) {
 	w := e.layout.width
 	c.pathW = clamp(w*30/100, 10, 40)
 	c.valW = max((w-c.pathW-2-6)/2, 4)
-	c.cursor = clamp(c.cursor, 0, len(c.lines)-1)
+	c.l.resize(len(c.lines), c.rowsHeight(e))
 }
 
 type leaf struct{ path, value string }
@@ -295,6 +294,10 @@ func leaves(v model.Value) []leaf {
 
 func (c *comparison) key(msg tea.KeyMsg, e *env) tea.Cmd {
 	k, h := e.keys, c.rowsHeight(e)
+	if delta, ok := k.moveDelta(msg, c.l.count(), h); ok {
+		c.l.move(delta, h)
+		return nil
+	}
 	switch {
 	case key.Matches(msg, k.Left), key.Matches(msg, k.Right):
 		// with three or more events in the fork, h/l put another one on
@@ -307,57 +310,28 @@ func (c *comparison) key(msg tea.KeyMsg, e *env) tea.Cmd {
 			c.right = (c.right-1+delta+n)%n + 1
 			c.layout(e)
 		}
-	case key.Matches(msg, k.Up):
-		c.cursor--
-	case key.Matches(msg, k.Down):
-		c.cursor++
-	case key.Matches(msg, k.Top):
-		c.cursor = 0
-	case key.Matches(msg, k.Bottom):
-		c.cursor = len(c.lines) - 1
-	case key.Matches(msg, k.PageUp):
-		c.cursor -= h
-	case key.Matches(msg, k.PageDown):
-		c.cursor += h
 	case key.Matches(msg, k.NextMatch):
-		c.nextDiff(1)
+		c.nextDiff(1, h)
 	case key.Matches(msg, k.PrevMatch):
-		c.nextDiff(-1)
+		c.nextDiff(-1, h)
 	case key.Matches(msg, k.Copy):
-		if c.cursor >= 0 && c.cursor < len(c.lines) {
-			return send(copyMsg{what: "path", value: c.lines[c.cursor].path})
+		if row := c.l.selected(); row >= 0 {
+			return send(copyMsg{what: "path", value: c.lines[row].path})
 		}
 	}
-	c.cursor = clamp(c.cursor, 0, len(c.lines)-1)
-	c.scroll(0, h)
 	return nil
 }
 
-// nextDiff moves to the next differing line (n/N), wrapping.
-func (c *comparison) nextDiff(delta int) {
-	n := len(c.lines)
+// nextDiff moves to the next differing line shown (n/N), wrapping.
+func (c *comparison) nextDiff(delta, h int) {
+	n := c.l.count()
 	for step := 1; step <= n; step++ {
-		i := ((c.cursor+delta*step)%n + n) % n
-		if c.lines[i].differs {
-			c.cursor = i
+		pos := ((c.l.cursor+delta*step)%n + n) % n
+		if c.lines[c.l.at(pos)].differs {
+			c.l.move(pos-c.l.cursor, h)
 			return
 		}
 	}
-}
-
-func (c *comparison) scroll(delta, h int) {
-	c.offset += delta
-	if delta == 0 {
-		if c.cursor < c.offset {
-			c.offset = c.cursor
-		}
-		if c.cursor >= c.offset+h {
-			c.offset = c.cursor - h + 1
-		}
-	} else {
-		c.cursor = clamp(c.cursor+delta, 0, len(c.lines)-1)
-	}
-	c.offset = clamp(c.offset, 0, max(len(c.lines)-h, 0))
 }
 
 // compareHead and compareFoot are the lines above and below the
@@ -394,10 +368,10 @@ func (c *comparison) view(e *env) []string {
 	title := "fork " + strconv.Itoa(c.fork+1) + ": " + strconv.Itoa(c.differ) + " of " + strconv.Itoa(len(c.lines)) + " fields differ (≠) · n/N next difference" + more
 	out := []string{" " + st.Heading.on(truncate(title, lay.width-1)), row(label(li), label(ri)), row(badges(li), badges(ri))}
 	h := c.rowsHeight(e)
-	for n := c.offset; n < len(c.lines) && n < c.offset+h; n++ {
-		l := c.lines[n]
+	for pos := c.l.offset; pos < c.l.count() && pos < c.l.offset+h; pos++ {
+		l := c.lines[c.l.at(pos)]
 		cursor := " "
-		if n == c.cursor {
+		if pos == c.l.cursor {
 			cursor = st.Cursor.on("›")
 		}
 		mark, vp := " ", paint{}
@@ -407,8 +381,8 @@ func (c *comparison) view(e *env) []string {
 		out = append(out, cursor+mark+truncateLeft(l.path, c.pathW-1)+" "+sep+vp.on(fit(l.left, c.valW))+" "+sep+vp.on(truncate(l.right, c.valW)))
 	}
 	out = block(out, lay.width, compareHead+h)
-	if c.cursor >= 0 && c.cursor < len(c.lines) {
-		l := c.lines[c.cursor]
+	if row := c.l.selected(); row >= 0 {
+		l := c.lines[row]
 		out = append(out,
 			" "+st.Muted.on("path ")+truncate(l.path, lay.width-6),
 			" "+st.Muted.on("#"+strconv.Itoa(li)+"   ")+truncate(l.left, lay.width-6-len(strconv.Itoa(li))),

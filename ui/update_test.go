@@ -410,3 +410,37 @@ func TestEverySizeEveryPane(t *testing.T) {
 		press(t, m, "esc", "esc")
 	}
 }
+
+// TestComparisonMoves: the fork comparison moves like every list (j, G,
+// g) and n/N step through the differing fields, wrapping.
+func TestComparisonMoves(t *testing.T) {
+	data, trust := forkedBundle()
+	m := openModel(t, testConfig(t, data, "forked.json", trust), 80, 24)
+	press(t, m, "7", "enter")
+	c := m.panes[paneForks].(*forksPane).cmp
+	var differing []int
+	for i, l := range c.lines {
+		if l.differs {
+			differing = append(differing, i)
+		}
+	}
+	if len(differing) < 3 || differing[0] != 0 {
+		t.Fatalf("the fixture should differ in its first field and several more: %v", differing)
+	}
+	press(t, m, "n")
+	if got := c.l.selected(); got != differing[1] {
+		t.Fatalf("n went to line %d, want the next difference %d", got, differing[1])
+	}
+	press(t, m, "N", "N")
+	if got := c.l.selected(); got != differing[len(differing)-1] {
+		t.Fatalf("N N went to %d, want the last difference %d (wrapping)", got, differing[len(differing)-1])
+	}
+	press(t, m, "G")
+	if c.l.selected() != len(c.lines)-1 || !strings.Contains(m.View(), c.lines[len(c.lines)-1].path) {
+		t.Fatalf("G should show the last line, at %d of %d", c.l.selected(), len(c.lines))
+	}
+	press(t, m, "g", "j", "y")
+	if !strings.Contains(m.status, "copied path") {
+		t.Fatalf("y should copy the selected path (status %q)", m.status)
+	}
+}
