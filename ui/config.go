@@ -50,8 +50,8 @@ type Config struct {
 	Prompt bool
 	// EvidenceDir is where `e` writes evidence files ("" = current dir).
 	EvidenceDir string
-	// Clipboard receives OSC 52 copy sequences (nil = standard output,
-	// the terminal the program draws on).
+	// Clipboard receives OSC 52 copy sequences (nil: the program's own
+	// output, the terminal it draws on).
 	Clipboard io.Writer
 }
 
@@ -64,11 +64,13 @@ func Run(cfg Config) error {
 	// adaptive colours need the answer, and a query sent later would race
 	// the program's own input reading.
 	lipgloss.HasDarkBackground()
+	out := newTerminalOutput(os.Stdout)
 	if cfg.Clipboard == nil {
-		cfg.Clipboard = os.Stdout
+		cfg.Clipboard = out
 	}
 	m := New(cfg)
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion())
+	m.clipModes = clipboardModes(os.Getenv)
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithOutput(out))
 	_, err := p.Run()
 	m.shutdown()
 	return err

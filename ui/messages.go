@@ -2,9 +2,7 @@ package ui
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -157,21 +155,6 @@ func startVerify(ctx context.Context, gen int, sess *session, trust *verify.Trus
 
 func watchTick(gen int, every time.Duration) tea.Cmd {
 	return tea.Tick(every, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
-}
-
-// copyCmd sets the terminal's clipboard with OSC 52. The value is the raw
-// one (not the printable form drawn on screen); base64 keeps whatever it
-// holds from reaching the terminal as control sequences.
-func copyCmd(w io.Writer, what, value string) tea.Cmd {
-	return func() tea.Msg {
-		if w == nil {
-			return statusMsg{text: "no terminal to copy to"}
-		}
-		if _, err := fmt.Fprintf(w, "\x1b]52;c;%s\a", base64.StdEncoding.EncodeToString([]byte(value))); err != nil {
-			return statusMsg{text: "copy failed: " + err.Error()}
-		}
-		return statusMsg{text: fmt.Sprintf("copied %s (%s) to the clipboard", what, plural(len(value), "byte"))}
-	}
 }
 
 // evidenceCmd writes pith-evidence-<short>-<n>.json for fork n (1-based).

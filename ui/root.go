@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/aymanbagabas/go-osc52/v2"
 	"strings"
 	"time"
 
@@ -56,12 +57,14 @@ type Model struct {
 	watchGen   int
 
 	status string
+	// clipModes say how a copy reaches the terminal (tmux, screen).
+	clipModes []osc52.Mode
 }
 
 // New builds the explorer's model (Run starts it on a terminal).
 func New(cfg Config) *Model {
 	e := &env{styles: newStyles(), keys: DefaultKeyMap(), layout: computeLayout(80, 24, 0)}
-	m := &Model{cfg: cfg, env: e, prompt: newPrompt(), active: paneTable[0].id,
+	m := &Model{cfg: cfg, env: e, prompt: newPrompt(), active: paneTable[0].id, clipModes: []osc52.Mode{osc52.DefaultMode},
 		panes: make(map[paneID]pane, len(paneTable)), dirty: make(map[paneID]bool, len(paneTable))}
 	for _, spec := range paneTable {
 		m.panes[spec.id] = spec.new(e)
@@ -202,7 +205,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case statusMsg:
 		m.status = msg.text
 	case copyMsg:
-		return m, copyCmd(m.cfg.Clipboard, msg.what, msg.value)
+		return m, copyCmd(m.cfg.Clipboard, m.clipModes, msg.what, msg.value)
 	case evidenceMsg:
 		if m.env.sess != nil {
 			return m, evidenceCmd(m.cfg.EvidenceDir, m.env.sess, msg.fork)
