@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -224,14 +225,7 @@ func (t *jsonTree) expandTo(steps []int) int {
 	return t.rowOf(n)
 }
 
-func (t *jsonTree) rowOf(n *treeNode) int {
-	for i, r := range t.rows {
-		if r == n {
-			return i
-		}
-	}
-	return -1
-}
+func (t *jsonTree) rowOf(n *treeNode) int { return slices.Index(t.rows, n) }
 
 // stepsOf is a node's index path from the root.
 func stepsOf(n *treeNode) []int {
@@ -239,9 +233,7 @@ func stepsOf(n *treeNode) []int {
 	for c := n; c.parent != nil; c = c.parent {
 		out = append(out, c.index)
 	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
+	slices.Reverse(out)
 	return out
 }
 
@@ -279,7 +271,7 @@ func (t *jsonTree) search(query string, from int, forward bool) (int, bool) {
 			first = p
 		}
 		last = p
-		c := comparePaths(p, cur)
+		c := slices.Compare(p, cur) // document (pre-)order
 		if c < 0 {
 			before = p
 		}
@@ -330,19 +322,6 @@ func (t *jsonTree) search(query string, from int, forward bool) (int, bool) {
 		return -1, false
 	}
 	return t.expandTo(target), true
-}
-
-// comparePaths orders index paths in document (pre-)order.
-func comparePaths(a, b []int) int {
-	for i := 0; i < len(a) && i < len(b); i++ {
-		if a[i] != b[i] {
-			if a[i] < b[i] {
-				return -1
-			}
-			return 1
-		}
-	}
-	return len(a) - len(b)
 }
 
 // rawValue is what copying a value gives: a string's text, or any other

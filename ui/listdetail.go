@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,6 +37,12 @@ type searcher interface {
 // explainer is a rowSource that says what an empty list means.
 type explainer interface {
 	explainEmpty(d *doc)
+}
+
+// matchAny reports whether one of fields holds q (lower case), ignoring
+// case: the filter's match.
+func matchAny(q string, fields ...string) bool {
+	return slices.ContainsFunc(fields, func(f string) bool { return strings.Contains(strings.ToLower(f), q) })
 }
 
 // drawnRow is one row as drawn, without its selection marker.

@@ -57,7 +57,7 @@ func (p *aliasesPane) marker(int) string { return "" }
 
 func (p *aliasesPane) match(i int, q string) bool {
 	a := p.env.sess.bundle.SourceAliases[i]
-	return strings.Contains(strings.ToLower(a.Kind), q) || strings.Contains(strings.ToLower(a.Value), q) || strings.Contains(a.CreatedAt, q)
+	return matchAny(q, a.Kind, a.Value, a.CreatedAt)
 }
 
 func (p *aliasesPane) copyRow(i int) (string, string) {

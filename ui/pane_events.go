@@ -2,7 +2,6 @@ package ui
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/pithscope/pithscope/model"
 	"github.com/pithscope/pithscope/verify"
@@ -97,12 +96,7 @@ func (p *eventsPane) marker(i int) string {
 func (p *eventsPane) match(i int, q string) bool {
 	s := p.env.sess
 	e := &s.bundle.Events[i]
-	for _, f := range []string{e.EventType, e.Target, e.CreatedAt, e.EventID, e.Signer.SignerID, e.Signer.KeyID, s.role(i), strconv.Itoa(i)} {
-		if strings.Contains(strings.ToLower(f), q) {
-			return true
-		}
-	}
-	return false
+	return matchAny(q, e.EventType, e.Target, e.CreatedAt, e.EventID, e.Signer.SignerID, e.Signer.KeyID, s.role(i), strconv.Itoa(i))
 }
 
 func (p *eventsPane) copyRow(i int) (string, string) {

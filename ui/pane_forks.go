@@ -76,12 +76,7 @@ func (p *forksPane) marker(int) string { return "" }
 
 func (p *forksPane) match(i int, q string) bool {
 	f := p.forks()[i]
-	for _, s := range append([]string{f.SignerKeyID, f.Target, f.PrevEvent}, f.EventIDs...) {
-		if strings.Contains(strings.ToLower(s), q) {
-			return true
-		}
-	}
-	return false
+	return matchAny(q, append([]string{f.SignerKeyID, f.Target, f.PrevEvent}, f.EventIDs...)...)
 }
 
 func (p *forksPane) copyRow(i int) (string, string) {

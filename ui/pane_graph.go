@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"strings"
+	"slices"
 
 	"github.com/pithscope/pithscope/model"
 )
@@ -57,11 +57,7 @@ func orderSections(members []model.Member) []model.Member {
 		}
 	}
 	for _, m := range members {
-		known := false
-		for _, name := range sectionOrder {
-			known = known || m.Key == name
-		}
-		if !known {
+		if !slices.Contains(sectionOrder, m.Key) {
 			out = append(out, m)
 		}
 	}
@@ -104,7 +100,7 @@ func (p *graphPane) marker(int) string { return "" }
 
 func (p *graphPane) match(i int, q string) bool {
 	m := p.sections[i]
-	return strings.Contains(strings.ToLower(m.Key), q) || strings.Contains(strings.ToLower(sectionCount(m.Value)), q)
+	return matchAny(q, m.Key, sectionCount(m.Value))
 }
 
 func (p *graphPane) copyRow(i int) (string, string) {

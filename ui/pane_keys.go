@@ -1,8 +1,9 @@
 package ui
 
 import (
+	"maps"
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/pithscope/pithscope/model"
 	"github.com/pithscope/pithscope/verify"
@@ -62,7 +63,7 @@ func (p *keysPane) collect() {
 			extra[id] = true
 		}
 	}
-	p.ids = append(p.ids, sortedKeys(extra)...)
+	p.ids = append(p.ids, slices.Sorted(maps.Keys(extra))...)
 }
 
 func (p *keysPane) rowCount() int { return len(p.ids) }
@@ -128,13 +129,11 @@ func (p *keysPane) marker(int) string { return "" }
 func (p *keysPane) match(i int, q string) bool {
 	id := p.ids[i]
 	trust, _ := p.trust(id)
-	if strings.Contains(strings.ToLower(id), q) || strings.Contains(trust, q) {
-		return true
-	}
+	fp := ""
 	if k, ok := p.bundleKey[id]; ok {
-		return strings.Contains(p.env.sess.bundle.PublicKeys[k].FingerprintHex, q)
+		fp = p.env.sess.bundle.PublicKeys[k].FingerprintHex
 	}
-	return false
+	return matchAny(q, id, trust, fp)
 }
 
 func (p *keysPane) copyRow(i int) (string, string) {
@@ -146,13 +145,8 @@ func (p *keysPane) copyRow(i int) (string, string) {
 }
 
 func (p *keysPane) show(t target) bool {
-	if t.keyID != "" {
-		for i, id := range p.ids {
-			if id == t.keyID {
-				t.row = i
-				break
-			}
-		}
+	if i := slices.Index(p.ids, t.keyID); t.keyID != "" && i >= 0 {
+		t.row = i
 	}
 	return p.listDetail.show(t)
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -160,9 +161,9 @@ func (p *overviewPane) build(d *doc) {
 		cats += " · " + strings.Join(cross, ", ")
 	}
 	d.field("Categories", orDash(model.Printable(cats)), cats)
-	submitted := firstNonEmpty(str(paper.Get("submitted_at")), b.SubmittedAt)
+	submitted := cmp.Or(str(paper.Get("submitted_at")), b.SubmittedAt)
 	d.field("Submitted", orDash(model.Printable(submitted)), submitted)
-	license := firstNonEmpty(str(paper.Get("license")), str(meta.Get("license")))
+	license := cmp.Or(str(paper.Get("license")), str(meta.Get("license")))
 	d.field("License", orDash(model.Printable(license)), license)
 	src := fmt.Sprintf("%s %s v%d", b.Source.Kind, b.Source.ID, b.Source.Version)
 	d.link("Source", model.Printable(src), &target{pane: paneAliases, row: -1}, b.Source.ID)
@@ -368,13 +369,4 @@ func (p *overviewPane) areaText(a areaRow, names []string) string {
 		return "nothing to check"
 	}
 	return a.ok(p)
-}
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

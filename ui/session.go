@@ -2,7 +2,7 @@ package ui
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/pithscope/pithscope/model"
@@ -226,10 +226,9 @@ func (s *session) invalidReason(i int) string {
 	if s.report == nil || s.report.Merge == nil {
 		return ""
 	}
-	for _, inv := range s.report.Merge.Invalid {
-		if inv.Index == i {
-			return inv.Reason
-		}
+	invalid := s.report.Merge.Invalid
+	if k := slices.IndexFunc(invalid, func(inv model.InvalidEvent) bool { return inv.Index == i }); k >= 0 {
+		return invalid[k].Reason
 	}
 	return ""
 }
@@ -369,11 +368,8 @@ func (c *checkIndex) counts(names ...string) tally {
 func (c *checkIndex) named(names ...string) []verify.Check {
 	var out []verify.Check
 	for _, ch := range c.list {
-		for _, n := range names {
-			if ch.Name == n {
-				out = append(out, ch)
-				break
-			}
+		if slices.Contains(names, ch.Name) {
+			out = append(out, ch)
 		}
 	}
 	return out
@@ -397,14 +393,4 @@ func shortID(id string) string {
 		id = id[:8]
 	}
 	return id
-}
-
-// sortedKeys returns a map's keys in order, for deterministic output.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
