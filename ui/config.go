@@ -1,6 +1,7 @@
 // Package ui is pithscope's terminal explorer: one root model (root.go)
-// that routes messages to one model per pane, over a bundle that loads and
-// verifies in the background. It depends on model and verify and knows
+// that routes messages to one model per pane (pane_*.go, in the order of
+// the pane table, panes.go), over a bundle that loads and verifies in the
+// background. It depends on model and verify and knows
 // nothing of how bundles are fetched: the command wires that in through
 // Config.
 package ui

@@ -238,7 +238,6 @@ func (d *doc) move(delta int) {
 	}
 }
 
-// snap puts the cursor on the stop at or before it (or the first stop).
 // moveKey moves the cursor for the movement keys (up, down, top, bottom,
 // a page of pageHeight) and reports whether msg was one of them.
 func (d *doc) moveKey(msg tea.KeyMsg, k KeyMap, pageHeight int) bool {
@@ -249,6 +248,7 @@ func (d *doc) moveKey(msg tea.KeyMsg, k KeyMap, pageHeight int) bool {
 	return ok
 }
 
+// snap puts the cursor on the stop at or before it (or the first stop).
 func (d *doc) snap() {
 	d.cursor = clamp(d.cursor, 0, len(d.lines)-1)
 	for n := d.cursor; n >= 0; n-- {

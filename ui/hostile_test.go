@@ -38,7 +38,7 @@ func hostileBundle() []byte {
 	})
 }
 
-// unsafeRunes are what must never reach the terminal from a bundle: ESC
+// unsafeRune reports what must never reach the terminal from a bundle: ESC
 // and every other C0/C1 control, bidi controls, zero-width characters.
 func unsafeRune(r rune) bool {
 	switch {

@@ -15,14 +15,15 @@ import (
 const paneOverview paneID = "overview"
 
 // overviewPane is one full-width page: the paper, the verification
-// summary (each row links to the pane with its details, or unfolds into
-// its checks) and the record's completeness. It is a page rather than a list because its rows are short
-// and read best together; the cursor walks its lines.
+// summary (one row per area of areas.go: each links to the pane with its
+// details, or unfolds into its checks) and the record's completeness. It
+// is a page rather than a list because its rows are short and read best
+// together; the cursor walks its lines.
 type overviewPane struct {
 	env *env
 	d   doc
 	// open are the verification rows unfolded to show their checks (the
-	// rows with no pane of their own: record, receipt, bundle…).
+	// rows with no pane of their own: record, bundle…).
 	open map[string]bool
 }
 
