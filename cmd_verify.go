@@ -90,12 +90,12 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // writeVerifyUsage prints verify's help: usage, flags, and every check name
-// (from verify.CheckOrder, so the list cannot drift from the code).
+// (checksHelp reads verify.CheckOrder, so the list cannot drift from the
+// code).
 func writeVerifyUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprint(w, verifyUsage)
-	fs.PrintDefaults()
-	fmt.Fprintf(w, "\nChecks (each with a subject: bundle, event:ID, key:ID, alias:KIND, fork:N;\nand a status: ok, fail, or unknown when it cannot be decided):\n  %s\n",
-		strings.Join(verify.CheckOrder, " "))
+	printFlags(w, fs)
+	fmt.Fprint(w, "\n"+checksHelp())
 }
 
 // verifyOne loads, parses and verifies one REF (a bundle or an evidence

@@ -12,6 +12,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+
+	"github.com/pithscope/pithscope/verify"
 )
 
 // embeddedBundle is the real bundle pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T,
@@ -48,7 +51,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "serve":
 		return runServe(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usageText)
+		fmt.Fprintf(stdout, usageText, checksHelp())
 		return exitOK
 	case "version", "--version":
 		fmt.Fprintln(stdout, "pithscope", version)
@@ -57,6 +60,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return runExplore(args, stdin, stdout, stderr)
 }
 
+// usageText is pithscope --help; %s is the list of checks (checksHelp).
 const usageText = `pithscope: explore and verify Pith open graph bundles
 
 Usage:
@@ -106,12 +110,7 @@ Verify flags:
                      pinned in the program. A signature that verifies only with a
                      key from inside the bundle is reported as key_trust: fail.
 
-Checks: canonical_digest pith_number short_pith_number aliases receipt_signature
-  event_digest event_id event_signature event_subject state_digest state_recompute
-  bundle_digest bundle_signature key_fingerprint key_trust equivocation requested_id
-  rollback. Each has a subject (bundle, event:ID, key:ID, alias:KIND, fork:N) and a
-  status: ok, fail, or unknown (cannot be decided, e.g. no key for a signer).
-
+%s
 Exit codes:
   0  every check ok (in a batch: every bundle)
   1  some check failed or is unknown
@@ -125,9 +124,72 @@ func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
-		fs.PrintDefaults()
+		printFlags(stderr, fs)
 	}
 	return fs
+}
+
+// Every --help writes a flag as "--name VALUE" ("-o FILE" for a one-letter
+// one), its text beside it from this column, wrapped to this width.
+const (
+	helpTextColumn = 21
+	helpWidth      = 80
+)
+
+// printFlags lists a command's flags the way every usage text writes
+// them: "--resolver URL", then what it does and its default.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		value, text := flag.UnquoteUsage(f)
+		head := "  --" + f.Name
+		if len(f.Name) == 1 {
+			head = "  -" + f.Name // -o, -v: one letter, one dash
+		}
+		if value != "" {
+			head += " " + strings.ToUpper(value)
+		}
+		switch f.DefValue {
+		case "", "false", "0", "[]":
+		default:
+			text += " (default " + f.DefValue + ")"
+		}
+		fmt.Fprint(w, helpParagraph(head, text, helpTextColumn))
+	})
+}
+
+// checksHelp names every check, in report order, for --help.
+func checksHelp() string {
+	return "Checks (each with a subject: bundle, event:ID, key:ID, alias:KIND, fork:N;\n" +
+		"and a status: ok, fail, or unknown when it cannot be decided):\n" +
+		helpParagraph("", strings.Join(verify.CheckOrder, " "), 2)
+}
+
+// helpParagraph is text wrapped at helpWidth from column, after head (on
+// a line of its own when head reaches the column).
+func helpParagraph(head, text string, column int) string {
+	indent := strings.Repeat(" ", column)
+	var b strings.Builder
+	line := head
+	if head != "" && len(head) >= column-1 {
+		b.WriteString(head + "\n")
+		line = indent
+	} else {
+		line += strings.Repeat(" ", column-len(head))
+	}
+	fresh := true
+	for _, word := range strings.Fields(text) {
+		if !fresh && len(line)+1+len(word) > helpWidth {
+			b.WriteString(line + "\n")
+			line, fresh = indent, true
+		}
+		if !fresh {
+			line += " "
+		}
+		line += word
+		fresh = false
+	}
+	b.WriteString(line + "\n")
+	return b.String()
 }
 
 // parseArgs parses a command line with parseFlags. When it was a request
