@@ -26,11 +26,11 @@ func clipboardModes(getenv func(string) string) []osc52.Mode {
 	return []osc52.Mode{osc52.DefaultMode}
 }
 
-// copyCmd sets the terminal's clipboard with OSC 52, in one write to w
+// setClipboard sets the terminal's clipboard with OSC 52, in one write to w
 // (the program's output). The value is the raw one, not the printable
 // form drawn on screen; base64 keeps whatever it holds from reaching the
 // terminal as control sequences.
-func copyCmd(w io.Writer, modes []osc52.Mode, what, value string) tea.Cmd {
+func setClipboard(w io.Writer, modes []osc52.Mode, what, value string) tea.Cmd {
 	return func() tea.Msg {
 		if w == nil {
 			return statusMsg{text: "no terminal to copy to"}

@@ -223,7 +223,7 @@ func (p *overviewPane) verification(d *doc) {
 		}
 		p.areaItem(d, a, names)
 		if a.after != nil {
-			a.after(p, d)
+			a.after(p.env.sess, d)
 		}
 	}
 }
@@ -238,7 +238,7 @@ func (p *overviewPane) areaItem(d *doc, a areaRow, names []string) {
 	if a.pane != "" {
 		row := -1
 		if a.row != nil {
-			row = a.row(p)
+			row = a.row(p.env.sess)
 		}
 		it.jump = &target{pane: a.pane, row: row}
 		d.items = append(d.items, it)
@@ -262,82 +262,6 @@ func (p *overviewPane) areaItem(d *doc, a areaRow, names []string) {
 			d.field("    found", orDash(model.Printable(ch.Found)), ch.Found)
 		}
 	}
-}
-
-// recordDigest is the line under the Record row: the record's digest, or
-// the expected and found ones when they differ.
-func (p *overviewPane) recordDigest(d *doc) {
-	b := p.env.sess.bundle
-	if ch, ok := p.env.sess.checkFor(verify.CheckCanonicalDigest, verify.SubjectBundle); ok && ch.Status != verify.OK && ch.Expected != "" {
-		d.field("  expected", model.Printable(ch.Expected), ch.Expected)
-		d.field("  found", model.Printable(ch.Found), ch.Found)
-		return
-	}
-	d.field("  sha256", model.Printable(b.CanonicalSHA256), b.CanonicalSHA256)
-}
-
-func (p *overviewPane) receiptText() string {
-	return "signed by " + p.signerText(p.receiptKey())
-}
-
-func (p *overviewPane) aliasesText() string {
-	shorts := 0
-	for _, a := range p.env.sess.bundle.SourceAliases {
-		if strings.HasPrefix(a.Kind, "pith_short_") {
-			shorts++
-		}
-	}
-	return plural(shorts, "pith_short alias") + " agree with the number"
-}
-
-func (p *overviewPane) eventsText() string {
-	return plural(len(p.env.sess.bundle.Events), "event") + ": " + checkLabels(areaChecks(verify.AreaEvents)) + " each ok"
-}
-
-func (p *overviewPane) bundleText() string {
-	return "digest ok, signed by " + p.signerText(p.env.sess.bundle.BundleSignature.KeyID)
-}
-
-// receiptEvent is the record_created event (where the receipt is), or -1.
-func (p *overviewPane) receiptEvent() int {
-	for i := range p.env.sess.bundle.Events {
-		if p.env.sess.bundle.Events[i].EventType == model.RecordCreated {
-			return i
-		}
-	}
-	return -1
-}
-
-func (p *overviewPane) receiptKey() string {
-	if i := p.receiptEvent(); i >= 0 {
-		if rc, ok := p.env.sess.bundle.Events[i].Receipt(); ok {
-			return rc.KeyID
-		}
-	}
-	return ""
-}
-
-// signerText names a key and how far it is trusted: "pith-v1-2026-05
-// (pinned)".
-func (p *overviewPane) signerText(keyID string) string {
-	text := model.Printable(keyID)
-	if c, ok := p.env.sess.checkFor(verify.CheckKeyTrust, verify.KeySubject(keyID)); ok {
-		text += " (" + model.Printable(c.Found) + ")"
-	}
-	return text
-}
-
-// keysText lists the signing keys and their trust.
-func (p *overviewPane) keysText() string {
-	s := p.env.sess
-	var parts []string
-	for _, ch := range s.checks.named(verify.CheckKeyTrust) {
-		parts = append(parts, model.Printable(strings.TrimPrefix(ch.Subject, "key:")+" "+ch.Found))
-	}
-	if len(parts) == 0 {
-		return "no signing key"
-	}
-	return strings.Join(parts, ", ")
 }
 
 // areaText explains an area's badge: what passed, the first problem, or
@@ -369,5 +293,5 @@ func (p *overviewPane) areaText(a areaRow, names []string) string {
 	case t.ok == 0:
 		return "nothing to check"
 	}
-	return a.ok(p)
+	return a.ok(p.env.sess)
 }

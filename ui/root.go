@@ -205,7 +205,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case statusMsg:
 		m.status = msg.text
 	case copyMsg:
-		return m, copyCmd(m.cfg.Clipboard, m.clipModes, msg.what, msg.value)
+		return m, setClipboard(m.cfg.Clipboard, m.clipModes, msg.what, msg.value)
 	case evidenceMsg:
 		if m.env.sess != nil {
 			return m, evidenceCmd(m.cfg.EvidenceDir, m.env.sess, msg.fork)
