@@ -9,6 +9,14 @@ import (
 	"github.com/pithscope/pithscope/verify"
 )
 
+// newHelpPage is the help screen's viewport, scrolled by the explorer's
+// own movement keys (its own would add f, b, d, u, h and l).
+func newHelpPage(k KeyMap) viewport.Model {
+	vp := viewport.New(0, 0)
+	vp.KeyMap = viewport.KeyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown}
+	return vp
+}
+
 // openHelp shows the `?` screen from its top.
 func (m *Model) openHelp() {
 	m.showHelp = true
@@ -20,9 +28,7 @@ func (m *Model) openHelp() {
 // lays its text out for the width; the scroll position stays.
 func (m *Model) fillHelp() {
 	lay := m.env.layout
-	k := m.env.keys
 	m.helpPage.Width, m.helpPage.Height = lay.width, lay.bodyHeight+lay.bannerLines
-	m.helpPage.KeyMap = viewport.KeyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown}
 	m.helpPage.SetContent(strings.Join(m.helpLines(), "\n"))
 }
 

@@ -165,9 +165,13 @@ func TestHelpScreenScrolls(t *testing.T) {
 	if !strings.Contains(top, "Keys") || strings.Contains(top, "closes this") {
 		t.Fatalf("the help should open at its top:\n%s", top)
 	}
-	press(t, m, "j")
+	press(t, m, "j", "f", "d")
 	if m.helpPage.YOffset != 1 {
-		t.Fatalf("j scrolled the help to %d, want 1", m.helpPage.YOffset)
+		t.Fatalf("j (and f, d, which are no keys of the explorer) scrolled the help to %d, want 1", m.helpPage.YOffset)
+	}
+	m.Update(tea.MouseMsg{X: 5, Y: 10, Button: tea.MouseButtonWheelDown})
+	if m.helpPage.YOffset != 4 {
+		t.Fatalf("the wheel scrolled the help to %d, want 4", m.helpPage.YOffset)
 	}
 	press(t, m, "G")
 	bottom := m.View()

@@ -70,6 +70,7 @@ func New(cfg Config) *Model {
 		m.panes[spec.id] = spec.new(e)
 	}
 	m.help = help.New()
+	m.helpPage = newHelpPage(e.keys)
 	m.help.Styles.ShortKey, m.help.Styles.FullKey = e.styles.HelpKey, e.styles.HelpKey
 	m.help.Styles.ShortDesc, m.help.Styles.FullDesc = e.styles.HelpDesc, e.styles.HelpDesc
 	m.help.Styles.ShortSeparator, m.help.Styles.FullSeparator = e.styles.HelpSep, e.styles.HelpSep
@@ -447,7 +448,12 @@ func (m *Model) promptKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
-	if m.env.sess == nil || m.prompt.open || m.showHelp {
+	if m.showHelp {
+		var cmd tea.Cmd
+		m.helpPage, cmd = m.helpPage.Update(msg) // the wheel scrolls it
+		return cmd
+	}
+	if m.env.sess == nil || m.prompt.open {
 		return nil
 	}
 	lay := m.env.layout
