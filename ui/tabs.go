@@ -54,11 +54,13 @@ func (m *Model) tabBar(w int) (tabs []tab, hiddenLeft, hiddenRight bool) {
 func (m *Model) tabTexts(withStatus bool) []string {
 	out := make([]string, len(paneTable))
 	for i, spec := range paneTable {
-		parts := []string{paneKey(i), spec.title}
-		if withStatus {
-			parts = append(parts, m.panes[spec.id].tabStatus())
+		text := spec.title
+		if k := paneKey(i); k != "" {
+			text = k + " " + text
 		}
-		text := strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
+		if status := m.panes[spec.id].tabStatus(); withStatus && status != "" {
+			text += " " + status
+		}
 		if spec.id == m.active {
 			out[i] = "[" + text + "]"
 		} else {
