@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // The cache, the alias index, the rollback history and the mirror hints
