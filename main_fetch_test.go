@@ -46,13 +46,30 @@ func runFetchTest(args ...string) (code int, stdout, stderr string) {
 func TestVerifyEveryRefFormFromMirror(t *testing.T) {
 	srv := fetchTestMirror(t)
 	dir := t.TempDir()
-	for _, form := range append(fetchTestForms, srv.URL+"/.well-known/pith/M5BNRHPU/bundle.json") {
+	// What people paste from a browser reads as the id it names, and is
+	// fetched from the resolver.
+	pasted := []string{"https://arxiv.org/abs/1711.04623", "https://arxiv.org/pdf/1711.04623v3",
+		"https://doi.org/10.48550/arXiv.1711.04623", "https://pith.science/pith/M5BNRHPUWGA7MHPFDKCQKNVN6T"}
+	for _, form := range append(append(fetchTestForms, pasted...), srv.URL+"/.well-known/pith/M5BNRHPU/bundle.json") {
 		code, out, errOut := runFetchTest("verify", form, "--resolver", srv.URL, "--cache-dir", dir)
 		if code != exitOK || !strings.Contains(out, "VERIFIED: ") || !strings.Contains(out, "requested_id") || errOut != "" {
 			t.Errorf("verify %s: exit %d\n%s\n%s", form, code, out, errOut)
 		}
 		if !strings.Contains(out, "("+srv.URL+"/") {
 			t.Errorf("verify %s: the report does not name the URL it came from:\n%s", form, out)
+		}
+	}
+}
+
+// The explorer's open prompt reads the same forms.
+func TestDescribeRefReadsPastedURLs(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://arxiv.org/abs/1711.04623":          "arXiv id 1711.04623 (fetched, or read from the cache)",
+		"https://doi.org/10.48550/arXiv.1711.04623": "DOI 10.48550/arxiv.1711.04623 (fetched, or read from the cache)",
+		"./M5BNRHPU": "file ./M5BNRHPU",
+	} {
+		if got, err := describeRef(in); err != nil || got != want {
+			t.Errorf("describeRef(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
 }
