@@ -78,7 +78,10 @@ func runFetch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	// Files and standard input are not checked on the way in; writing
 	// something that is not a bundle would only move the problem.
-	b, err := model.Parse(in.data)
+	b, evidence, err := in.document()
+	if err == nil && evidence != nil {
+		err = errors.New("an evidence file, not a bundle")
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "pithscope fetch: %s is not a bundle: %s\n", model.Printable(in.source), model.Printable(err.Error()))
 		return exitBadInput

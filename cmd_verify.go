@@ -110,7 +110,7 @@ func verifyOne(ctx context.Context, src *sourceFlags, trust *verify.TrustStore, 
 	if err != nil {
 		return nil, nil, err
 	}
-	b, evidence, err := model.ParseDocument(in.data)
+	b, evidence, err := in.document()
 	if err != nil {
 		return nil, in, fmt.Errorf("%s: %w", in.source, err)
 	}

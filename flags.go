@@ -138,6 +138,15 @@ func (s *sourceFlags) fetch(ctx context.Context, ref fetch.Ref, progress func(st
 	}, nil
 }
 
+// document parses the loaded bytes as a bundle or an evidence file; a
+// fetched bundle was parsed by the fetcher already.
+func (l *loaded) document() (*model.Bundle, *model.Evidence, error) {
+	if l.fetched != nil {
+		return l.fetched.Bundle, nil, nil
+	}
+	return model.ParseDocument(l.data)
+}
+
 // learn teaches the cache what the verification of a fetched bundle
 // proved (nothing, unless it is signed throughout by trusted keys) and
 // returns, printable, what a person should be told: why it was not
