@@ -250,26 +250,17 @@ func (f *Fetcher) Fetch(ctx context.Context, ref Ref) (*Result, error) {
 
 	deadlineCtx, cancel := context.WithTimeout(ctx, f.opts.Deadline)
 	defer cancel()
-	req := ref.Request()
 	var attempts []Attempt
-	for _, src := range f.sources(ref) {
-		if src.refused != nil {
-			attempts = append(attempts, Attempt{URL: src.url, Err: src.refused})
-			continue
-		}
-		if deadlineCtx.Err() != nil {
+	for _, src := range f.Sources(ref) {
+		if src.Refused == nil && deadlineCtx.Err() != nil {
 			break
 		}
-		f.progress("fetching " + src.url)
-		data, b, a := f.try(deadlineCtx, src, req)
+		res, a := f.fetchFrom(deadlineCtx, src, ref)
 		attempts = append(attempts, a)
-		if a.Err != nil {
-			continue
+		if res != nil {
+			res.Attempts = attempts
+			return res, nil
 		}
-		return &Result{
-			Ref: ref, Data: data, Bundle: b, Source: src.url, FetchedAt: f.opts.Now(), Attempts: attempts,
-			Previous: f.opts.Cache.previous(derivedBody(b)), cache: f.opts.Cache, now: f.opts.Now,
-		}, nil
 	}
 	if ctx.Err() != nil { // the caller gave up: no fallback
 		return nil, &FetchError{Ref: ref, Attempts: attempts, Err: ctx.Err()}
@@ -341,39 +332,73 @@ func (f *Fetcher) progress(msg string) {
 	}
 }
 
-// source is one URL to try. A mirror hint's request is guarded (see
-// guardedDial); refused is set for a hint not to be requested at all.
-type source struct {
-	url     string
-	hint    bool
-	refused error
+// Source is one place to fetch a bundle from.
+type Source struct {
+	URL string
+	// Hint is set for a mirror a verified bundle named: its request may
+	// not reach an address that is not public (unless the resolver is on
+	// one), nor be redirected to plain http (unless that is allowed).
+	Hint bool
+	// Refused says why a hint may not be requested at all (nil: it may).
+	Refused error
 }
 
-// sources lists the URLs to try for ref, without repeats: what the person
-// named (a URL, or the resolver's two paths), then the mirrors the cache
-// learned from verified bundles, each checked against where the resolver
-// is.
-func (f *Fetcher) sources(ref Ref) []source {
-	var out []source
+// Sources lists, in the order Fetch tries them and without repeats, every
+// place ref may be fetched from: what the person named (a URL, or the
+// resolver's two paths), then the mirrors the cache learned from verified
+// bundles, each checked against where the resolver is.
+func (f *Fetcher) Sources(ref Ref) []Source {
+	var out []Source
 	seen := map[string]bool{}
-	add := func(s source) {
-		if s.url != "" && !seen[s.url] && isHTTPURL(s.url) {
-			seen[s.url] = true
+	add := func(s Source) {
+		if s.URL != "" && !seen[s.URL] && isHTTPURL(s.URL) {
+			seen[s.URL] = true
 			out = append(out, s)
 		}
 	}
 	if ref.Kind == URL {
-		add(source{url: ref.URL})
+		add(Source{URL: ref.URL})
 	} else {
 		for _, u := range ResolverURLs(f.opts.Resolver, ref.ID()) {
-			add(source{url: u})
+			add(Source{URL: u})
 		}
 	}
 	_, hints := f.opts.Cache.mirrorHints(ref)
 	for _, u := range hints {
-		add(source{url: u, hint: true, refused: f.checkHint(u)})
+		add(Source{URL: u, Hint: true, Refused: f.checkHint(u)})
 	}
 	return out
+}
+
+// FetchFrom fetches ref from one source alone, with the limits and checks
+// of Fetch (the request timeout, the body limits, the bundle asked for,
+// the guard on a hint) but no other source and no cache fallback. Like
+// Fetch, it stores nothing: verify the result and call its Learn. On
+// failure the error is a *FetchError with the one attempt.
+func (f *Fetcher) FetchFrom(ctx context.Context, src Source, ref Ref) (*Result, error) {
+	res, a := f.fetchFrom(ctx, src, ref)
+	if res == nil {
+		return nil, &FetchError{Ref: ref, Attempts: []Attempt{a}, Err: ErrSourcesFailed}
+	}
+	res.Attempts = []Attempt{a}
+	return res, nil
+}
+
+// fetchFrom tries one source; the result is nil when it was refused or
+// rejected (the attempt says why).
+func (f *Fetcher) fetchFrom(ctx context.Context, src Source, ref Ref) (*Result, Attempt) {
+	if src.Refused != nil {
+		return nil, Attempt{URL: src.URL, Err: src.Refused}
+	}
+	f.progress("fetching " + src.URL)
+	data, b, a := f.try(ctx, src, ref.Request())
+	if a.Err != nil {
+		return nil, a
+	}
+	return &Result{
+		Ref: ref, Data: data, Bundle: b, Source: src.URL, FetchedAt: f.opts.Now(),
+		Previous: f.opts.Cache.previous(derivedBody(b)), cache: f.opts.Cache, now: f.opts.Now,
+	}, a
 }
 
 // checkHint says why a mirror hint may not be requested: plain http when
@@ -514,10 +539,10 @@ func hostClass(host string) (loopback, public bool) {
 }
 
 // try fetches one source and checks the answer is the bundle asked for.
-func (f *Fetcher) try(ctx context.Context, src source, want verify.Request) ([]byte, *model.Bundle, Attempt) {
-	a := Attempt{URL: src.url}
+func (f *Fetcher) try(ctx context.Context, src Source, want verify.Request) ([]byte, *model.Bundle, Attempt) {
+	a := Attempt{URL: src.URL}
 	start := time.Now()
-	trace := &requestTrace{guarded: src.hint && !f.hintNonPublic, allowHTTP: f.hintHTTP}
+	trace := &requestTrace{guarded: src.Hint && !f.hintNonPublic, allowHTTP: f.hintHTTP}
 	reqCtx, cancel := context.WithTimeout(context.WithValue(ctx, traceKey{}, trace), f.opts.Timeout)
 	defer cancel()
 
@@ -530,7 +555,7 @@ func (f *Fetcher) try(ctx context.Context, src source, want verify.Request) ([]b
 		a.Duration = time.Since(start)
 		return nil, nil, a
 	}
-	req, err := http.NewRequestWithContext(reqCtx, http.MethodGet, src.url, nil)
+	req, err := http.NewRequestWithContext(reqCtx, http.MethodGet, src.URL, nil)
 	if err != nil {
 		return fail(err)
 	}

@@ -181,3 +181,45 @@ func TestIsPublic(t *testing.T) {
 		}
 	}
 }
+
+// Sources lists where Fetch would look, in order; FetchFrom fetches from
+// one alone, with the same checks, and its result can be learned.
+func TestSourcesAndFetchFromOne(t *testing.T) {
+	b := verifytest.New().WithRecord()
+	trust := b.Signer.Trust()
+	var data []byte
+	mirror := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(data) }))
+	defer mirror.Close()
+	data = withHints(b, mirror.URL+"/b.json", "http://plain.test/b.json")
+	dir := t.TempDir()
+	cacheBundle(t, dir, data, time.Now(), trust)
+
+	f := newFetcher(t, "https://resolver.test", dir, func(o *Options) { o.Transport = loopbackOnly() })
+	ref := mustRef(t, "2101.00001")
+	got := f.Sources(ref)
+	want := []string{"https://resolver.test/pith/2101.00001/bundle.json", "https://resolver.test/.well-known/pith/2101.00001/bundle.json",
+		mirror.URL + "/b.json", "http://plain.test/b.json"}
+	if len(got) != len(want) {
+		t.Fatalf("sources %+v", got)
+	}
+	for i, s := range got {
+		hint := i >= 2
+		if s.URL != want[i] || s.Hint != hint || (s.Refused != nil) != hint {
+			t.Errorf("source %d: %+v, want %s (hint %v, refused: plain http or loopback from a public resolver)", i, s, want[i], hint)
+		}
+	}
+	local := newFetcher(t, "http://127.0.0.1:1", dir)
+	mirrorSource := local.Sources(ref)[2]
+	res, err := local.FetchFrom(context.Background(), mirrorSource, ref)
+	if err != nil || res.Source != mirror.URL+"/b.json" || len(res.Attempts) != 1 || res.Previous == nil {
+		t.Fatalf("FetchFrom the mirror: %+v, %v", res, err)
+	}
+	if learned, _ := learn(t, res, trust); learned.NotLearned != "" {
+		t.Errorf("not learned: %s", learned.NotLearned)
+	}
+	_, err = f.FetchFrom(context.Background(), got[3], ref)
+	var fe *FetchError
+	if !errors.As(err, &fe) || len(fe.Attempts) != 1 || !errors.Is(fe.Attempts[0].Err, ErrHintRefused) {
+		t.Errorf("FetchFrom a refused hint: %v", err)
+	}
+}
