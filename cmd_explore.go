@@ -10,6 +10,7 @@ import (
 	"github.com/pithscope/pithscope/fetch"
 	"github.com/pithscope/pithscope/model"
 	"github.com/pithscope/pithscope/ui"
+	"github.com/pithscope/pithscope/verify"
 )
 
 const exploreUsage = `Usage: pithscope [--trust-key FILE] [--resolver URL] [--offline] [--watch DURATION] [--prompt] [REF]
@@ -75,11 +76,19 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			// error says what failed without repeating them.
 			var fe *fetch.FetchError
 			if errors.As(err, &fe) {
-				return ui.Loaded{Attempts: attemptLines(fe.Attempts, nil)}, fmt.Errorf("cannot fetch %s: %w", fe.Ref, fe.Err)
+				return ui.Loaded{Attempts: attemptLines(fe.Attempts)}, fmt.Errorf("cannot fetch %s: %w", fe.Ref, fe.Err)
 			}
 			return ui.Loaded{}, err
 		}
-		return ui.Loaded{Data: l.data, Source: l.source, Requested: l.requested, Previous: l.previous, Stale: l.stale, Attempts: l.attempts}, nil
+		return ui.Loaded{
+			Data: l.data, Source: l.source, Requested: l.requested, Previous: l.previous, Stale: l.stale, Attempts: l.attempts,
+			Learn: func(r *verify.Report) error {
+				if notes := l.learn(r); len(notes) > 0 {
+					return errors.New(strings.Join(notes, "; "))
+				}
+				return nil
+			},
+		}, nil
 	}
 	err = ui.Run(ui.Config{
 		Ref: ref, Load: load, ValidateRef: describeRef, AcceptedForms: fetch.AcceptedForms,

@@ -73,6 +73,9 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if in.stale != "" {
 		fmt.Fprintln(stderr, "pithscope verify: note:", model.Printable(in.stale))
 	}
+	for _, note := range in.notes {
+		fmt.Fprintln(stderr, "pithscope verify:", note)
+	}
 	if *asJSON {
 		out, err := verify.MarshalReport(report, in.source)
 		if err != nil {
@@ -99,14 +102,15 @@ func writeVerifyUsage(w io.Writer, fs *flag.FlagSet) {
 }
 
 // verifyOne loads, parses and verifies one REF (a bundle or an evidence
-// file) with workers goroutines (0: one per core). A load or parse error
-// names the source.
+// file) with workers goroutines (0: one per core), then lets the cache
+// learn from a fetched bundle (in.notes says what a person should know of
+// that). A load or parse error names the source.
 func verifyOne(ctx context.Context, src *sourceFlags, trust *verify.TrustStore, ref string, stdin io.Reader, workers int) (*verify.Report, *loaded, error) {
 	in, err := src.load(ctx, ref, stdin, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	b, evidence, err := model.ParseDocument(in.data)
+	b, evidence, err := in.document()
 	if err != nil {
 		return nil, in, fmt.Errorf("%s: %w", in.source, err)
 	}
@@ -114,7 +118,9 @@ func verifyOne(ctx context.Context, src *sourceFlags, trust *verify.TrustStore, 
 		return verify.VerifyEvidence(evidence, verify.Options{Trust: trust}), in, nil
 	}
 	opts := verify.Options{Trust: trust, Requested: in.requested, Previous: in.previous, Workers: workers}
-	return verify.Run(ctx, b, opts, nil), in, nil
+	report := verify.Run(ctx, b, opts, nil)
+	in.notes = in.learn(report)
+	return report, in, nil
 }
 
 // statusMark is how a status reads without colour.

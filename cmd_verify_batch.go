@@ -35,6 +35,7 @@ type batchResult struct {
 	ok     bool     // every check passed
 	failed []string // names of the checks that failed or are unknown
 	err    error    // the bundle could not be read or parsed
+	notes  []string // what the cache made of it, for stderr
 }
 
 // batchSummary counts bundles and failed checks by name.
@@ -91,6 +92,9 @@ func (v *verifyBatch) run(ctx context.Context, refs []string, dir string, stdin 
 	for r := range results {
 		progress.clear()
 		v.stdout.Write(r.line)
+		for _, note := range r.notes {
+			fmt.Fprintln(v.stderr, "pithscope verify:", note)
+		}
 		switch {
 		case r.err != nil:
 			sum.Bundles.Unreadable++
@@ -133,7 +137,7 @@ func (v *verifyBatch) verify(ctx context.Context, ref string, stdin io.Reader) b
 		}
 		return res
 	}
-	res.ok = report.OK()
+	res.ok, res.notes = report.OK(), in.notes
 	seen := map[string]bool{}
 	for _, c := range report.Checks {
 		if c.Status != verify.OK && !seen[c.Name] {

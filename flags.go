@@ -27,11 +27,12 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 
 // fetchFlags say where a bundle named by id is fetched from.
 type fetchFlags struct {
-	resolver string
-	offline  bool
-	cacheDir string
-	timeout  time.Duration
-	deadline time.Duration
+	resolver         string
+	offline          bool
+	cacheDir         string
+	timeout          time.Duration
+	deadline         time.Duration
+	allowHTTPMirrors bool
 }
 
 func (f *fetchFlags) register(fs *flag.FlagSet) {
@@ -40,6 +41,7 @@ func (f *fetchFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.cacheDir, "cache-dir", "", "cache `DIR` (default $PITHSCOPE_CACHE, else the user cache directory/pithscope)")
 	fs.DurationVar(&f.timeout, "timeout", fetch.DefaultTimeout, "time limit for one request")
 	fs.DurationVar(&f.deadline, "deadline", fetch.DefaultDeadline, "time limit for every source together")
+	fs.BoolVar(&f.allowHTTPMirrors, "allow-http-mirrors", false, "also follow plain http mirror hints (https only, unless the resolver is on loopback)")
 }
 
 // fetcher builds a Fetcher from the flags and the environment. Without a
@@ -55,7 +57,7 @@ func (f *fetchFlags) fetcher(progress func(string)) (*fetch.Fetcher, error) {
 	}
 	return fetch.New(fetch.Options{
 		Resolver: base, Cache: cache, Offline: f.offline, Timeout: f.timeout, Deadline: f.deadline,
-		UserAgent: "pithscope/" + version, Progress: progress,
+		UserAgent: "pithscope/" + version, Progress: progress, AllowHTTPMirrors: f.allowHTTPMirrors,
 	}), nil
 }
 
@@ -82,6 +84,11 @@ type loaded struct {
 	previous  *verify.PreviousVersion
 	stale     string   // non-empty when served from the cache after a network failure: says so and when it was fetched
 	attempts  []string // every source tried, for people (URL, status, time, why rejected)
+	// fetched is the fetch, to be learned from once verified; nil for a
+	// file, standard input and the embedded bundle, which teach the cache
+	// nothing.
+	fetched *fetch.Result
+	notes   []string // printable, from learn
 }
 
 // load reads REF, any form fetch.ParseRef accepts: "" for the embedded
@@ -106,7 +113,11 @@ func (s *sourceFlags) load(ctx context.Context, text string, stdin io.Reader, pr
 		}
 		return &loaded{data: data, source: "stdin"}, nil
 	case fetch.File:
-		return readFile(ref.Path)
+		l, err := readFile(ref.Path)
+		if err == nil {
+			l.requested = ref.Request() // a file named after an id must be that bundle
+		}
+		return l, err
 	}
 	return s.fetch(ctx, ref, progress)
 }
@@ -123,19 +134,54 @@ func (s *sourceFlags) fetch(ctx context.Context, ref fetch.Ref, progress func(st
 	}
 	return &loaded{
 		data: res.Data, source: res.Source, requested: ref.Request(), previous: res.Previous,
-		stale: res.Stale, attempts: attemptLines(res.Attempts, res.CacheErr),
+		stale: res.Stale, attempts: attemptLines(res.Attempts), fetched: res,
 	}, nil
 }
 
-// attemptLines describes every source tried, for people, and a cache write
-// that failed.
-func attemptLines(attempts []fetch.Attempt, cacheErr error) []string {
-	lines := make([]string, 0, len(attempts)+1)
+// document parses the loaded bytes as a bundle or an evidence file; a
+// fetched bundle was parsed by the fetcher already.
+func (l *loaded) document() (*model.Bundle, *model.Evidence, error) {
+	if l.fetched != nil {
+		return l.fetched.Bundle, nil, nil
+	}
+	return model.ParseDocument(l.data)
+}
+
+// learn teaches the cache what the verification of a fetched bundle
+// proved (nothing, unless it is signed throughout by trusted keys) and
+// returns, printable, what a person should be told: why it was not
+// learned, another verified bundle claiming the alias it was fetched by, a
+// write that failed. A genuine bundle fetched by number has nothing to say.
+func (l *loaded) learn(report *verify.Report) []string {
+	if l.fetched == nil {
+		return nil
+	}
+	learned, err := l.fetched.Learn(report)
+	var notes []string
+	if learned.NotLearned != "" && !l.fetched.FromCache {
+		note := "not cached: " + learned.NotLearned
+		if learned.Quarantined != "" {
+			note += "; the bytes are kept apart in " + learned.Quarantined
+		}
+		notes = append(notes, note)
+	}
+	for _, other := range learned.Conflicts {
+		notes = append(notes, fmt.Sprintf("warning: %s is also claimed by %s", learned.Key, other))
+	}
+	if err != nil {
+		notes = append(notes, "warning: "+err.Error())
+	}
+	for i, n := range notes {
+		notes[i] = model.Printable(n)
+	}
+	return notes
+}
+
+// attemptLines describes every source tried, for people.
+func attemptLines(attempts []fetch.Attempt) []string {
+	lines := make([]string, 0, len(attempts))
 	for _, a := range attempts {
 		lines = append(lines, a.String())
-	}
-	if cacheErr != nil {
-		lines = append(lines, model.Printable("cache: not saved: "+cacheErr.Error()))
 	}
 	return lines
 }

@@ -66,7 +66,7 @@ const usageText = `pithscope: explore and verify Pith open graph bundles
 Usage:
   pithscope [flags] [REF]              open the terminal explorer (no REF: the embedded bundle)
   pithscope verify [flags] [REF]       verify a bundle and print every check
-  pithscope fetch [flags] REF          write a bundle's bytes (-o FILE, -v lists sources)
+  pithscope fetch [flags] REF          write a bundle's bytes (-o FILE, -v lists requests)
   pithscope serve [flags] DIR...       serve the bundles in DIR as a local mirror
   pithscope help                       this text
   pithscope version                    the version
@@ -74,10 +74,12 @@ Usage:
 REF is what you have: a pith number (pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T), its
 26-character body, a short form (pith:M5BNRHPU, M5BNRHPU, M5BNRHPUWGA7,
 M5BNRHPUWGA7MHPF), an arXiv id (1711.04623, 1711.04623v3, arXiv:1711.04623), a
-DOI (10.48550/arxiv.1711.04623), an http(s) URL of a bundle, a file path, or -
-for standard input. A file that exists wins over any other reading. With no REF
-the bundle built into the program (pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T, arXiv
-1711.04623) is used.
+DOI (10.48550/arxiv.1711.04623), the paper's page (https://arxiv.org/abs/...,
+https://doi.org/..., reads as the id it names), an http(s) URL of a bundle, a
+file, or - for standard input. Text that reads as an id is that id; write a
+file as a path (./NAME, dir/NAME or NAME.json). With no REF the bundle built
+into the program (pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T, arXiv 1711.04623) is
+used.
 
 Fetch flags (verify, fetch and the explorer):
   --resolver URL     where ids are fetched: URL/pith/ID/bundle.json, then
@@ -86,13 +88,17 @@ Fetch flags (verify, fetch and the explorer):
                      https://pith.science)
   --offline          only the cache and files; no network
   --cache-dir DIR    the cache (default $PITHSCOPE_CACHE, else the user cache
-                     directory/pithscope). Every bundle fetched is kept there,
-                     with its aliases, so it resolves offline later, and with
-                     the versions seen, so a version that lost events fails the
-                     rollback check. When the network fails, the cached copy is
-                     used with a note that it may be stale.
+                     directory/pithscope). Every bundle that verifies with
+                     trusted keys is kept there, with its aliases, so it
+                     resolves offline later, and with every event seen, so a
+                     version that lost events fails the rollback check; a
+                     bundle that does not verify teaches it nothing. When the
+                     network fails, the cached copy is used with a note that
+                     it may be stale.
   --timeout 10s      time limit for one request
   --deadline 30s     time limit for every source together
+  --allow-http-mirrors  also follow plain http mirror hints (only https ones
+                     are, unless the resolver is on loopback)
 
 Explorer flags:
   --trust-key FILE   as for verify, below

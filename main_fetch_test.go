@@ -9,9 +9,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/pithscope/pithscope/fetch"
 	"github.com/pithscope/pithscope/verify/verifytest"
@@ -44,13 +46,30 @@ func runFetchTest(args ...string) (code int, stdout, stderr string) {
 func TestVerifyEveryRefFormFromMirror(t *testing.T) {
 	srv := fetchTestMirror(t)
 	dir := t.TempDir()
-	for _, form := range append(fetchTestForms, srv.URL+"/.well-known/pith/M5BNRHPU/bundle.json") {
+	// What people paste from a browser reads as the id it names, and is
+	// fetched from the resolver.
+	pasted := []string{"https://arxiv.org/abs/1711.04623", "https://arxiv.org/pdf/1711.04623v3",
+		"https://doi.org/10.48550/arXiv.1711.04623", "https://pith.science/pith/M5BNRHPUWGA7MHPFDKCQKNVN6T"}
+	for _, form := range append(append(fetchTestForms, pasted...), srv.URL+"/.well-known/pith/M5BNRHPU/bundle.json") {
 		code, out, errOut := runFetchTest("verify", form, "--resolver", srv.URL, "--cache-dir", dir)
 		if code != exitOK || !strings.Contains(out, "VERIFIED: ") || !strings.Contains(out, "requested_id") || errOut != "" {
 			t.Errorf("verify %s: exit %d\n%s\n%s", form, code, out, errOut)
 		}
 		if !strings.Contains(out, "("+srv.URL+"/") {
 			t.Errorf("verify %s: the report does not name the URL it came from:\n%s", form, out)
+		}
+	}
+}
+
+// The explorer's open prompt reads the same forms.
+func TestDescribeRefReadsPastedURLs(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://arxiv.org/abs/1711.04623":          "arXiv id 1711.04623 (fetched, or read from the cache)",
+		"https://doi.org/10.48550/arXiv.1711.04623": "DOI 10.48550/arxiv.1711.04623 (fetched, or read from the cache)",
+		"./M5BNRHPU": "file ./M5BNRHPU",
+	} {
+		if got, err := describeRef(in); err != nil || got != want {
+			t.Errorf("describeRef(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
 }
@@ -222,18 +241,36 @@ func TestServeCommandRefusals(t *testing.T) {
 	}
 }
 
-func TestServeMirrorUntilCancelled(t *testing.T) {
+// serveForTest runs a mirror of the real bundle on loopback, its log in a
+// buffer, with a short header timeout; stop ends it and returns the log.
+func serveForTest(t *testing.T) (addr string, stop func() string) {
+	t.Helper()
 	m := fetch.NewMirror(nil)
 	m.Add("seed.json", verifytest.RealBundle(t))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var log bytes.Buffer
+	var buf bytes.Buffer
+	log := newRequestLog(&buf, 64)
+	srv := newMirrorServer(m, log)
+	srv.ReadHeaderTimeout = 200 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serveMirror(ctx, ln, logRequests(m, &log)) }()
-	resp, err := http.Get("http://" + ln.Addr().String() + "/pith/1711.04623/bundle.json")
+	go func() { done <- serveMirror(ctx, ln, srv, log) }()
+	return ln.Addr().String(), func() string {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serveMirror: %v", err)
+		}
+		log.close(time.Second)
+		return buf.String()
+	}
+}
+
+func TestServeMirrorLogsEveryRequestAndStops(t *testing.T) {
+	addr, stop := serveForTest(t)
+	resp, err := http.Get("http://" + addr + "/pith/1711.04623/bundle.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,13 +279,57 @@ func TestServeMirrorUntilCancelled(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Errorf("status %d", resp.StatusCode)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("serveMirror: %v", err)
+	raw := func(request string) {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.Write([]byte(request))
+		io.Copy(io.Discard, c) // until the server closes
 	}
-	if log.String() != "GET /pith/1711.04623/bundle.json 200\n" {
-		t.Errorf("request log %q", log.String())
+	raw("NONSENSE\r\n\r\n")
+	raw("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 100<<10) + "\r\n\r\n")
+	raw("GET /pith/1711.04623/bundle.json HTTP/1.1\r\nHost: x\r\n") // never finished: a header timeout
+	log := stop()
+	lines := strings.Split(strings.TrimSuffix(log, "\n"), "\n")
+	want := []string{
+		`^\S+Z 127\.0\.0\.1:\d+ GET /pith/1711\.04623/bundle\.json 200 13657 \S+s$`,
+		`^\S+Z 127\.0\.0\.1:\d+ - - 400 0 \S+s rejected before any handler: Bad Request$`,
+		`^\S+Z 127\.0\.0\.1:\d+ - - 431 0 \S+s rejected before any handler: Request Header Fields Too Large$`,
+		`^\S+Z 127\.0\.0\.1:\d+ - - - 0 \S+s header timeout: no whole request within 200ms$`,
+		`^\S+Z pithscope serve: stopping: letting requests in flight finish \(at most 5s\)$`,
+		`^\S+Z pithscope serve: stopped; 0 log lines dropped in all$`,
 	}
+	if len(lines) != len(want) {
+		t.Fatalf("log has %d lines, want %d:\n%s", len(lines), len(want), log)
+	}
+	for i, re := range want {
+		if !regexp.MustCompile(re).MatchString(lines[i]) {
+			t.Errorf("log line %d %q does not match %s", i, lines[i], re)
+		}
+	}
+	if _, err := time.Parse(time.RFC3339, strings.Fields(lines[0])[0]); err != nil {
+		t.Errorf("log time: %v", err)
+	}
+}
+
+// A log nobody reads loses lines, counted, and holds nothing up.
+func TestRequestLogNeverBlocks(t *testing.T) {
+	r, w := io.Pipe() // nothing reads r: every write blocks
+	log := newRequestLog(w, 4)
+	start := time.Now()
+	for i := range 1000 {
+		log.printf("line %d", i)
+	}
+	log.close(100 * time.Millisecond)
+	if time.Since(start) > 2*time.Second {
+		t.Errorf("1000 lines into a blocked log took %s", time.Since(start))
+	}
+	if n := log.droppedTotal.Load(); n < 990 {
+		t.Errorf("%d lines counted as dropped, want nearly all", n)
+	}
+	r.Close()
 }
 
 func TestIsLoopback(t *testing.T) {

@@ -11,26 +11,31 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pithscope/pithscope/model"
 	"github.com/pithscope/pithscope/verify"
 )
 
-// Cache keeps bundles that were fetched and parsed, so a reference resolves
-// with no network after it was seen once. Layout under Dir:
+// Cache keeps what was learned from verified bundles, so that a reference
+// resolves with no network after it was seen once, and so that a later
+// version that lost events fails the rollback check. Layout under Dir:
 //
-//	bundles/BODY.json   the raw bytes last fetched for pith number BODY
-//	meta/BODY.json      when and where from, and every version seen (event ids)
-//	index/SHA256.json   an alias or short form (lower case) -> BODY
+//	lock                  held (flock) around every change
+//	bundles/BODY.json     the bytes of the last verified fetch of pith number BODY
+//	history/BODY.json     what every verified fetch of BODY taught (History)
+//	aliases/SHA256.json   an alias or short form (lower case) -> the verified bundles that claim it
+//	quarantine/BODY.json  the last bytes fetched for BODY that did not verify; never read back
+//	tmp/                  temp files, renamed into place; what a killed writer left is removed by the next change
 //
-// Every write is a temp file in the same directory renamed over the target,
-// so a reader sees the old file or the new one, never half of one. A file
-// that does not parse is treated as missing and replaced by the next fetch.
-// Writers in one process take a lock per directory, so no history entry is
-// lost; two processes that store the same bundle at the same instant can
-// lose one history entry (the last rename wins) but never corrupt a file.
+// Only Learn writes, and only from a bundle whose bundle signature and
+// event signatures all verified with trusted keys; a fetch stores nothing
+// by itself. Every write is a temp file renamed over its target, so a
+// reader sees the old file or the new one. Changes are made under the
+// lock, so processes sharing the cache lose no history entry, and a
+// bundle's history is written before its bytes, so no crash leaves a newer
+// bundle beside an older history. A file that does not parse reads as
+// missing.
 type Cache struct {
 	Dir string
 }
@@ -51,85 +56,154 @@ func DefaultCacheDir(flagValue string) (string, error) {
 	return filepath.Join(base, "pithscope"), nil
 }
 
-// maxHistory bounds the versions remembered per bundle; the oldest go first.
-const maxHistory = 256
+// History is what the cache learned of one pith number from its verified
+// fetches.
+type History struct {
+	PithNumber string `json:"pith_number"`
+	// Events holds every event id seen in a verified version, with when it
+	// was first seen: a version that lacks any of them is a rollback. Ids
+	// are only ever added, and only from bundles whose events all verified
+	// with trusted keys, so nothing fetched can flush them, and the list is
+	// as long as the events the trusted keys signed: what the largest
+	// verified bundle holds, not a count of fetches.
+	Events []SeenEvent `json:"events"`
+	// RecordedAt is when a verified version was last recorded.
+	RecordedAt time.Time `json:"recorded_at"`
 
-// Version is one distinct version of a bundle that was fetched.
-type Version struct {
-	EventIDs       []string  `json:"event_ids"`
-	FirstFetchedAt time.Time `json:"first_fetched_at"`
-	LastFetchedAt  time.Time `json:"last_fetched_at"`
+	// What the cached bytes (bundles/BODY.json) are.
+	Title     string    `json:"title"` // as the bundle states it (raw: escape before printing)
+	Source    string    `json:"source"`
+	FetchedAt time.Time `json:"fetched_at"`
+	Signer    Signer    `json:"signer"`
+	// Verdict is "verified" or the checks that were not ok, when last opened.
+	Verdict  string    `json:"verdict"`
+	OpenedAt time.Time `json:"opened_at"`
+	// MirrorHints are the bundle URLs the last verified version names,
+	// before any policy (Options.AllowHTTPMirrors) is applied.
+	MirrorHints []string `json:"mirror_hints"`
+	// Keys are the alias and short form keys this bundle claims.
+	Keys []string `json:"keys"`
 }
 
-// cacheMeta is meta/BODY.json.
-type cacheMeta struct {
+// SeenEvent is an event id and when a verified version first had it.
+type SeenEvent struct {
+	ID        string    `json:"id"`
+	FirstSeen time.Time `json:"first_seen"`
+}
+
+// Signer says who signed a bundle: its bundle signature's key, and how far
+// that key was trusted when the bundle was learned.
+type Signer struct {
+	KeyID       string       `json:"key_id"`
+	Fingerprint string       `json:"fingerprint"`
+	Trust       verify.Trust `json:"trust"`
+}
+
+func (s Signer) String() string {
+	return model.Printable(fmt.Sprintf("%s (%s), fingerprint %s", s.KeyID, s.Trust, s.Fingerprint))
+}
+
+// AliasClaim is a verified bundle that lists an alias (or whose number
+// starts with a short form).
+type AliasClaim struct {
+	Body       string    `json:"body"`
 	PithNumber string    `json:"pith_number"`
-	FetchedAt  time.Time `json:"fetched_at"`
-	Source     string    `json:"source"`
-	History    []Version `json:"history"`
+	Signer     Signer    `json:"signer"`
+	FirstSeen  time.Time `json:"first_seen"`
 }
 
-// indexEntry is index/SHA256.json. Key is stored so a lookup can confirm
+func (a AliasClaim) String() string {
+	return model.Printable(a.PithNumber) + " (signed by " + a.Signer.String() + ")"
+}
+
+// aliasEntry is aliases/SHA256.json. Key is stored so a lookup can confirm
 // the file is for the key it asked about.
-type indexEntry struct {
-	Key  string `json:"key"`
-	Body string `json:"body"`
+type aliasEntry struct {
+	Key    string       `json:"key"`
+	Claims []AliasClaim `json:"claims"`
 }
 
-// Cached is a bundle read from the cache.
+// maxClaims bounds the bundles remembered for one alias; the first ones
+// stay.
+const maxClaims = 16
+
+// maxMirrorHints bounds the mirror URLs remembered for one bundle.
+const maxMirrorHints = 16
+
+// AliasConflictError is an alias that more than one verified bundle
+// claims. The cache never picks one: it names them all.
+type AliasConflictError struct {
+	Key    string
+	Claims []AliasClaim
+}
+
+func (e *AliasConflictError) Error() string {
+	parts := make([]string, len(e.Claims))
+	for i, c := range e.Claims {
+		parts[i] = c.String()
+	}
+	return fmt.Sprintf("%s is claimed by %d verified bundles in the cache: %s; give the pith number",
+		model.Printable(e.Key), len(e.Claims), strings.Join(parts, " and "))
+}
+
+// Cached is a verified bundle read from the cache.
 type Cached struct {
-	Data      []byte
-	Bundle    *model.Bundle
-	Body      string
-	FetchedAt time.Time
-	Source    string // where it was fetched from
-	History   []Version
+	Data    []byte
+	Bundle  *model.Bundle
+	Body    string
+	History History
 }
 
-// dirLocks serializes read-modify-write of meta files per cache directory
-// within this process, across every Cache value that names it.
-var dirLocks sync.Map // absolute dir -> *sync.Mutex
-
-func (c *Cache) lock() func() {
-	key := c.Dir
-	if abs, err := filepath.Abs(c.Dir); err == nil {
-		key = abs
+// Lookup finds the cached bundle for ref and checks it is the one asked
+// for. It returns nil and no error when there is none (a corrupt or
+// mismatched file reads as missing), and an *AliasConflictError when the
+// alias or short form names more than one verified bundle.
+func (c *Cache) Lookup(ref Ref) (*Cached, error) {
+	bodies := c.bodiesFor(ref)
+	switch len(bodies) {
+	case 0:
+		return nil, nil
+	case 1:
+	default:
+		claims := c.readAlias(aliasKey(ref.ID())).Claims
+		return nil, &AliasConflictError{Key: ref.ID(), Claims: claims}
 	}
-	m, _ := dirLocks.LoadOrStore(key, &sync.Mutex{})
-	mu := m.(*sync.Mutex)
-	mu.Lock()
-	return mu.Unlock
+	got, ok := c.read(bodies[0])
+	if !ok {
+		return nil, nil
+	}
+	if req := ref.Request(); !req.IsZero() && verify.CheckRequested(got.Bundle, req).Status != verify.OK {
+		return nil, nil
+	}
+	return got, nil
 }
 
-// Lookup finds the cached bundle for ref and checks it is the one asked for
-// (a corrupt or mismatched file reads as missing). ok is false when there
-// is none.
-func (c *Cache) Lookup(ref Ref) (*Cached, bool) {
+// bodiesFor lists the pith number bodies ref may name: its own body, or
+// every verified bundle that claims its alias or short form.
+func (c *Cache) bodiesFor(ref Ref) []string {
 	if c == nil || ref.ID() == "" {
-		return nil, false
+		return nil
 	}
-	body := ""
-	if ref.Pith != "" && len(ref.Pith) == model.PithBodyLen {
-		body = ref.Pith
-	} else {
-		body = c.indexed(ref.ID())
+	if len(ref.Pith) == model.PithBodyLen {
+		return []string{ref.Pith}
 	}
-	if body == "" {
-		return nil, false
+	var bodies []string
+	for _, claim := range c.readAlias(aliasKey(ref.ID())).Claims {
+		if !slices.Contains(bodies, claim.Body) {
+			bodies = append(bodies, claim.Body)
+		}
 	}
-	got, ok := c.read(body)
+	return bodies
+}
+
+// read loads bundles/BODY.json and its history; a bundle with no history
+// (never learned), that does not parse or does not hash to BODY reads as
+// missing.
+func (c *Cache) read(body string) (*Cached, bool) {
+	h, ok := c.readHistory(body)
 	if !ok {
 		return nil, false
 	}
-	if req := ref.Request(); !req.IsZero() && verify.CheckRequested(got.Bundle, req).Status != verify.OK {
-		return nil, false
-	}
-	return got, true
-}
-
-// read loads bundles/BODY.json and its meta; a bundle that does not parse
-// or does not hash to BODY is treated as missing.
-func (c *Cache) read(body string) (*Cached, bool) {
 	data, err := os.ReadFile(c.bundlePath(body))
 	if err != nil || len(data) > model.MaxBundleBytes {
 		return nil, false
@@ -138,155 +212,305 @@ func (c *Cache) read(body string) (*Cached, bool) {
 	if err != nil || derivedBody(b) != body {
 		return nil, false
 	}
-	meta := c.readMeta(body)
-	return &Cached{Data: data, Bundle: b, Body: body, FetchedAt: meta.FetchedAt, Source: meta.Source, History: meta.History}, true
+	return &Cached{Data: data, Bundle: b, Body: body, History: h}, true
 }
 
-// indexed returns the body an alias or short form points to, or "".
-func (c *Cache) indexed(id string) string {
-	key := strings.ToLower(id)
-	data, err := os.ReadFile(c.indexPath(key))
-	if err != nil {
-		return ""
+func (c *Cache) readHistory(body string) (History, bool) {
+	var h History
+	if !isBody(body) {
+		return h, false
 	}
-	var e indexEntry
-	if json.Unmarshal(data, &e) != nil || e.Key != key || !base32Chars.MatchString(e.Body) || len(e.Body) != model.PithBodyLen {
-		return ""
+	data, err := os.ReadFile(c.historyPath(body))
+	if err != nil || json.Unmarshal(data, &h) != nil {
+		return History{}, false
 	}
-	return e.Body
+	return h, true
 }
 
-func (c *Cache) readMeta(body string) cacheMeta {
-	var m cacheMeta
-	data, err := os.ReadFile(c.metaPath(body))
-	if err != nil || json.Unmarshal(data, &m) != nil {
-		return cacheMeta{}
+// readAlias reads an alias entry; a missing, corrupt or mismatched one is
+// empty, and claims naming something other than a body are dropped.
+func (c *Cache) readAlias(key string) aliasEntry {
+	var e aliasEntry
+	data, err := os.ReadFile(c.aliasPath(key))
+	if err != nil || json.Unmarshal(data, &e) != nil || e.Key != key {
+		return aliasEntry{Key: key}
 	}
-	return m
+	e.Claims = slices.DeleteFunc(e.Claims, func(a AliasClaim) bool { return !isBody(a.Body) })
+	return e
 }
 
-// Store saves a bundle that parsed and was accepted, indexes its aliases and
-// short forms, and adds this version to its history. It returns the version
-// seen before that this one should be compared with (nil on a first fetch).
-// A bundle with no derivable pith number is not stored.
-func (c *Cache) Store(data []byte, b *model.Bundle, source string, fetchedAt time.Time) (*verify.PreviousVersion, error) {
+func isBody(s string) bool { return len(s) == model.PithBodyLen && base32Chars.MatchString(s) }
+
+// previous is what the rollback check compares a version of body with:
+// every event id verified versions had. Nil when none was recorded.
+func (c *Cache) previous(body string) *verify.PreviousVersion {
+	if c == nil {
+		return nil
+	}
+	h, ok := c.readHistory(body)
+	if !ok || len(h.Events) == 0 {
+		return nil
+	}
+	return h.previous()
+}
+
+func (h History) previous() *verify.PreviousVersion {
+	ids := make([]string, len(h.Events))
+	for i, e := range h.Events {
+		ids[i] = e.ID
+	}
+	return &verify.PreviousVersion{EventIDs: ids, FetchedAt: h.RecordedAt.UTC().Format(time.RFC3339)}
+}
+
+// mirrorHints lists the mirror URLs the verified bundles ref may name
+// gave, for the pith number or alias ref names.
+func (c *Cache) mirrorHints(ref Ref) (body string, urls []string) {
+	for _, b := range c.bodiesFor(ref) {
+		if h, ok := c.readHistory(b); ok {
+			body = b
+			urls = append(urls, h.MirrorHints...)
+		}
+	}
+	return body, urls
+}
+
+// Recent is a cached verified bundle, for a list of what was opened.
+type Recent struct {
+	PithNumber string
+	Title      string // raw: escape before printing
+	Verdict    string // "verified", or the checks that were not ok
+	OpenedAt   time.Time
+	FetchedAt  time.Time
+	Source     string
+}
+
+// Recent lists the bundles in the cache, most recently opened first, at
+// most limit of them (0: all).
+func (c *Cache) Recent(limit int) ([]Recent, error) {
 	if c == nil {
 		return nil, nil
 	}
-	body := derivedBody(b)
-	if body == "" {
-		return nil, errors.New("not cached: no pith number can be derived from the bundle")
+	entries, err := os.ReadDir(filepath.Join(c.Dir, "history"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
 	}
-	for _, sub := range []string{"bundles", "meta", "index"} {
-		if err := os.MkdirAll(filepath.Join(c.Dir, sub), 0o755); err != nil {
-			return nil, err
-		}
-	}
-	unlock := c.lock()
-	defer unlock()
-	meta := c.readMeta(body)
-	ids := eventIDs(b)
-	previous := PreviousFor(ids, meta.History)
-	meta.PithNumber = b.PithNumber
-	meta.FetchedAt = fetchedAt.UTC()
-	meta.Source = source
-	meta.History = addVersion(meta.History, ids, fetchedAt.UTC())
-
-	// The bytes are rewritten only when they changed; the meta always is.
-	if old, err := os.ReadFile(c.bundlePath(body)); err != nil || !bytes.Equal(old, data) {
-		if err := writeAtomic(c.bundlePath(body), data); err != nil {
-			return previous, err
-		}
-	}
-	metaJSON, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {
-		return previous, err
+		return nil, err
 	}
-	if err := writeAtomic(c.metaPath(body), metaJSON); err != nil {
-		return previous, err
-	}
-	return previous, c.index(body, b)
-}
-
-// index points every alias and short form of the bundle at body.
-func (c *Cache) index(body string, b *model.Bundle) error {
-	keys := []string{}
-	for _, n := range model.ShortLens {
-		keys = append(keys, body[:n])
-	}
-	for _, a := range b.SourceAliases {
-		if a.Value != "" {
-			keys = append(keys, a.Value)
-		}
-	}
-	var firstErr error
-	for _, k := range keys {
-		key := strings.ToLower(k)
-		if c.indexed(key) == body {
+	var out []Recent
+	for _, e := range entries {
+		body, ok := strings.CutSuffix(e.Name(), ".json")
+		if !ok {
 			continue
 		}
-		data, _ := json.Marshal(indexEntry{Key: key, Body: body})
-		if err := writeAtomic(c.indexPath(key), data); err != nil && firstErr == nil {
-			firstErr = err
+		h, ok := c.readHistory(body)
+		if !ok {
+			continue
 		}
+		if _, err := os.Stat(c.bundlePath(body)); err != nil {
+			continue
+		}
+		out = append(out, Recent{PithNumber: h.PithNumber, Title: h.Title, Verdict: h.Verdict, OpenedAt: h.OpenedAt, FetchedAt: h.FetchedAt, Source: h.Source})
 	}
-	return firstErr
+	slices.SortFunc(out, func(a, b Recent) int { return b.OpenedAt.Compare(a.OpenedAt) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }
 
-// PreviousFor picks, from the versions seen before, the one to compare a
-// version with event ids ids against for the rollback check: the version
-// with the most events this one lacks, then the most events, then the most
-// recent. That way a rollback stays visible on every later fetch, and a
-// bundle that only grew is compared with the latest version.
-func PreviousFor(ids []string, history []Version) *verify.PreviousVersion {
-	if len(history) == 0 {
+// lockTimeout is how long a change waits for another process to finish
+// its own before giving up (a warning, not a hang).
+const lockTimeout = 10 * time.Second
+
+// change runs fn with the cache locked against every other process and
+// goroutine, first removing the temp files a killed writer left.
+func (c *Cache) change(fn func() error) error {
+	for _, sub := range []string{"bundles", "history", "aliases", "quarantine", "tmp"} {
+		if err := os.MkdirAll(filepath.Join(c.Dir, sub), 0o755); err != nil {
+			return err
+		}
+	}
+	unlock, err := lockFile(filepath.Join(c.Dir, "lock"), lockTimeout)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	// Every temp file is written under the lock, so any there now is left
+	// over from a writer that died.
+	if stale, err := os.ReadDir(c.tmpDir()); err == nil {
+		for _, e := range stale {
+			os.Remove(filepath.Join(c.tmpDir(), e.Name()))
+		}
+	}
+	return fn()
+}
+
+// learn records a verified bundle: its events into the history (first),
+// its bytes (when fetched rather than read from the cache), and its
+// aliases. It returns the other verified bundles that claim key, the
+// alias it was looked up by ("" for none).
+func (c *Cache) learn(v learnedVersion, key string) ([]AliasClaim, error) {
+	var others []AliasClaim
+	err := c.change(func() error {
+		h, _ := c.readHistory(v.body)
+		h.PithNumber = v.pithNumber
+		seen := make(map[string]bool, len(h.Events))
+		for _, e := range h.Events {
+			seen[e.ID] = true
+		}
+		added := false
+		for _, id := range v.eventIDs {
+			if !seen[id] {
+				seen[id] = true
+				added = true
+				h.Events = append(h.Events, SeenEvent{ID: id, FirstSeen: v.at})
+			}
+		}
+		if added || h.RecordedAt.IsZero() {
+			h.RecordedAt = v.at
+		}
+		h.Verdict, h.OpenedAt = v.verdict, v.at
+		oldKeys := h.Keys
+		if v.data != nil {
+			h.Title, h.Source, h.FetchedAt, h.Signer = v.title, v.source, v.at, v.signer
+			h.MirrorHints, h.Keys = v.mirrorHints, v.keys
+		}
+		js, err := json.MarshalIndent(h, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := c.write(c.historyPath(v.body), js); err != nil {
+			return err
+		}
+		if v.data != nil {
+			if old, err := os.ReadFile(c.bundlePath(v.body)); err != nil || !bytes.Equal(old, v.data) {
+				if err := c.write(c.bundlePath(v.body), v.data); err != nil {
+					return err
+				}
+			}
+		}
+		claim := AliasClaim{Body: v.body, PithNumber: v.pithNumber, Signer: h.Signer, FirstSeen: v.at}
+		for _, k := range h.Keys {
+			if err := c.claim(k, claim); err != nil {
+				return err
+			}
+		}
+		for _, k := range oldKeys {
+			if !slices.Contains(h.Keys, k) {
+				if err := c.unclaim(k, v.body); err != nil {
+					return err
+				}
+			}
+		}
+		if key != "" {
+			for _, a := range c.readAlias(key).Claims {
+				if a.Body != v.body {
+					others = append(others, a)
+				}
+			}
+		}
+		return nil
+	})
+	return others, err
+}
+
+// claim adds a bundle to the claims of key (unchanged when it is there).
+func (c *Cache) claim(key string, claim AliasClaim) error {
+	e := c.readAlias(key)
+	if slices.ContainsFunc(e.Claims, func(a AliasClaim) bool { return a.Body == claim.Body }) || len(e.Claims) >= maxClaims {
 		return nil
 	}
-	have := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		have[id] = true
-	}
-	missing := func(v Version) int {
-		n := 0
-		for _, id := range v.EventIDs {
-			if !have[id] {
-				n++
-			}
-		}
-		return n
-	}
-	best := history[0]
-	for _, v := range history[1:] {
-		mb, mv := missing(best), missing(v)
-		switch {
-		case mv != mb:
-			if mv > mb {
-				best = v
-			}
-		case len(v.EventIDs) != len(best.EventIDs):
-			if len(v.EventIDs) > len(best.EventIDs) {
-				best = v
-			}
-		case v.LastFetchedAt.After(best.LastFetchedAt):
-			best = v
-		}
-	}
-	return &verify.PreviousVersion{EventIDs: slices.Clone(best.EventIDs), FetchedAt: best.LastFetchedAt.Format(time.RFC3339)}
+	e.Claims = append(e.Claims, claim)
+	return c.writeAlias(e)
 }
 
-// addVersion records a fetch of the version with these event ids.
-func addVersion(history []Version, ids []string, at time.Time) []Version {
-	for i := range history {
-		if slices.Equal(history[i].EventIDs, ids) {
-			history[i].LastFetchedAt = at
-			return history
+// unclaim removes a bundle that no longer lists key from its claims.
+func (c *Cache) unclaim(key, body string) error {
+	e := c.readAlias(key)
+	n := len(e.Claims)
+	e.Claims = slices.DeleteFunc(e.Claims, func(a AliasClaim) bool { return a.Body == body })
+	if len(e.Claims) == n {
+		return nil
+	}
+	return c.writeAlias(e)
+}
+
+func (c *Cache) writeAlias(e aliasEntry) error {
+	js, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	return c.write(c.aliasPath(e.Key), js)
+}
+
+// quarantine keeps the bytes of a bundle that did not verify, for people
+// to look at; nothing reads them back.
+func (c *Cache) quarantine(body string, data []byte) error {
+	if !isBody(body) {
+		return nil
+	}
+	return c.change(func() error { return c.write(c.quarantinePath(body), data) })
+}
+
+// QuarantinePath is where the last unverified bytes fetched for a pith
+// number body are kept.
+func (c *Cache) QuarantinePath(body string) string { return c.quarantinePath(body) }
+
+// learnedVersion is what Learn records of one verified bundle.
+type learnedVersion struct {
+	body, pithNumber string
+	eventIDs         []string
+	at               time.Time
+	verdict          string
+	// Set when the bytes were fetched (nil data: read from the cache).
+	data        []byte
+	title       string
+	source      string
+	signer      Signer
+	mirrorHints []string
+	keys        []string
+}
+
+// aliasKeys are the keys a bundle claims in the alias index: its short
+// forms and every alias it lists.
+func aliasKeys(body string, b *model.Bundle) []string {
+	var keys []string
+	add := func(k string) {
+		if k = aliasKey(k); k != "" && !slices.Contains(keys, k) {
+			keys = append(keys, k)
 		}
 	}
-	history = append(history, Version{EventIDs: ids, FirstFetchedAt: at, LastFetchedAt: at})
-	if len(history) > maxHistory {
-		history = history[len(history)-maxHistory:]
+	for _, n := range model.ShortLens {
+		add(body[:n])
 	}
-	return history
+	for _, a := range b.SourceAliases {
+		add(a.Value)
+	}
+	return keys
+}
+
+func aliasKey(id string) string { return strings.ToLower(id) }
+
+// hintURLs are the bundle URLs a bundle's mirror hints name (http(s) only,
+// without repeats, at most maxMirrorHints).
+func hintURLs(body string, b *model.Bundle) []string {
+	var out []string
+	add := func(u string) {
+		if isHTTPURL(u) && !slices.Contains(out, u) && len(out) < maxMirrorHints {
+			out = append(out, u)
+		}
+	}
+	for _, h := range b.MirrorHints {
+		add(h.BundleURL)
+		add(h.WellKnownBundleURL)
+		if isHTTPURL(h.BaseURL) {
+			for _, u := range ResolverURLs(h.BaseURL, body) {
+				add(u)
+			}
+		}
+	}
+	return out
 }
 
 func eventIDs(b *model.Bundle) []string {
@@ -320,41 +544,24 @@ func (c *Cache) BundlesDir() string { return filepath.Join(c.Dir, "bundles") }
 
 func (c *Cache) bundlePath(body string) string { return filepath.Join(c.BundlesDir(), body+".json") }
 
-func (c *Cache) metaPath(body string) string { return filepath.Join(c.Dir, "meta", body+".json") }
+func (c *Cache) historyPath(body string) string { return filepath.Join(c.Dir, "history", body+".json") }
 
-// indexPath names an index file by a hash of the key: aliases hold
+func (c *Cache) quarantinePath(body string) string {
+	return filepath.Join(c.Dir, "quarantine", body+".json")
+}
+
+func (c *Cache) tmpDir() string { return filepath.Join(c.Dir, "tmp") }
+
+// aliasPath names an alias file by a hash of the key: aliases hold
 // slashes, dots and anything a DOI may contain, none of which belongs in a
 // file name.
-func (c *Cache) indexPath(key string) string {
+func (c *Cache) aliasPath(key string) string {
 	sum := sha256.Sum256([]byte(key))
-	return filepath.Join(c.Dir, "index", hex.EncodeToString(sum[:16])+".json")
+	return filepath.Join(c.Dir, "aliases", hex.EncodeToString(sum[:16])+".json")
 }
 
-// writeAtomic writes data to path through a temp file in the same directory
-// and a rename.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(data)
-	serr := tmp.Sync()
-	cerr := tmp.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
+// write replaces path with data through a temp file in the cache's tmp
+// directory.
+func (c *Cache) write(path string, data []byte) error {
+	return writeAtomic(path, c.tmpDir(), data, 0o644)
 }
-
-// WriteFileAtomic writes data to path so that path holds either its old
-// content or all of data, never a part (temp file + rename).
-func WriteFileAtomic(path string, data []byte) error { return writeAtomic(path, data) }

@@ -143,38 +143,76 @@ func TestWellKnownFallback(t *testing.T) {
 	}
 }
 
-// withMirrorHint points a bundle's mirror_hints at base. The record is
-// untouched, so it still hashes to its pith number.
-func withMirrorHint(data []byte, base string) []byte {
-	return verifytest.Edit(data, func(m map[string]any) {
+// withMirrorHint points a bundle's mirror_hints at base and re-signs it
+// with s.
+func withMirrorHint(data []byte, base string, s verifytest.Signer) []byte {
+	body := model.BodyOf(mustParse(data).PithNumber)
+	return verifytest.Sign(verifytest.Edit(data, func(m map[string]any) {
 		m["mirror_hints"] = []any{map[string]any{
 			"mirror_type": "https", "name": "test mirror", "base_url": base, "status": "primary",
-			"bundle_url":            base + "/pith/" + realBody + "/bundle.json",
-			"state_url":             base + "/pith/" + realBody + "/state.json",
-			"well_known_bundle_url": base + "/.well-known/pith/" + realBody + "/bundle.json",
+			"bundle_url":            base + "/pith/" + body + "/bundle.json",
+			"state_url":             base + "/pith/" + body + "/state.json",
+			"well_known_bundle_url": base + "/.well-known/pith/" + body + "/bundle.json",
 		}}
-	})
+	}), s)
 }
 
-// cacheBundle stores data in the cache at dir as if it had been fetched.
-func cacheBundle(t testing.TB, dir string, data []byte, at time.Time) {
-	t.Helper()
+func mustParse(data []byte) *model.Bundle {
 	b, err := model.Parse(data)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// learn verifies a fetched bundle with trust and lets the cache learn
+// from it, as the commands do.
+func learn(t testing.TB, res *Result, trust *verify.TrustStore) (Learned, *verify.Report) {
+	t.Helper()
+	report := verify.Verify(res.Bundle, verify.Options{Trust: trust, Requested: res.Ref.Request(), Previous: res.Previous})
+	learned, err := res.Learn(report)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := (&Cache{Dir: dir}).Store(data, b, "https://earlier.test/bundle.json", at); err != nil {
+	return learned, report
+}
+
+// fetchAndLearn fetches ref with f, then learns from it.
+func fetchAndLearn(t testing.TB, f *Fetcher, ref string, trust *verify.TrustStore) (*Result, Learned) {
+	t.Helper()
+	res, err := f.Fetch(context.Background(), mustRef(t, ref))
+	if err != nil {
 		t.Fatal(err)
+	}
+	learned, _ := learn(t, res, trust)
+	return res, learned
+}
+
+// cacheBundle puts a verified bundle in the cache at dir as if it had been
+// fetched at at.
+func cacheBundle(t testing.TB, dir string, data []byte, at time.Time, trust *verify.TrustStore) {
+	t.Helper()
+	res := &Result{Data: data, Bundle: mustParse(data), Source: "https://earlier.test/bundle.json", FetchedAt: at,
+		cache: &Cache{Dir: dir}, now: func() time.Time { return at }}
+	if learned, _ := learn(t, res, trust); learned.NotLearned != "" {
+		t.Fatalf("not learned: %s", learned.NotLearned)
 	}
 }
 
 // Every way a source can fail sends the fetcher on to the next one: here
-// the resolver fails (both its paths) and the mirror a cached copy names
-// answers.
+// the resolver fails (both its paths) and the mirror a verified cached
+// copy names answers.
 func TestMirrorFallback(t *testing.T) {
-	seed := verifytest.RealBundle(t)
-	other := verifytest.New().WithRecord().Build()
-	mirror := serveBytes(t, seed)
+	b := verifytest.New().WithRecord()
+	trust := b.Signer.Trust()
+	other := verifytest.New()
+	other.Year, other.SourceID = "2022", "2202.00002"
+	otherData := other.WithRecord().Build()
+	var data []byte // names the mirror that serves it
+	mirror := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(data) }))
+	defer mirror.Close()
+	data = withMirrorHint(b.Build(), mirror.URL, b.Signer)
+	body := model.BodyOf(b.PithNumber())
 
 	cases := []struct {
 		name    string
@@ -190,11 +228,11 @@ func TestMirrorFallback(t *testing.T) {
 			}
 		}, func(err error) bool { return errors.Is(err, ErrTimeout) }},
 		{"truncated", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Length", fmt.Sprint(len(seed)))
-			w.Write(seed[:len(seed)/2])
+			w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+			w.Write(data[:len(data)/2])
 		}, func(err error) bool { return errors.Is(err, ErrTruncated) }},
 		{"truncated without length", func(w http.ResponseWriter, r *http.Request) {
-			w.Write(seed[:len(seed)/2])
+			w.Write(data[:len(data)/2])
 		}, func(err error) bool { return errors.Is(err, ErrNotBundle) }},
 		{"oversized", func(w http.ResponseWriter, r *http.Request) {
 			w.Write(bytes.Repeat([]byte(" "), 40000)) // chunked: no Content-Length to refuse early
@@ -208,7 +246,7 @@ func TestMirrorFallback(t *testing.T) {
 		{"redirect loop", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, r.URL.String(), http.StatusFound)
 		}, func(err error) bool { return errors.Is(err, ErrRedirect) }},
-		{"different bundle", func(w http.ResponseWriter, r *http.Request) { w.Write(other) },
+		{"different bundle", func(w http.ResponseWriter, r *http.Request) { w.Write(otherData) },
 			func(err error) bool { return errors.Is(err, ErrWrongBundle) }},
 		{"not json", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<html>hello</html>")) },
 			func(err error) bool { return errors.Is(err, ErrNotBundle) }},
@@ -217,11 +255,9 @@ func TestMirrorFallback(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			bad := httptest.NewServer(c.handler)
 			defer bad.Close()
-			for _, form := range []string{"M5BNRHPU", "1711.04623"} {
-				// A fresh cache each time: a successful fetch replaces the
-				// cached copy, and the real bundle's mirror is pith.science.
+			for _, form := range []string{model.ShortPithNumber(body), "2101.00001"} {
 				dir := t.TempDir()
-				cacheBundle(t, dir, withMirrorHint(seed, mirror.URL), time.Now())
+				cacheBundle(t, dir, data, time.Now(), trust)
 				f := newFetcher(t, bad.URL, dir, func(o *Options) { o.Timeout = 200 * time.Millisecond; o.MaxBytes = 50000 })
 				res, err := f.Fetch(context.Background(), mustRef(t, form))
 				if err != nil {
@@ -230,7 +266,7 @@ func TestMirrorFallback(t *testing.T) {
 				if len(res.Attempts) != 3 || !c.want(res.Attempts[0].Err) || !c.want(res.Attempts[1].Err) || res.Attempts[2].Err != nil {
 					t.Fatalf("%s: attempts %v; want the resolver's two paths rejected for %s, then the mirror", form, res.Attempts, c.name)
 				}
-				if res.Source != mirror.URL+"/pith/"+realBody+"/bundle.json" || !bytes.Equal(res.Data, seed) || res.FromCache || res.Stale != "" {
+				if res.Source != mirror.URL+"/pith/"+body+"/bundle.json" || res.FromCache || res.Stale != "" {
 					t.Fatalf("%s: source %s, from cache %v, stale %q", form, res.Source, res.FromCache, res.Stale)
 				}
 			}
@@ -323,9 +359,7 @@ func TestCacheAndAliasIndexAcrossFetchers(t *testing.T) {
 	seed := verifytest.RealBundle(t)
 	srv := mirrorOf(t, nil, seed)
 	dir := t.TempDir()
-	if _, err := newFetcher(t, srv.URL, dir).Fetch(context.Background(), mustRef(t, "1711.04623")); err != nil {
-		t.Fatal(err)
-	}
+	fetchAndLearn(t, newFetcher(t, srv.URL, dir), "1711.04623", nil)
 	srv.Close()
 
 	offline := newFetcher(t, srv.URL, dir, func(o *Options) {
@@ -335,6 +369,7 @@ func TestCacheAndAliasIndexAcrossFetchers(t *testing.T) {
 			return nil, errors.New("offline")
 		})
 	})
+	// Every form, a short number included: what `o M5BNRHPU` reopens.
 	for _, form := range allForms {
 		res, err := offline.Fetch(context.Background(), mustRef(t, form))
 		if err != nil {
@@ -382,9 +417,7 @@ func TestStaleFallback(t *testing.T) {
 	dir := t.TempDir()
 	fetchedAt := time.Date(2026, 5, 18, 9, 0, 0, 0, time.UTC)
 	first := newFetcher(t, srv.URL, dir, func(o *Options) { o.Now = func() time.Time { return fetchedAt } })
-	if _, err := first.Fetch(context.Background(), mustRef(t, "arXiv:1711.04623")); err != nil {
-		t.Fatal(err)
-	}
+	fetchAndLearn(t, first, "arXiv:1711.04623", nil)
 	srv.Close() // the network is gone
 
 	later := newFetcher(t, srv.URL, dir, func(o *Options) { o.Now = func() time.Time { return fetchedAt.Add(3*time.Hour + 5*time.Minute) } })
@@ -413,7 +446,7 @@ func TestCancel(t *testing.T) {
 	}))
 	defer srv.Close()
 	dir := t.TempDir()
-	cacheBundle(t, dir, seed, time.Now())
+	cacheBundle(t, dir, seed, time.Now(), nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-started; cancel() }()
 	begin := time.Now()
@@ -499,6 +532,7 @@ func twoVersions() (full, rolledBack []byte, b *verifytest.Builder) {
 
 func TestRollbackDetected(t *testing.T) {
 	full, rolledBack, builder := twoVersions()
+	trust := builder.Signer.Trust()
 	vs := &versionServer{}
 	srv := httptest.NewServer(vs)
 	defer srv.Close()
@@ -514,7 +548,7 @@ func TestRollbackDetected(t *testing.T) {
 		if (res.Previous != nil) != wantPrevious {
 			t.Fatalf("previous %+v, want one: %v", res.Previous, wantPrevious)
 		}
-		report := verify.Verify(res.Bundle, verify.Options{Trust: builder.Signer.Trust(), Requested: ref.Request(), Previous: res.Previous})
+		_, report := learn(t, res, trust)
 		c, found := report.Find(verify.CheckRollback, verify.SubjectBundle)
 		if wantPrevious && (!found || c.Status != want) {
 			t.Fatalf("rollback check %+v, want %s", c, want)
@@ -533,48 +567,13 @@ func TestRollbackDetected(t *testing.T) {
 
 	// And offline, from the cache, the same history applies.
 	vs.set(rolledBack)
-	if _, err := newFetcher(t, srv.URL, dir).Fetch(context.Background(), ref); err != nil {
-		t.Fatal(err)
-	}
+	fetchAndLearn(t, newFetcher(t, srv.URL, dir), builder.PithNumber(), trust)
 	res, err := newFetcher(t, srv.URL, dir, func(o *Options) { o.Offline = true }).Fetch(context.Background(), ref)
 	if err != nil {
 		t.Fatal(err)
 	}
-	report := verify.Verify(res.Bundle, verify.Options{Trust: builder.Signer.Trust(), Previous: res.Previous})
+	report := verify.Verify(res.Bundle, verify.Options{Trust: trust, Previous: res.Previous})
 	if c, _ := report.Find(verify.CheckRollback, verify.SubjectBundle); c.Status != verify.Fail {
 		t.Errorf("offline rollback check %+v, want fail", c)
-	}
-}
-
-func TestPreviousFor(t *testing.T) {
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	h := []Version{
-		{EventIDs: []string{"a", "b"}, LastFetchedAt: t0},
-		{EventIDs: []string{"a", "b", "c"}, LastFetchedAt: t0.Add(time.Hour)},
-		{EventIDs: []string{"a", "x"}, LastFetchedAt: t0.Add(2 * time.Hour)},
-	}
-	cases := []struct {
-		ids  []string
-		want string
-	}{
-		{[]string{"a", "b", "c", "x", "d"}, "a b c"}, // nothing lost: the largest version
-		{[]string{"a", "b"}, "a b c"},                // lost c (and x): the version with most lost
-		{[]string{"a", "b", "c", "d"}, "a x"},        // lost x only
-		{[]string{"z"}, "a b c"},                     // lost everything: the largest loss
-		{[]string{"a", "c"}, "a b c"},                // lost b from two versions: the larger one
-	}
-	for _, c := range cases {
-		got := PreviousFor(c.ids, h)
-		if strings.Join(got.EventIDs, " ") != c.want {
-			t.Errorf("PreviousFor(%v) = %v, want %s", c.ids, got.EventIDs, c.want)
-		}
-	}
-	// Equal in loss and size: the most recent.
-	tie := []Version{{EventIDs: []string{"a"}, LastFetchedAt: t0}, {EventIDs: []string{"b"}, LastFetchedAt: t0.Add(time.Hour)}}
-	if got := PreviousFor([]string{"a", "b"}, tie); got.EventIDs[0] != "b" || got.FetchedAt != "2026-01-01T01:00:00Z" {
-		t.Errorf("tie: %+v, want the later version", got)
-	}
-	if PreviousFor([]string{"a"}, nil) != nil {
-		t.Error("no history should give no previous version")
 	}
 }

@@ -8,10 +8,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify"
 	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
@@ -184,5 +186,78 @@ func TestMirrorOverHTTP(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != 200 || !bytes.Equal(body, seed) {
 		t.Errorf("%d, %d bytes", resp.StatusCode, len(body))
+	}
+}
+
+// unknownBundle is a bundle that passes every check but its bundle
+// signature's, which names a key nobody has: that check and the key's
+// trust can only be unknown. It claims the real bundle's arXiv id. trust
+// trusts its events' signer.
+func unknownBundle() (data []byte, trust *verify.TrustStore) {
+	b := verifytest.New()
+	b.SourceID = "1711.04623"
+	data = verifytest.Edit(b.WithRecord().Build(), func(m map[string]any) {
+		m["bundle_signature"].(map[string]any)["key_id"] = "nobody-has-this-key"
+	})
+	return data, b.Signer.Trust()
+}
+
+// A check that cannot be decided is not a pass: such a bundle is not
+// published, and says why.
+func TestMirrorRefusesWhatItCannotVerify(t *testing.T) {
+	unknown, trust := unknownBundle()
+	if r := verify.Verify(mustParse(unknown), verify.Options{Trust: trust}); NotOK(r) != "cannot decide key_trust, bundle_signature" {
+		t.Fatalf("the test bundle is not only unknown: %s", NotOK(r))
+	}
+	m := NewMirror(trust)
+	if m.Add("unknown.json", unknown) {
+		t.Fatalf("served a bundle whose checks are unknown: %+v", m.Served)
+	}
+	if len(m.Skipped) != 1 || !strings.Contains(m.Skipped[0].Reason, "cannot decide") || !strings.Contains(m.Skipped[0].Reason, "bundle_signature") ||
+		!strings.Contains(m.Skipped[0].Reason, "--allow-unverified") {
+		t.Errorf("skipped %+v", m.Skipped)
+	}
+}
+
+// With AllowUnverified the bundle is served, marked; an id it shares with
+// a verified bundle goes to the verified one, whichever came first.
+func TestMirrorAllowUnverifiedKeepsIDsForVerifiedBundles(t *testing.T) {
+	seed := verifytest.RealBundle(t)
+	unknown, trust := unknownBundle()
+	m := NewMirror(trust)
+	m.AllowUnverified = true
+	if !m.Add("unknown.json", unknown) || !m.Add("seed.json", seed) {
+		t.Fatalf("skipped %+v", m.Skipped)
+	}
+	if rec := get(t, m, "GET", "/pith/1711.04623/bundle.json"); !bytes.Equal(rec.Body.Bytes(), seed) {
+		t.Error("the shared alias is not served from the verified bundle")
+	}
+	if len(m.Served) != 2 || m.Served[0].NotOK == "" || m.Served[1].NotOK != "" || slices.Contains(m.Served[0].IDs, "1711.04623") {
+		t.Errorf("served %+v", m.Served)
+	}
+	if !slices.ContainsFunc(m.Conflicts, func(c string) bool { return strings.Contains(c, "served from seed.json, which verifies") }) {
+		t.Errorf("conflicts %q", m.Conflicts)
+	}
+	// In a folder, the same whatever the file order.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a-unknown.json"), unknown, 0o644)
+	os.WriteFile(filepath.Join(dir, "b-seed.json"), seed, 0o644)
+	d := NewMirror(trust)
+	d.AllowUnverified = true
+	if err := d.AddDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if rec := get(t, d, "GET", "/pith/1711.04623/bundle.json"); !bytes.Equal(rec.Body.Bytes(), seed) {
+		t.Error("from a folder, the shared alias is not served from the verified bundle")
+	}
+	// A verified copy of a number replaces an unverified one.
+	r := NewMirror(nil)
+	r.AllowUnverified = true
+	broken := verifytest.Edit(seed, func(m map[string]any) { m["built_at"] = "2030-01-01T00:00:00Z" })
+	if !r.Add("broken.json", broken) || !r.Add("seed.json", seed) {
+		t.Fatalf("skipped %+v", r.Skipped)
+	}
+	if rec := get(t, r, "GET", "/pith/M5BNRHPU/bundle.json"); !bytes.Equal(rec.Body.Bytes(), seed) || len(r.Served) != 1 {
+		t.Errorf("served %+v", r.Served)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"unicode"
@@ -79,22 +80,29 @@ var (
 // ParseRef classifies what a person typed, in this order:
 //
 //   - "" is the embedded bundle and "-" standard input.
-//   - An http:// or https:// URL is a bundle URL.
-//   - A path that exists on disk is a file, whatever else it could be read
-//     as: a person who names a file in the current directory means it, and
-//     pithscope verify prints the source it read. So with a file called
-//     M5BNRHPU present, M5BNRHPU reads the file; pith:M5BNRHPU does too only
-//     if a file of that exact name exists.
+//   - A page URL a browser shows for the paper reads as the id it names:
+//     https://arxiv.org/abs/1711.04623 and /pdf/1711.04623v3 as the arXiv
+//     id, https://doi.org/10.48550/arXiv.1711.04623 as the DOI, and the
+//     resolver's own pages and bundle URLs (https://pith.science/pith/ID,
+//     …/pith/ID/bundle.json) as ID. Any other http:// or https:// URL is
+//     the URL of a bundle, fetched from there.
+//   - Text written as a path (starting ./, ../ or /, or ending in .json) is
+//     a file, even when the rest reads as an id.
 //   - pith:YYYY:BODY, pith:SHORT and pith:BODY; a bare 26-character body;
 //     a bare 8, 12 or 16-character short form. The base32 alphabet (A-Z,
 //     2-7) is read case-insensitively, so an 8-letter word such as
-//     "abcdefgh" is a short pith number, not a file, unless it exists.
+//     "abcdefgh" is a short pith number. A file of that name in the
+//     current directory does not change this: a file cannot answer for an
+//     id (write ./abcdefgh to read it).
 //   - arXiv ids, with or without a version and an arXiv: prefix.
 //   - DOIs (10.NNNN/suffix, with or without doi:), case-insensitive.
-//   - Anything else containing a path separator or ending in .json is a
-//     file path (which then fails to open, naming the file).
+//   - Anything else is a file when it exists, contains a path separator
+//     or ends in .json (a missing one then fails to open, naming it).
 //
-// Every error wraps ErrBadRef and lists the accepted forms.
+// A file whose name (less .json) is a full pith number, a 26-character
+// body or an arXiv id must be that bundle: Ref.Request asks for it, so
+// requested_id applies. Every error wraps ErrBadRef and lists the
+// accepted forms.
 func ParseRef(s string) (Ref, error) {
 	return parseRef(s, func(path string) bool {
 		_, err := os.Stat(path)
@@ -110,13 +118,13 @@ func parseRef(s string, exists func(string) bool) (Ref, error) {
 	case "-":
 		return Ref{Kind: Stdin, Text: s}, nil
 	}
-	if hasHTTPScheme(s) {
-		return parseURL(s)
-	}
-	if exists(s) {
-		return Ref{Kind: File, Text: s, Path: s}, nil
-	}
 	t := strings.TrimSpace(s)
+	if hasHTTPScheme(t) {
+		return parseURL(s, t)
+	}
+	if writtenAsPath(t) {
+		return fileRef(s), nil
+	}
 	if t == "" {
 		return Ref{}, badRef(s, "it is blank")
 	}
@@ -125,10 +133,37 @@ func parseRef(s string, exists func(string) bool) (Ref, error) {
 		r.Text = s
 		return r, err
 	}
-	if strings.ContainsRune(t, '/') || strings.ContainsRune(t, os.PathSeparator) || strings.HasSuffix(strings.ToLower(t), ".json") {
-		return Ref{Kind: File, Text: s, Path: s}, nil
+	if exists(s) || strings.ContainsRune(t, '/') || strings.ContainsRune(t, os.PathSeparator) {
+		return fileRef(s), nil
 	}
 	return Ref{}, badRef(s, "")
+}
+
+// writtenAsPath reports text that can only mean a file: relative to the
+// current or parent directory, absolute, or named .json.
+func writtenAsPath(s string) bool {
+	sep := string(os.PathSeparator)
+	for _, prefix := range []string{"./", "../", "/", "." + sep, ".." + sep, sep} {
+		if strings.HasPrefix(s, prefix) {
+			return true
+		}
+	}
+	return strings.HasSuffix(strings.ToLower(s), ".json")
+}
+
+// fileRef is a file reference. When the file's name is an unmistakable id
+// (a full pith number, a 26-character body, an arXiv id; not a short form,
+// which an ordinary 8-letter word can be), the file must be that bundle.
+func fileRef(path string) Ref {
+	r := Ref{Kind: File, Text: path, Path: path}
+	name := filepath.Base(path)
+	if strings.HasSuffix(strings.ToLower(name), ".json") {
+		name = name[:len(name)-len(".json")]
+	}
+	if named, ok, err := parseID(name); ok && err == nil && named.Kind != PithShort {
+		r.Year, r.Pith, r.Alias = named.Year, named.Pith, named.Alias
+	}
+	return r
 }
 
 // parseID reads the identifier forms (pith numbers, arXiv ids, DOIs). ok
@@ -191,15 +226,20 @@ func parsePith(s, rest string) (Ref, error) {
 	return Ref{}, badRef(s, fmt.Sprintf("a short pith number has 8, 12 or 16 characters, this one has %d", len(body)))
 }
 
-// parseURL reads an http(s) URL; when its path is a resolver path
+// parseURL reads an http(s) URL (typed, and trimmed of spaces): a paper's page names an id (browserRef);
+// any other URL is fetched, and when its path is a resolver path
 // (/pith/ID/bundle.json or /.well-known/pith/ID/bundle.json) the ID says
 // what the bundle must be.
-func parseURL(s string) (Ref, error) {
-	u, err := url.Parse(s)
+func parseURL(typed, trimmed string) (Ref, error) {
+	u, err := url.Parse(trimmed)
 	if err != nil || u.Host == "" {
-		return Ref{}, badRef(s, "it is not a valid http(s) URL")
+		return Ref{}, badRef(typed, "it is not a valid http(s) URL")
 	}
-	r := Ref{Kind: URL, Text: s, URL: s}
+	if named, ok := browserRef(u); ok {
+		named.Text = typed
+		return named, nil
+	}
+	r := Ref{Kind: URL, Text: typed, URL: trimmed}
 	if id, ok := resolverPathID(u.EscapedPath()); ok {
 		if named, ok, err := parseID(id); ok && err == nil {
 			r.Year, r.Pith, r.Alias = named.Year, named.Pith, named.Alias
@@ -207,6 +247,58 @@ func parseURL(s string) (Ref, error) {
 	}
 	return r, nil
 }
+
+// pageHosts are the sites whose page URLs people paste for a paper, and
+// the kind of id the path of each names.
+var pageHosts = map[string]Kind{
+	"arxiv.org": ArXiv, "export.arxiv.org": ArXiv,
+	"doi.org": DOI, "dx.doi.org": DOI,
+}
+
+// browserRef reads the URL of a paper's page as the id it names:
+// arxiv.org/abs/ID, /pdf/ID[.pdf] and /html/ID; doi.org/DOI; and the
+// default resolver's /pith/ID pages and bundle paths. ok is false for any
+// other URL.
+func browserRef(u *url.URL) (Ref, bool) {
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	path, err := url.PathUnescape(u.EscapedPath())
+	if err != nil {
+		return Ref{}, false
+	}
+	var id string
+	want, isPage := pageHosts[host]
+	switch {
+	case isPage && want == ArXiv:
+		for _, prefix := range []string{"/abs/", "/pdf/", "/html/"} {
+			if rest, ok := strings.CutPrefix(path, prefix); ok {
+				id = strings.TrimSuffix(strings.TrimSuffix(rest, "/"), ".pdf")
+			}
+		}
+	case isPage && want == DOI:
+		id = strings.TrimPrefix(path, "/")
+	case host == defaultResolverHost:
+		page := strings.TrimSuffix(u.EscapedPath(), "/")
+		if rest, ok := strings.CutPrefix(page, "/pith/"); ok && !strings.Contains(rest, "/") {
+			id, _ = url.PathUnescape(rest) // a page: /pith/ID
+		} else if named, ok := resolverPathID(u.EscapedPath()); ok {
+			id = named
+		}
+		want = -1 // any id
+	default:
+		return Ref{}, false
+	}
+	r, ok, err := parseID(id)
+	if !ok || err != nil || (want >= 0 && r.Kind != want) {
+		return Ref{}, false
+	}
+	return r, true
+}
+
+// defaultResolverHost is DefaultResolver's host name.
+var defaultResolverHost = func() string {
+	u, _ := url.Parse(DefaultResolver)
+	return u.Hostname()
+}()
 
 // resolverPathID extracts and unescapes the ID of a resolver path.
 func resolverPathID(escapedPath string) (string, bool) {

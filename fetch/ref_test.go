@@ -45,13 +45,36 @@ func TestParseRef(t *testing.T) {
 		{"10.48550/arxiv.1711.04623", Ref{Kind: DOI, Alias: "10.48550/arxiv.1711.04623"}},
 		{"10.48550/arXiv.1711.04623", Ref{Kind: DOI, Alias: "10.48550/arxiv.1711.04623"}},
 		{"doi:10.1000/XYZ-123", Ref{Kind: DOI, Alias: "10.1000/xyz-123"}},
-		{"https://pith.science/pith/M5BNRHPUWGA7MHPFDKCQKNVN6T/bundle.json",
-			Ref{Kind: URL, URL: "https://pith.science/pith/M5BNRHPUWGA7MHPFDKCQKNVN6T/bundle.json", Pith: realBody}},
+		{"https://mirror.test/pith/M5BNRHPUWGA7MHPFDKCQKNVN6T/bundle.json",
+			Ref{Kind: URL, URL: "https://mirror.test/pith/M5BNRHPUWGA7MHPFDKCQKNVN6T/bundle.json", Pith: realBody}},
+		// What people paste from a browser reads as the id it names.
+		{"https://arxiv.org/abs/1711.04623", Ref{Kind: ArXiv, Alias: "1711.04623"}},
+		{"https://arxiv.org/pdf/1711.04623v3", Ref{Kind: ArXiv, Alias: "1711.04623v3"}},
+		{"http://www.arxiv.org/pdf/1711.04623v3.pdf", Ref{Kind: ArXiv, Alias: "1711.04623v3"}},
+		{"https://arxiv.org/abs/1711.04623v3?context=cs#x", Ref{Kind: ArXiv, Alias: "1711.04623v3"}},
+		{"https://export.arxiv.org/abs/hep-th/9901001", Ref{Kind: ArXiv, Alias: "hep-th/9901001"}},
+		{" https://doi.org/10.48550/arXiv.1711.04623\n", Ref{Kind: DOI, Alias: "10.48550/arxiv.1711.04623"}},
+		{"https://dx.doi.org/10.48550%2FarXiv.1711.04623", Ref{Kind: DOI, Alias: "10.48550/arxiv.1711.04623"}},
+		{"https://pith.science/pith/M5BNRHPUWGA7MHPFDKCQKNVN6T", Ref{Kind: PithBody, Pith: realBody}},
+		{"https://pith.science/pith/pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T/", Ref{Kind: PithNumber, Year: "2017", Pith: realBody}},
+		{"https://pith.science/pith/M5BNRHPUWGA7MHPFDKCQKNVN6T/bundle.json", Ref{Kind: PithBody, Pith: realBody}},
+		{"https://pith.science/.well-known/pith/1711.04623/bundle.json", Ref{Kind: ArXiv, Alias: "1711.04623"}},
+		{"https://pith.science/pith/10.48550%2Farxiv.1711.04623", Ref{Kind: DOI, Alias: "10.48550/arxiv.1711.04623"}},
+		// A page of those sites that names no paper is an ordinary URL.
+		{"https://arxiv.org/list/cs.LG/recent", Ref{Kind: URL, URL: "https://arxiv.org/list/cs.LG/recent"}},
+		{"https://doi.org/", Ref{Kind: URL, URL: "https://doi.org/"}},
+		{"https://arxiv.org/abs/10.48550/arxiv.1711.04623", Ref{Kind: URL, URL: "https://arxiv.org/abs/10.48550/arxiv.1711.04623"}},
 		{"http://127.0.0.1:8700/.well-known/pith/10.48550%2Farxiv.1711.04623/bundle.json",
 			Ref{Kind: URL, URL: "http://127.0.0.1:8700/.well-known/pith/10.48550%2Farxiv.1711.04623/bundle.json", Alias: "10.48550/arxiv.1711.04623"}},
 		{"HTTPS://example.org/some/bundle", Ref{Kind: URL, URL: "HTTPS://example.org/some/bundle"}},
 		{"bundle.json", Ref{Kind: File, Path: "bundle.json"}},
 		{"./M5BNRHPU", Ref{Kind: File, Path: "./M5BNRHPU"}},
+		{"notebook.json", Ref{Kind: File, Path: "notebook.json"}},
+		// A file named after an unmistakable id must be that bundle.
+		{"./2101.99999", Ref{Kind: File, Path: "./2101.99999", Alias: "2101.99999"}},
+		{"1711.04623.json", Ref{Kind: File, Path: "1711.04623.json", Alias: "1711.04623"}},
+		{"/cache/bundles/" + realBody + ".json", Ref{Kind: File, Path: "/cache/bundles/" + realBody + ".json", Pith: realBody}},
+		{"../" + realNumber, Ref{Kind: File, Path: "../" + realNumber, Year: "2017", Pith: realBody}},
 		{"dir/x", Ref{Kind: File, Path: "dir/x"}},
 		// Not a DOI (a DOI has no spaces), so a path by its slash.
 		{"10.48550/has space", Ref{Kind: File, Path: "10.48550/has space"}},
@@ -99,21 +122,23 @@ func TestParseRefErrors(t *testing.T) {
 	}
 }
 
-// A file that exists is read as a file, whatever it could otherwise mean.
-func TestParseRefExistingFileWins(t *testing.T) {
+// A file in the current directory never answers for an id: the id is
+// fetched, and the file is read only when written as a path.
+func TestParseRefFileNamedLikeAnID(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	for _, name := range []string{"M5BNRHPU", "1711.04623", "pith:M5BNRHPU"} {
+	for _, name := range []string{"M5BNRHPU", "1711.04623", "pith:M5BNRHPU", realNumber, "my-bundle"} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte("{}"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		got, err := ParseRef(name)
-		if err != nil || got.Kind != File || got.Path != name {
-			t.Errorf("ParseRef(%q) with the file present = %+v, %v; want the file", name, got, err)
+		if err != nil || (got.Kind == File) != (name == "my-bundle") {
+			t.Errorf("ParseRef(%q) with the file present = %+v, %v; want the id (a file only for a name that is no id)", name, got, err)
 		}
-	}
-	if got, _ := ParseRef("M5BNRHPUWGA7"); got.Kind != PithShort {
-		t.Errorf("ParseRef(M5BNRHPUWGA7) with no such file = %v, want a short pith number", got.Kind)
+		got, err = ParseRef("./" + name)
+		if err != nil || got.Kind != File || got.Path != "./"+name {
+			t.Errorf("ParseRef(./%s) = %+v, %v; want the file", name, got, err)
+		}
 	}
 }
 
@@ -128,6 +153,8 @@ func TestRefRequest(t *testing.T) {
 		{"https://x.test/pith/1711.04623v3/bundle.json", verify.Request{Text: "https://x.test/pith/1711.04623v3/bundle.json", Alias: "1711.04623v3"}},
 		{"https://x.test/elsewhere.json", verify.Request{}},
 		{"some/file.json", verify.Request{}},
+		{"./1711.04623v3.json", verify.Request{Text: "./1711.04623v3.json", Alias: "1711.04623v3"}},
+		{"./M5BNRHPU.json", verify.Request{}}, // a short form could be any 8-letter word
 		{"", verify.Request{}},
 	}
 	for _, c := range cases {

@@ -25,6 +25,10 @@ type Loaded struct {
 	Previous  *verify.PreviousVersion
 	Stale     string   // non-empty when served from a cache after a network failure: says so and when
 	Attempts  []string // every source tried, for people
+	// Learn, when set, is called once with the finished report, off the UI
+	// goroutine (it writes the cache); what it returns is shown as a
+	// warning on the status line.
+	Learn func(*verify.Report) error
 }
 
 // LoadFunc fetches or reads REF. progress, when called, says what is being

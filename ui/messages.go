@@ -40,9 +40,10 @@ type (
 		next   tea.Cmd
 	}
 	verifyDoneMsg struct {
-		report  *verify.Report
-		diffs   []model.Difference
-		diffErr error
+		report   *verify.Report
+		diffs    []model.Difference
+		diffErr  error
+		learnErr error // from Loaded.Learn
 	}
 	tickMsg struct{ gen int }
 	// evidenceMsg asks the root to write the evidence file of a fork.
@@ -120,6 +121,9 @@ func startVerify(ctx context.Context, gen int, sess *session, trust *verify.Trus
 			return
 		}
 		res := verifyDoneMsg{report: r}
+		if learn := sess.loaded.Learn; learn != nil {
+			res.learnErr = learn(r)
+		}
 		if r.Merge != nil {
 			res.diffs, res.diffErr = verify.StateDifferences(b, r.Merge, maxStateDiffs)
 		}

@@ -289,6 +289,9 @@ func (m *Model) checksArrived(msg checkDoneMsg) tea.Cmd {
 		default:
 			m.status += fmt.Sprintf(" · since opened: %s, %s changed", plural(s.newCount(), "new event"), plural(len(s.changedChecks), "check"))
 		}
+		if err := msg.done.learnErr; err != nil {
+			m.status += " · " + err.Error()
+		}
 	}
 	for id := range m.panes {
 		m.dirty[id] = true
