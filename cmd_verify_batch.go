@@ -126,8 +126,8 @@ func (v *verifyBatch) verify(ctx context.Context, ref string, stdin io.Reader) b
 	res := batchResult{source: source, err: err}
 	if err != nil {
 		if v.asJSON {
-			res.line, _ = json.Marshal(map[string]any{"ok": false, "source": source, "error": err.Error()})
-			res.line = append(res.line, '\n')
+			line, _ := json.Marshal(map[string]any{"ok": false, "source": source, "error": err.Error()})
+			res.line = append(model.EscapeJSONForTerminal(line), '\n')
 		} else {
 			res.line = []byte(fmt.Sprintf("! UNREADABLE  %s\n", model.Printable(err.Error()))) // the error names the source
 		}
@@ -159,7 +159,7 @@ func (v *verifyBatch) verify(ctx context.Context, ref string, stdin io.Reader) b
 func (v *verifyBatch) writeSummary(sum batchSummary) {
 	if v.asJSON {
 		out, _ := json.Marshal(sum)
-		fmt.Fprintf(v.stdout, "%s\n", out)
+		fmt.Fprintf(v.stdout, "%s\n", model.EscapeJSONForTerminal(out))
 		return
 	}
 	b := sum.Bundles

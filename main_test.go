@@ -320,7 +320,7 @@ func TestTextOutputEscapesTerminalControls(t *testing.T) {
 			t.Errorf("output carries the raw %q", raw)
 		}
 	}
-	for _, shown := range []string{`\x1b]52;c;cm0gLXJmIH4K\x07`, `\u202e`, `\x9b`} {
+	for _, shown := range []string{`\x1b]52;c;cm0gLXJmIH4K\x07`, `\u202e`, `\u009b`} {
 		if !strings.Contains(out, shown) {
 			t.Errorf("output does not show %s escaped:\n%s", shown, out)
 		}

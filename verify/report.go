@@ -6,9 +6,6 @@ package verify
 import (
 	"encoding/json"
 	"fmt"
-	"unicode"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/pithscope/pithscope/model"
 )
@@ -159,37 +156,5 @@ func MarshalReport(r *Report, source string) ([]byte, error) {
 		checks = []Check{}
 	}
 	out, err := json.Marshal(JSONReport{OK: r.OK(), Source: source, PithNumber: r.PithNumber, Checks: checks, Summary: r.Summary()})
-	return EscapeJSONForTerminal(out), err
-}
-
-// EscapeJSONForTerminal rewrites, inside JSON text, the characters that
-// encoding/json leaves raw but a terminal would act on or hide: DEL, C1
-// controls (U+0080–U+009F, e.g. CSI), and format characters (bidi
-// overrides and isolates, zero-width characters, BOM, tag characters), as
-// \uXXXX escapes. The JSON means the same; printed on a terminal, a
-// bundle's strings cannot drive it.
-func EscapeJSONForTerminal(js []byte) []byte {
-	clean := true
-	for _, c := range js {
-		if c >= 0x7f {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return js
-	}
-	out := make([]byte, 0, len(js)+16)
-	for i := 0; i < len(js); {
-		r, size := utf8.DecodeRune(js[i:])
-		if r == 0x7f || r >= 0x80 && r < 0xa0 || unicode.Is(unicode.Cf, r) {
-			for _, u := range utf16.Encode([]rune{r}) {
-				out = fmt.Appendf(out, `\u%04x`, u)
-			}
-		} else {
-			out = append(out, js[i:i+size]...)
-		}
-		i += size
-	}
-	return out
+	return model.EscapeJSONForTerminal(out), err
 }
