@@ -27,20 +27,6 @@ func reseal(t testing.TB, data []byte, s verifytest.Signer, fn func(m map[string
 	return verifytest.Sign(mustJSON(t, m), s)
 }
 
-// restate replaces the served state with the one the verifier recomputes
-// from the (edited) events, then reseals: an edit of an event then fails
-// only the event's own checks, not state_recompute.
-func restate(t testing.TB, data []byte, s verifytest.Signer, trust *verify.TrustStore) []byte {
-	t.Helper()
-	r := verify.Verify(mustParse(t, data), verify.Options{Trust: trust})
-	stateJSON, err := r.Merge.StateJSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	state := verifytest.Decode(stateJSON)
-	return reseal(t, data, s, func(m map[string]any) { m["state"] = state })
-}
-
 // signHex signs the raw bytes of a hex digest.
 func signHex(s verifytest.Signer, digestHex string) string {
 	raw := make([]byte, 32)
@@ -258,7 +244,7 @@ func TestEachCheckFailsAlone(t *testing.T) {
 			}
 		}},
 		{"event_digest", func(t *testing.T) ([]byte, verify.Options) {
-			return restate(t, verifytest.Edit(base, set(p("events", 2, "content_sha256"), strings.Repeat("a", 64))), s, s.Trust()), trusted
+			return verifytest.Restate(verifytest.Edit(base, set(p("events", 2, "content_sha256"), strings.Repeat("a", 64))), s, s.Trust()), trusted
 		}, map[string]int{verify.CheckEventDigest: 1}, func(t *testing.T, r *verify.Report) {
 			c := find(t, r, verify.CheckEventDigest, "event:"+ids[1])
 			if c.Expected != ids[1][len("sha256:"):] || c.Found != strings.Repeat("a", 64) {
@@ -274,7 +260,7 @@ func TestEachCheckFailsAlone(t *testing.T) {
 		}, map[string]int{verify.CheckEventDigest: 1, verify.CheckEventID + "?": 1, verify.CheckEventSignature + "?": 1,
 			verify.CheckStateRecompute: 1, verify.CheckBundleDigest: 1, verify.CheckBundleSignature + "?": 1}, nil},
 		{"event_id", func(t *testing.T) ([]byte, verify.Options) {
-			return restate(t, verifytest.Edit(base, set(p("events", 2, "event_id"), "sha256:"+strings.Repeat("b", 64))), s, s.Trust()), trusted
+			return verifytest.Restate(verifytest.Edit(base, set(p("events", 2, "event_id"), "sha256:"+strings.Repeat("b", 64))), s, s.Trust()), trusted
 		}, map[string]int{verify.CheckEventID: 1}, nil},
 		{"event_signature", func(t *testing.T) ([]byte, verify.Options) {
 			b, _ := basic()
@@ -581,7 +567,7 @@ func TestOneBadEventDoesNotHideTheOthers(t *testing.T) {
 	if verifytest.At(verifytest.Decode(data), "events", 5, "event_id") != edited {
 		t.Fatal("events out of place")
 	}
-	data = restate(t, verifytest.Edit(data, set(p("events", 5, "payload", "x"), "late edit")), b.Signer, b.Signer.Trust())
+	data = verifytest.Restate(verifytest.Edit(data, set(p("events", 5, "payload", "x"), "late edit")), b.Signer, b.Signer.Trust())
 	r := verifyData(t, data, verify.Options{Trust: b.Signer.Trust()})
 	expectNotOK(t, r, map[string]int{
 		verify.CheckEventSignature: 2, verify.CheckEventSubject: 1, verify.CheckEventDigest: 1, verify.CheckEventID: 1,
@@ -791,7 +777,7 @@ func TestSignatureCoversTheReceivedEvent(t *testing.T) {
 		ev["content_sha256"], ev["event_id"] = d, "sha256:"+d
 		ev["signature"] = verifytest.At(verifytest.Decode(b.Build()), "events", 2, "signature")
 	})
-	data = restate(t, data, b.Signer, b.Signer.Trust())
+	data = verifytest.Restate(data, b.Signer, b.Signer.Trust())
 	r := verifyData(t, data, verify.Options{Trust: b.Signer.Trust()})
 	expectNotOK(t, r, map[string]int{verify.CheckEventSignature: 1})
 	if _, ok := r.Find(verify.CheckEventDigest, "event:"+ids[1]); ok {
