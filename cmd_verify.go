@@ -89,13 +89,16 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitFailed
 }
 
-// writeVerifyUsage prints verify's help: usage, flags, and every check name
-// (from verify.CheckOrder, so the list cannot drift from the code).
+// writeVerifyUsage prints verify's help: usage, flags, and every check
+// with what its pass proves (from verify.Registry, so the list cannot
+// drift from the code).
 func writeVerifyUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprint(w, verifyUsage)
 	fs.PrintDefaults()
-	fmt.Fprintf(w, "\nChecks (each with a subject: bundle, event:ID, key:ID, alias:KIND, fork:N;\nand a status: ok, fail, or unknown when it cannot be decided):\n  %s\n",
-		strings.Join(verify.CheckOrder, " "))
+	fmt.Fprint(w, "\nChecks (each with a subject: bundle, event:ID, key:ID, alias:KIND, fork:N,\nchain:N; and a status: ok, fail, or unknown when it cannot be decided):\n")
+	for _, s := range verify.Registry {
+		fmt.Fprintf(w, "  %-18s %s\n", s.Name, s.Help)
+	}
 }
 
 // verifyOne loads, parses and verifies one REF (a bundle or an evidence

@@ -12,6 +12,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+
+	"github.com/pithscope/pithscope/verify"
 )
 
 // embeddedBundle is the real bundle pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T,
@@ -48,7 +51,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "serve":
 		return runServe(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usageText)
+		fmt.Fprintf(stdout, usageText, wrapWords(verify.CheckOrder, "  ", 80))
 		return exitOK
 	case "version", "--version":
 		fmt.Fprintln(stdout, "pithscope", version)
@@ -106,10 +109,9 @@ Verify flags:
                      pinned in the program. A signature that verifies only with a
                      key from inside the bundle is reported as key_trust: fail.
 
-Checks: canonical_digest pith_number short_pith_number aliases receipt_signature
-  event_digest event_id event_signature event_subject state_digest state_recompute
-  bundle_digest bundle_signature key_fingerprint key_trust equivocation requested_id
-  rollback. Each has a subject (bundle, event:ID, key:ID, alias:KIND, fork:N) and a
+Checks (verify --help says what each proves):
+%s
+  Each has a subject (bundle, event:ID, key:ID, alias:KIND, fork:N, chain:N) and a
   status: ok, fail, or unknown (cannot be decided, e.g. no key for a signer).
 
 Exit codes:
@@ -179,3 +181,21 @@ type stringList []string
 
 func (s *stringList) String() string     { return fmt.Sprint(*s) }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// wrapWords joins words with spaces into lines of at most width
+// characters, each starting with indent.
+func wrapWords(words []string, indent string, width int) string {
+	var lines []string
+	line := indent
+	for _, w := range words {
+		if line != indent && len(line)+1+len(w) > width {
+			lines = append(lines, line)
+			line = indent
+		}
+		if line != indent {
+			line += " "
+		}
+		line += w
+	}
+	return strings.Join(append(lines, line), "\n")
+}

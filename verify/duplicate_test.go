@@ -10,7 +10,7 @@ import (
 
 func TestAnEventListedTwiceIsMergedOnce(t *testing.T) {
 	b := verifytest.New().WithRecord()
-	b.AddSnapshot("2026-01-01T01:00:00Z", "", "once")
+	b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
 	// The served state is built by the same merge, so it already leaves
 	// the copy out; the copy's event_id check says why.
 	data := verifytest.Edit(b.Build(), func(m map[string]any) {

@@ -13,9 +13,9 @@ import (
 func forkedBundle(t *testing.T) (*verifytest.Builder, *model.Bundle, *verify.Report) {
 	t.Helper()
 	b := verifytest.New().WithRecord()
-	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", "first")
-	b.AddSnapshot("2026-01-01T02:00:00Z", a, "left")
-	b.AddSnapshot("2026-01-01T02:00:01Z", a, "right")
+	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
+	b.AddSnapshot("2026-01-01T02:00:00Z", a, title)
+	b.AddSnapshot("2026-01-01T02:00:01Z", a, title)
 	bundle, err := model.Parse(b.Build())
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +58,7 @@ func TestEvidenceOfAForkVerifiesOnItsOwn(t *testing.T) {
 func TestEvidenceWithATamperedEventProvesNothing(t *testing.T) {
 	b, bundle, report := forkedBundle(t)
 	data, _ := verify.EquivocationEvidence(bundle, report.Merge.Forks[0])
-	tampered := strings.Replace(string(data), `"left"`, `"LEFT"`, 1)
+	tampered := strings.Replace(string(data), `"created_at":"2026-01-01T02:00:00Z"`, `"created_at":"2026-01-01T02:00:09Z"`, 1)
 	if tampered == string(data) {
 		t.Fatal("tamper did not apply")
 	}

@@ -37,8 +37,8 @@ func signHex(s verifytest.Signer, digestHex string) string {
 // basic is a record and a chain of two graph snapshots.
 func basic() (*verifytest.Builder, []string) {
 	b := verifytest.New().WithRecord()
-	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", "first")
-	c := b.AddSnapshot("2026-01-01T02:00:00Z", a, "second")
+	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
+	c := b.AddSnapshot("2026-01-01T02:00:00Z", a, title)
 	return b, []string{a, c}
 }
 
@@ -113,7 +113,7 @@ func TestImpostorOfThePinnedKey(t *testing.T) {
 	b := verifytest.New()
 	b.Signer = impostor
 	b.WithRecord()
-	b.AddSnapshot("2026-01-01T01:00:00Z", "", "first")
+	b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
 	data := b.Build()
 	r := verifyData(t, data, verify.Options{})
 	expectNotOK(t, r, map[string]int{verify.CheckKeyTrust: 1, verify.CheckEventSignature: 2,
@@ -173,7 +173,7 @@ func TestEachCheckFailsAlone(t *testing.T) {
 			return verifytest.Edit(base, set(p("canonical_record", "metadata", "huge"), json.Number("1e400"))), trusted
 		}, map[string]int{verify.CheckCanonicalDigest: 1, verify.CheckPithNumber + "?": 1, verify.CheckShortPithNumber + "?": 1,
 			verify.CheckAliases + "?": 1, verify.CheckReceiptSignature + "?": 1, verify.CheckStateRecompute: 1,
-			verify.CheckBundleDigest: 1, verify.CheckBundleSignature + "?": 1}, nil},
+			verify.CheckBundleDigest: 1, verify.CheckBundleSignature + "?": 1, verify.CheckRecordMatch + "?": 1}, nil},
 		{"pith_number", func(t *testing.T) ([]byte, verify.Options) {
 			return reseal(t, base, s, set(p("pith_number"), "pith:2021:"+strings.Repeat("A", 26))), trusted
 		}, map[string]int{verify.CheckPithNumber: 1}, nil},
@@ -182,8 +182,10 @@ func TestEachCheckFailsAlone(t *testing.T) {
 			// derived from it fail too; the pith number cannot be
 			// derived at all.
 			return reseal(t, base, s, set(p("canonical_record", "metadata", "submitted_at"), "soon")), trusted
+			// The record_created payload's copy of the record and
+			// both snapshots' submitted_at contradict the new record.
 		}, map[string]int{verify.CheckCanonicalDigest: 1, verify.CheckPithNumber: 1, verify.CheckShortPithNumber: 1,
-			verify.CheckAliases: 3, verify.CheckReceiptSignature: 1, verify.CheckStateRecompute: 1}, func(t *testing.T, r *verify.Report) {
+			verify.CheckAliases: 3, verify.CheckReceiptSignature: 1, verify.CheckStateRecompute: 1, verify.CheckRecordMatch: 3}, func(t *testing.T, r *verify.Report) {
 			if c := find(t, r, verify.CheckPithNumber, "bundle"); !strings.Contains(c.Detail, "does not start with a year") {
 				t.Errorf("pith_number detail %q", c.Detail)
 			}
@@ -236,7 +238,7 @@ func TestEachCheckFailsAlone(t *testing.T) {
 		}, map[string]int{verify.CheckReceiptSignature: 1}, nil},
 		{"receipt_signature with no record_created", func(t *testing.T) ([]byte, verify.Options) {
 			b := verifytest.New()
-			b.AddSnapshot("2026-01-01T01:00:00Z", "", "alone")
+			b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
 			return b.Build(), trusted
 		}, map[string]int{verify.CheckReceiptSignature: 1}, func(t *testing.T, r *verify.Report) {
 			if c := find(t, r, verify.CheckReceiptSignature, "bundle"); !strings.Contains(c.Detail, "no record_created") {
@@ -318,10 +320,10 @@ func TestEachCheckFailsAlone(t *testing.T) {
 			return reseal(t, base, s, set(p("state", "current", "graph_snapshots", 1, "payload", "graph_snapshot", "paper", "title"), "edited")), trusted
 		}, map[string]int{verify.CheckStateRecompute: 1}, func(t *testing.T, r *verify.Report) {
 			c := find(t, r, verify.CheckStateRecompute, "bundle")
-			if !strings.Contains(c.Detail, `$.current.graph_snapshots[1].payload.graph_snapshot.paper.title: served "edited", recomputed "second"`) {
+			if !strings.Contains(c.Detail, `$.current.graph_snapshots[1].payload.graph_snapshot.paper.title: served "edited", recomputed "`+title+`"`) {
 				t.Errorf("detail %q", c.Detail)
 			}
-			if c.Found != `"edited"` || c.Expected != `"second"` {
+			if c.Found != `"edited"` || c.Expected != `"`+title+`"` {
 				t.Errorf("expected/found %q/%q", c.Expected, c.Found)
 			}
 		}},
@@ -359,9 +361,19 @@ func TestEachCheckFailsAlone(t *testing.T) {
 		}, map[string]int{verify.CheckKeyTrust: 1}, nil},
 		{"equivocation", func(t *testing.T) ([]byte, verify.Options) {
 			b, ids := basic()
-			b.AddSnapshot("2026-01-01T03:00:00Z", ids[0], "fork of second")
+			b.AddSnapshot("2026-01-01T03:00:00Z", ids[0], title)
 			return b.Build(), trusted
 		}, map[string]int{verify.CheckEquivocation: 1}, nil},
+		{"record_match", func(t *testing.T) ([]byte, verify.Options) {
+			b, ids := basic()
+			b.AddSnapshot("2026-01-01T03:00:00Z", ids[1], "Another Paper Entirely")
+			return b.Build(), trusted
+		}, map[string]int{verify.CheckRecordMatch: 1}, func(t *testing.T, r *verify.Report) {
+			c := checksNamed(r, verify.CheckRecordMatch)
+			if last := c[len(c)-1]; last.Found != model.TitleCanonSHA256("Another Paper Entirely") || last.Expected != model.TitleCanonSHA256(title) {
+				t.Errorf("record_match %+v", last)
+			}
+		}},
 		{"requested_id", func(t *testing.T) ([]byte, verify.Options) {
 			o := trusted
 			o.Requested = verify.Request{Text: "pith:ZZZZZZZZ", PithPrefix: "ZZZZZZZZ"}
@@ -405,9 +417,9 @@ func TestEachCheckFailsAlone(t *testing.T) {
 
 func TestEquivocationNamesTheFork(t *testing.T) {
 	b := verifytest.New().WithRecord()
-	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", "first")
-	left := b.AddSnapshot("2026-01-01T02:00:00Z", a, "left")
-	right := b.AddSnapshot("2026-01-01T02:00:01Z", a, "right")
+	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
+	left := b.AddSnapshot("2026-01-01T02:00:00Z", a, title)
+	right := b.AddSnapshot("2026-01-01T02:00:01Z", a, title)
 	after := b.Add(verifytest.Event{Type: "storage_attestation", Target: "storage", CreatedAt: "2026-01-01T04:00:00Z"})
 	r := verifyData(t, b.Build(), verify.Options{Trust: b.Signer.Trust()})
 	expectNotOK(t, r, map[string]int{verify.CheckEquivocation: 1})
@@ -435,8 +447,8 @@ func TestEquivocationNamesTheFork(t *testing.T) {
 
 func TestTwoForksAreTwoChecks(t *testing.T) {
 	b := verifytest.New().WithRecord()
-	b.AddSnapshot("2026-01-01T01:00:00Z", "", "one")
-	b.AddSnapshot("2026-01-01T01:00:01Z", "", "two") // with prev_event null
+	b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
+	b.AddSnapshot("2026-01-01T01:00:01Z", "", title) // with prev_event null
 	b.Add(verifytest.Event{Type: "timestamp_anchor", Target: "anchor", CreatedAt: "2026-01-01T05:00:00Z", Payload: map[string]any{"n": 1}})
 	b.Add(verifytest.Event{Type: "timestamp_anchor", Target: "anchor", CreatedAt: "2026-01-01T05:00:00Z", Payload: map[string]any{"n": 2}})
 	r := verifyData(t, b.Build(), verify.Options{Trust: b.Signer.Trust()})
@@ -448,8 +460,8 @@ func TestTwoForksAreTwoChecks(t *testing.T) {
 	other := verifytest.NewSigner("other-key", "another signer")
 	b2 := verifytest.New().WithRecord()
 	b2.ExtraKeys = []verifytest.Signer{other}
-	b2.AddSnapshot("2026-01-01T01:00:00Z", "", "one")
-	b2.Add(verifytest.Event{Type: "graph_snapshot", Target: "graph", CreatedAt: "2026-01-01T01:00:01Z", Signer: &other, Payload: verifytest.SnapshotPayload("two", 1)})
+	b2.AddSnapshot("2026-01-01T01:00:00Z", "", title)
+	b2.Add(verifytest.Event{Type: "graph_snapshot", Target: "graph", CreatedAt: "2026-01-01T01:00:01Z", Signer: &other, Payload: b2.SnapshotPayload(title, 1)})
 	trust := b2.Signer.Trust()
 	if err := trust.AddFile(other.KeyFile(), "other"); err != nil {
 		t.Fatal(err)
@@ -463,7 +475,7 @@ func TestTwoForksAreTwoChecks(t *testing.T) {
 func TestMergeRules(t *testing.T) {
 	b := verifytest.New().WithRecord()
 	// Bundle order is not apply order: (created_at, event_id) is.
-	late := b.AddSnapshot("2026-01-01T09:00:00Z", "", "late")
+	late := b.AddSnapshot("2026-01-01T09:00:00Z", "", title)
 	early := b.Add(verifytest.Event{Type: "author_attestation", Target: "author", CreatedAt: "2026-01-01T01:00:00Z", Payload: map[string]any{"a": 1}})
 	chained := b.Add(verifytest.Event{Type: "author_attestation", Target: "author", CreatedAt: "2026-01-01T02:00:00Z", PrevEvent: early, Payload: map[string]any{"a": 2}})
 	mirror := b.Add(verifytest.Event{Type: "mirror_hint", Target: "mirror", CreatedAt: "2026-01-01T03:00:00Z"})
@@ -556,12 +568,12 @@ func TestLaterRecordCreatedReplacesTheEarlier(t *testing.T) {
 func TestOneBadEventDoesNotHideTheOthers(t *testing.T) {
 	other := verifytest.NewSigner("other-key", "another signer")
 	b := verifytest.New().WithRecord()
-	good1 := b.AddSnapshot("2026-01-01T01:00:00Z", "", "good one")
+	good1 := b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
 	badSig := b.Add(verifytest.Event{Type: "author_attestation", Target: "a", CreatedAt: "2026-01-01T02:00:00Z", BadSignature: true})
 	badSubj := b.Add(verifytest.Event{Type: "storage_attestation", Target: "s", CreatedAt: "2026-01-01T03:00:00Z", Subject: "pith:2019:" + strings.Repeat("C", 26)})
 	unknownKey := b.Add(verifytest.Event{Type: "citation_signature", Target: "c", CreatedAt: "2026-01-01T04:00:00Z", Signer: &other})
 	edited := b.Add(verifytest.Event{Type: "replication_record", Target: "r", CreatedAt: "2026-01-01T04:30:00Z"})
-	good2 := b.AddSnapshot("2026-01-01T05:00:00Z", good1, "good two")
+	good2 := b.AddSnapshot("2026-01-01T05:00:00Z", good1, title)
 	data := b.Build()
 	// One event broken after signing: its payload no longer matches.
 	if verifytest.At(verifytest.Decode(data), "events", 5, "event_id") != edited {
@@ -769,7 +781,7 @@ func TestSignatureCoversTheReceivedEvent(t *testing.T) {
 	b, ids := basic()
 	data := verifytest.Edit(b.Build(), func(m map[string]any) {
 		ev := verifytest.At(m, "events", 2).(map[string]any)
-		set(p("payload", "graph_snapshot", "paper", "title"), "rewritten")(ev)
+		set(p("payload", "graph_snapshot", "paper", "headline"), "rewritten")(ev)
 		delete(ev, "signature")
 		delete(ev, "content_sha256")
 		delete(ev, "event_id")

@@ -27,7 +27,7 @@ const (
 	realKeySubject  = "key:" + verify.PinnedKeyID
 	realEvent0Subj  = "event:" + realEvent0
 	realEvent1Subj  = "event:" + realEvent1
-	realChecksTotal = 22
+	realChecksTotal = 25
 )
 
 func TestRealBundlePassesEveryCheck(t *testing.T) {
@@ -44,6 +44,7 @@ func TestRealBundlePassesEveryCheck(t *testing.T) {
 	for _, want := range []struct{ name, subject string }{
 		{verify.CheckCanonicalDigest, "bundle"}, {verify.CheckPithNumber, "bundle"},
 		{verify.CheckShortPithNumber, "bundle"},
+		{verify.CheckRecordMatch, "bundle"}, {verify.CheckRecordMatch, realEvent0Subj}, {verify.CheckRecordMatch, realEvent1Subj},
 		{verify.CheckAliases, "alias:pith_short_8"}, {verify.CheckAliases, "alias:pith_short_12"}, {verify.CheckAliases, "alias:pith_short_16"},
 		{verify.CheckReceiptSignature, realEvent0Subj},
 		{verify.CheckKeyFingerprint, realKeySubject}, {verify.CheckKeyTrust, realKeySubject},

@@ -20,6 +20,7 @@ const (
 	CheckEquivocation     = "equivocation"
 	CheckRequestedID      = "requested_id"
 	CheckRollback         = "rollback"
+	CheckRecordMatch      = "record_match"
 )
 
 // Area is the part of a bundle a check is about. Reports group checks by
@@ -56,6 +57,7 @@ var Registry = []CheckSpec{
 	{CheckCanonicalDigest, AreaRecord, "digest", "canonical_sha256 is sha256 of the record's RFC 8785 form"},
 	{CheckPithNumber, AreaRecord, "pith number", "the pith number is derived from that digest and the submission year"},
 	{CheckShortPithNumber, AreaRecord, "short number", "the short pith number is the first 8 characters of that number"},
+	{CheckRecordMatch, AreaRecord, "paper", "each snapshot's title, categories, date, license and source agree with the record the number commits to"},
 	{CheckAliases, AreaAliases, "pith_short aliases", "every pith_short_N alias is the first N characters of the number"},
 	{CheckReceiptSignature, AreaReceipt, "signature", "the record's receipt is an Ed25519 signature over its digest"},
 	{CheckKeyFingerprint, AreaKeys, "fingerprint", "each bundle key's fingerprints are sha256 of its bytes"},

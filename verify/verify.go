@@ -84,6 +84,7 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 		r.PithNumber = rec.number
 	}
 	add(rec.checks...)
+	add(recordMatchChecks(b, rec.digest)...)
 
 	keys := newKeyring(b, opts.Trust)
 	for _, id := range signingKeyIDs(b) {
