@@ -101,3 +101,26 @@ func TestVerifyRefusesARetitledPaper(t *testing.T) {
 		}
 	}
 }
+
+// Item 5: a second branch after an event the bundle does not hold fails
+// event_links (it read "no signer forked its chain" before), and a trust
+// file naming one key under two ids is refused, naming both.
+func TestVerifyRefusesBrokenLinksAndOneKeyUnderTwoIds(t *testing.T) {
+	b := verifytest.New().WithRecord()
+	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", "A Chain With Two Heads")
+	b.AddSnapshot("2026-01-01T02:00:00Z", a, "A Chain With Two Heads")
+	b.AddSnapshot("2026-01-01T03:00:00Z", "sha256:"+strings.Repeat("0", 64), "A Chain With Two Heads")
+	path := writeTemp(t, "branch.json", b.Build())
+	key := writeTemp(t, "key.json", b.Signer.KeyFile())
+	code, out, _ := runCLI(t, nil, "verify", "--trust-key", key, path)
+	if code != exitFailed || !strings.Contains(out, "✗ FAIL     event_links") || !strings.Contains(out, "not ok: event_links\n") || !strings.Contains(out, "has 2 chains") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+
+	again := verifytest.Signer{KeyID: "test-key-1-again", Priv: b.Signer.Priv}
+	key2 := writeTemp(t, "key2.json", again.KeyFile())
+	code, out, errOut := runCLI(t, nil, "verify", "--trust-key", key, "--trust-key", key2, path)
+	if code != exitBadInput || out != "" || !strings.Contains(errOut, "test-key-1-again is the same key as test-key-1") {
+		t.Errorf("one key under two ids: exit %d, %q %q", code, out, errOut)
+	}
+}

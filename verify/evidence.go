@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -22,10 +23,7 @@ func VerifyEvidence(ev *model.Evidence, opts Options) *Report {
 	if opts.Trust == nil {
 		opts.Trust = NewTrustStore()
 	}
-	pseudo := &model.Bundle{PithNumber: ev.PithNumber}
-	if ev.Key != nil {
-		pseudo.PublicKeys = []model.PublicKey{*ev.Key}
-	}
+	pseudo := &model.Bundle{PithNumber: ev.PithNumber, PublicKeys: ev.Keys}
 	keys := newKeyring(pseudo, opts.Trust)
 	for _, e := range ev.Events {
 		keys.info(e.Signer.KeyID)
@@ -48,14 +46,16 @@ func VerifyEvidence(ev *model.Evidence, opts Options) *Report {
 		checks = append(checks, res.checks...)
 		valid = valid && res.invalidReason == ""
 	}
-	checks = append(checks, forkProof(ev, valid))
+	checks = append(checks, forkProof(ev, valid, keys))
 	r.Keys = keys.keys()
 	r.Checks = sortChecks(checks)
 	return r
 }
 
-// forkProof decides whether the evidence proves an equivocation.
-func forkProof(ev *model.Evidence, allValid bool) Check {
+// forkProof decides whether the evidence proves an equivocation. Its
+// events' signer is the key their signatures verified with, whatever ids
+// they name it by.
+func forkProof(ev *model.Evidence, allValid bool, keys *keyring) Check {
 	c := bundleCheck(CheckEquivocation)
 	c.Subject = "evidence"
 	why := ""
@@ -78,7 +78,7 @@ func forkProof(ev *model.Evidence, allValid bool) Check {
 		}
 		f := first[0]
 		switch {
-		case e.Signer.KeyID != f.Signer.KeyID:
+		case !bytes.Equal(keys.info(e.Signer.KeyID).Key, keys.info(f.Signer.KeyID).Key):
 			why = "its events have different signer keys"
 		case e.SubjectPithNumber != f.SubjectPithNumber:
 			why = "its events are about different pith numbers"

@@ -374,6 +374,11 @@ func TestEachCheckFailsAlone(t *testing.T) {
 				t.Errorf("record_match %+v", last)
 			}
 		}},
+		{"event_links", func(t *testing.T) ([]byte, verify.Options) {
+			b, ids := basic()
+			b.Add(verifytest.Event{Type: "correction", Target: "graph", CreatedAt: "2026-01-01T03:00:00Z", PrevEvent: ids[1], Supersedes: []string{"sha256:gone"}})
+			return b.Build(), trusted
+		}, map[string]int{verify.CheckEventLinks: 1}, nil},
 		{"requested_id", func(t *testing.T) ([]byte, verify.Options) {
 			o := trusted
 			o.Requested = verify.Request{Text: "pith:ZZZZZZZZ", PithPrefix: "ZZZZZZZZ"}

@@ -100,6 +100,13 @@ func (t *TrustStore) AddFile(data []byte, origin string) error {
 		if old, ok := t.keys[pk.KeyID]; ok && !bytes.Equal(old.Key, raw) {
 			return fmt.Errorf("%s: %s: key_id %s is already trusted (%s) with different bytes", origin, path, pk.KeyID, old.Origin)
 		}
+		// A signer is its key, not its id: one key trusted under two ids
+		// would read as two signers, and a fork across them as none.
+		for _, old := range t.keys {
+			if old.KeyID != pk.KeyID && bytes.Equal(old.Key, raw) {
+				return fmt.Errorf("%s: %s: key_id %s is the same key as %s, already trusted (%s); trust one key under one id", origin, path, pk.KeyID, old.KeyID, old.Origin)
+			}
+		}
 		if _, ok := t.keys[pk.KeyID]; !ok {
 			t.keys[pk.KeyID] = TrustedKey{KeyID: pk.KeyID, Key: raw, FingerprintHex: fp, Trust: TrustUser, Origin: origin}
 		}

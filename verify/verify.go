@@ -141,7 +141,9 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	// The merged state, recomputed from the events that are valid.
 	// The bundle digest (composed from the canonical events and state) is
 	// hashed while the state is compared: both only read what is built.
-	merge := model.RecomputeState(b, r.PithNumber, func(e *model.Event) string { return results[e.Index].invalidReason })
+	signers := eventSigners(b, keys)
+	merge := model.RecomputeState(b, r.PithNumber, func(e *model.Event) string { return results[e.Index].invalidReason },
+		func(e *model.Event) string { return signers[e.Index] })
 	var bc bundleResult
 	var bundleDone sync.WaitGroup
 	bundleDone.Add(1)
@@ -153,6 +155,7 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	r.StateSHA256 = sc.digest
 	add(sc.checks...)
 	add(equivocationChecks(b, merge)...)
+	add(eventLinksChecks(b, merge, signers)...)
 	bundleDone.Wait()
 	r.BundleSHA256 = bc.digest
 	add(bc.checks...)
