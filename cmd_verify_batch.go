@@ -133,7 +133,8 @@ func (v *verifyBatch) verify(ctx context.Context, ref string, stdin io.Reader) b
 		}
 		return res
 	}
-	res.ok = report.OK()
+	verdict, ok := report.Verdict()
+	res.ok = ok
 	seen := map[string]bool{}
 	for _, c := range report.Checks {
 		if c.Status != verify.OK && !seen[c.Name] {
@@ -148,7 +149,7 @@ func (v *verifyBatch) verify(ctx context.Context, ref string, stdin io.Reader) b
 	}
 	s := report.Summary()
 	if res.ok {
-		res.line = []byte(fmt.Sprintf("✓ VERIFIED    %s  %s  (%d checks)\n", model.Printable(report.PithNumber), model.Printable(source), len(report.Checks)))
+		res.line = []byte(fmt.Sprintf("✓ %-12s %s  %s  (%d checks)\n", model.Printable(verdict), model.Printable(report.PithNumber), model.Printable(source), len(report.Checks)))
 	} else {
 		res.line = []byte(fmt.Sprintf("✗ FAILED      %s  %s  (%d failed, %d unknown: %s)\n", model.Printable(report.PithNumber),
 			model.Printable(source), s.Fail, s.Unknown, strings.Join(res.failed, ", ")))

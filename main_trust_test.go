@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -122,5 +123,154 @@ func TestVerifyRefusesBrokenLinksAndOneKeyUnderTwoIds(t *testing.T) {
 	code, out, errOut := runCLI(t, nil, "verify", "--trust-key", key, "--trust-key", key2, path)
 	if code != exitBadInput || out != "" || !strings.Contains(errOut, "test-key-1-again is the same key as test-key-1") {
 		t.Errorf("one key under two ids: exit %d, %q %q", code, out, errOut)
+	}
+}
+
+// Item 3: the report names the graph snapshot a reader may show, and says
+// when none applies (its only snapshot tampered, or superseded), never
+// naming an invalid or superseded one.
+func TestVerifyNamesTheCurrentSnapshot(t *testing.T) {
+	code, out, _ := runCLI(t, nil, "verify")
+	if code != exitOK || !strings.Contains(out, "\ncurrent graph snapshot: sha256:67eb3f4c0fa3f7ba298c13b7516c477f486b5d5152ce6939d702d7503bfa57cf\n") {
+		t.Errorf("real bundle: exit %d\n%s", code, out)
+	}
+	_, out, _ = runCLI(t, nil, "verify", "--json")
+	if !strings.Contains(out, `"current_snapshot":"sha256:67eb3f4c0fa3f7ba298c13b7516c477f486b5d5152ce6939d702d7503bfa57cf"`) {
+		t.Errorf("--json lacks the current snapshot: %s", out)
+	}
+	tampered, _ := verifytest.TamperedSnapshot()
+	superseded, _ := verifytest.SupersededSnapshot()
+	key := writeTemp(t, "key.json", verifytest.New().Signer.KeyFile())
+	for name, want := range map[string]struct {
+		data []byte
+		exit int
+	}{"tampered": {tampered, exitFailed}, "superseded": {superseded, exitOK}} {
+		path := writeTemp(t, name+".json", want.data)
+		code, out, _ := runCLI(t, nil, "verify", "--trust-key", key, path)
+		if code != want.exit || !strings.Contains(out, "\ncurrent graph snapshot: none (") {
+			t.Errorf("%s: exit %d\n%s", name, code, out)
+		}
+		_, out, _ = runCLI(t, nil, "verify", "--json", "--trust-key", key, path)
+		if strings.Contains(out, `"current_snapshot"`) {
+			t.Errorf("%s: --json names a current snapshot: %s", name, out)
+		}
+	}
+}
+
+// Item 4: values no check proves are labelled "not verified" with why: the
+// bundle signature's signed_at and signature_status, and a timestamp
+// proof, whose bytes are signed but whose content nothing checks.
+func TestVerifyLabelsWhatNothingProves(t *testing.T) {
+	_, out, _ := runCLI(t, nil, "verify")
+	for _, want := range []string{
+		"\nnot verified (no check that passed proves these)\n",
+		"  $.bundle_signature.signature_status  signed_v1  not verified: outside every digest and signature\n",
+		"  $.bundle_signature.signed_at  2026-05-31T19:48:22.396575Z  not verified: outside every digest and signature\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %q:\n%s", want, out)
+		}
+	}
+
+	b := verifytest.New().WithRecord()
+	b.AddSnapshot("2026-01-01T01:00:00Z", "", "Anchored in Time")
+	data := verifytest.Restate(verifytest.Edit(b.Build(), func(m map[string]any) {
+		m["timestamp_proofs"] = []any{map[string]any{"kind": "opentimestamps", "proof_b64": "AAAA"}}
+	}), b.Signer, b.Signer.Trust())
+	path := writeTemp(t, "anchored.json", data)
+	key := writeTemp(t, "key.json", b.Signer.KeyFile())
+	code, out, _ := runCLI(t, nil, "verify", "--trust-key", key, path)
+	if code != exitOK || !strings.Contains(out, "  $.timestamp_proofs[0]  (an object of 2 members)  not verified: a timestamp proof's content is never checked") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	_, out, _ = runCLI(t, nil, "verify", "--json", "--trust-key", key, path)
+	var r struct {
+		NotVerified []struct{ Path, Value, Why string } `json:"not_verified"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, p := range r.NotVerified {
+		paths = append(paths, p.Path)
+	}
+	if strings.Join(paths, " ") != "$.bundle_signature.signature_status $.bundle_signature.signed_at $.timestamp_proofs[0]" {
+		t.Errorf("not_verified %+v", r.NotVerified)
+	}
+}
+
+// Item 6: the verdict names the keys behind VERIFIED when one is not
+// pinned, in the text report and --json alike, and the report lists what
+// each key signed.
+func TestVerifyNamesTheKeysBehindVerified(t *testing.T) {
+	second := verifytest.NewSigner("test-key-1", "a second signer")
+	data, _ := verifytest.RealBundleRetitled(t, second, "Three Factors Influencing Minima in SGD")
+	path := writeTemp(t, "cosigned.json", data)
+	key := writeTemp(t, "key.json", second.KeyFile())
+	code, out, _ := runCLI(t, nil, "verify", "--trust-key", key, path)
+	for _, want := range []string{
+		"\nVERIFIED · pith-v1-2026-05 + your key test-key-1: ",
+		"\n  pith-v1-2026-05 (pinned, fingerprint 8d4b5ee74e4693bcd1df2446408b0d54): the record's receipt, 2 events\n",
+		"\n  your key test-key-1 (user-trusted, fingerprint " + second.Fingerprint() + "): 1 event, the bundle\n",
+	} {
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("exit %d; text output lacks %q:\n%s", code, want, out)
+		}
+	}
+	_, out, _ = runCLI(t, nil, "verify", "--json", "--trust-key", key, path)
+	r := decodeFull(t, out)
+	if !r.OK || r.Verdict != "VERIFIED · pith-v1-2026-05 + your key test-key-1" ||
+		!strings.Contains(out, `"signers":[{"name":"pith-v1-2026-05","key_ids":["pith-v1-2026-05"],"trust":"pinned","fingerprint_sha256_hex":"8d4b5ee74e4693bcd1df2446408b0d54","receipts":1,"events":2,"bundle":false},{"name":"your key test-key-1"`) {
+		t.Errorf("--json: %s", out)
+	}
+	// All pinned: the verdict stays a plain VERIFIED.
+	_, out, _ = runCLI(t, nil, "verify", "--json")
+	if r := decodeFull(t, out); r.Verdict != "VERIFIED" {
+		t.Errorf("real bundle verdict %q", r.Verdict)
+	}
+}
+
+// Item 7: `pithscope verify EVIDENCE` gives its own verdict and exit code:
+// 0 when the file proves the fork, 1 when it does not, 2 when unreadable.
+func TestVerifyEvidenceVerdict(t *testing.T) {
+	b := verifytest.New().WithRecord()
+	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", "One Signer, Two Stories")
+	b.AddSnapshot("2026-01-01T02:00:00Z", a, "One Signer, Two Stories")
+	b.AddSnapshot("2026-01-01T02:00:01Z", a, "One Signer, Two Stories")
+	bundle, err := model.Parse(b.Build())
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := verify.Verify(bundle, verify.Options{Trust: b.Signer.Trust()})
+	path, err := verify.WriteEvidenceFile(t.TempDir(), bundle, report, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := writeTemp(t, "key.json", b.Signer.KeyFile())
+	proven := "FORK PROVEN: your key test-key-1 signed 2 events for graph after " + a
+
+	code, out, _ := runCLI(t, nil, "verify", "--trust-key", key, path)
+	if code != exitOK || !strings.Contains(out, "\n"+proven+"\n") {
+		t.Errorf("proven: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, nil, "verify", "--json", "--trust-key", key, path)
+	r := decodeFull(t, out)
+	if code != exitOK || !r.OK || r.Verdict != proven || !strings.Contains(out, `"evidence":{"proven":true,"key_ids":["test-key-1"],"trust":"user-trusted","events":2`) {
+		t.Errorf("proven, --json: exit %d\n%s", code, out)
+	}
+
+	code, out, _ = runCLI(t, nil, "verify", path) // the key only the file vouches for
+	if code != exitFailed || !strings.Contains(out, "\nFORK NOT PROVEN: key_trust key:test-key-1: key not pinned") {
+		t.Errorf("untrusted key: exit %d\n%s", code, out)
+	}
+	data, _ := os.ReadFile(path)
+	tampered := writeTemp(t, "tampered.json", []byte(strings.Replace(string(data), `"created_at":"2026-01-01T02:00:00Z"`, `"created_at":"2026-01-01T02:00:09Z"`, 1)))
+	code, out, _ = runCLI(t, nil, "verify", "--trust-key", key, tampered)
+	if code != exitFailed || !strings.Contains(out, "\nFORK NOT PROVEN: the events do not show a fork: not every event's digest, id and signature check out\n") {
+		t.Errorf("tampered: exit %d\n%s", code, out)
+	}
+	cut := writeTemp(t, "cut.json", data[:len(data)/2])
+	if code, out, errOut := runCLI(t, nil, "verify", "--trust-key", key, cut); code != exitBadInput || out != "" || errOut == "" {
+		t.Errorf("unreadable: exit %d %q %q", code, out, errOut)
 	}
 }

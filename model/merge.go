@@ -191,6 +191,18 @@ func RecomputeState(b *Bundle, pithNumber string, validity Validity, signerOf Si
 	return m
 }
 
+// LastApplied is the index of the last event of a type the merge applied,
+// in apply order: the current one. Invalid, superseded and forked events
+// are never applied, so never current.
+func (m *Merge) LastApplied(eventType string) (int, bool) {
+	for k := len(m.Applied) - 1; k >= 0; k-- {
+		if i := m.Applied[k]; m.bundle.Events[i].EventType == eventType {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
 // applyLists sorts the applied events into current.record_created (the
 // last applied one, or -1) and the lists of current.
 func (m *Merge) applyLists() (recordCreated int, lists map[string][]int) {

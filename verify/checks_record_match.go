@@ -221,8 +221,8 @@ func sameValue(a, b model.Value) bool {
 
 // valueText is a value as a report shows it: a string as itself, a number
 // in its RFC 8785 form (never as received: 12.000e-99999 is 0 to every
-// digest, so it is 0 here), a list of scalars joined with ", ", anything
-// else by its kind.
+// digest, so it is 0 here), a list of scalars joined with ", ", a
+// container of containers by its size.
 func valueText(v model.Value) string {
 	switch v.Kind() {
 	case model.KindString:
@@ -237,6 +237,9 @@ func valueText(v model.Value) string {
 	case model.KindArray:
 		parts := make([]string, 0, v.Len())
 		for _, e := range v.Elems() {
+			if k := e.Kind(); k == model.KindObject || k == model.KindArray {
+				return fmt.Sprintf("(a list of %d)", v.Len())
+			}
 			parts = append(parts, valueText(e))
 		}
 		return strings.Join(parts, ", ")

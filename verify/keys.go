@@ -79,6 +79,10 @@ func (k *keyring) info(keyID string) *KeyInfo {
 		}
 	} else if inBundle {
 		info.Key, info.Trust, info.Origin = bundleKey, TrustBundleOnly, "bundle"
+		// A signer is its key: a trusted key under another id is trusted.
+		if tk, ok := k.trust.lookupKey(bundleKey); ok {
+			info.Trust, info.Origin = tk.Trust, "the key of "+tk.KeyID+", "+tk.Origin
+		}
 	}
 	if info.Key != nil {
 		info.FingerprintHex, info.FingerprintB32 = model.KeyFingerprints(info.Key)

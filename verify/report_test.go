@@ -16,7 +16,7 @@ func TestMarshalReportSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	// No checks is not OK, and checks is a list, never null.
-	if string(out) != `{"ok":false,"pith_number":"pith:x","checks":[],"summary":{"ok":0,"fail":0,"unknown":0}}` {
+	if string(out) != `{"ok":false,"pith_number":"pith:x","checks":[],"summary":{"ok":0,"fail":0,"unknown":0},"verdict":"NOT VERIFIED","signers":[],"not_verified":[]}` {
 		t.Errorf("empty report: %s", out)
 	}
 	r.Checks = []verify.Check{{Name: "bundle_digest", Subject: "bundle", Status: verify.OK, Detail: "d", Event: 3}}

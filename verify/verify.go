@@ -55,7 +55,7 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	r := &Report{PithNumber: b.PithNumber, EventSHA256: make([]string, len(b.Events))}
+	r := &Report{PithNumber: b.PithNumber, EventSHA256: make([]string, len(b.Events)), bundle: b}
 	// Four checks an event and a few for the rest: sized once, since a
 	// growing slice of 40,000 checks would leave copies for the GC.
 	checks := make([]Check, 0, 4*len(b.Events)+len(b.PublicKeys)+len(b.SourceAliases)+16)
@@ -165,6 +165,7 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	r.Keys = keys.keys()
 	r.Merge = merge
 	r.Checks = sortChecks(checks)
+	r.Vouchers = vouchers(b.Events, &b.BundleSignature, r.Checks, r.Keys)
 	return r
 }
 
