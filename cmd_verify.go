@@ -85,7 +85,7 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *asJSON {
 		out, err := verify.MarshalReport(report, in.source)
 		if err != nil {
-			fmt.Fprintln(stderr, "pithscope verify:", err)
+			fmt.Fprintln(stderr, "pithscope verify:", model.Printable(err.Error()))
 			return exitBadInput
 		}
 		fmt.Fprintf(stdout, "%s\n", out)

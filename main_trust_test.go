@@ -274,3 +274,53 @@ func TestVerifyEvidenceVerdict(t *testing.T) {
 		t.Errorf("unreadable: exit %d %q %q", code, out, errOut)
 	}
 }
+
+// Item 8: one escaping rule for every output. A control character from the
+// bundle reads \x1b or \u202e, once (never \\x1b from quoting twice); the
+// same text typed as characters reads \\u202e; a LaTeX-ish name keeps its
+// single backslashes. --json carries the raw strings, escaped as JSON.
+func TestOutputTellsTypedEscapesFromControls(t *testing.T) {
+	data := verifytest.Edit(verifytest.RealBundle(t), func(m map[string]any) {
+		aliases := m["source_aliases"].([]any)
+		aliases[3].(map[string]any)["alias_value"] = "M5BN\x1b[2J"       // pith_short_12: a control, quoted in the detail
+		aliases[4].(map[string]any)["alias_value"] = `M5BN\x1b[2J`       // pith_short_16: the same, typed
+		aliases[5].(map[string]any)["alias_kind"] = "pith_short_8\u202e" // a subject, not quoted
+		verifytest.At(m, "events", 1).(map[string]any)["event_id"] = `sha256:\u202e{\l}`
+	})
+	path := writeTemp(t, "typed.json", data)
+	code, out, _ := runCLI(t, nil, "verify", path)
+	if code != exitFailed {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	for _, want := range []string{
+		`found "M5BN\x1b[2J"`,      // ESC, escaped once
+		`found "M5BN\\x1b[2J"`,     // the typed text
+		`alias:pith_short_8\u202e`, // U+202E
+		`event:sha256:\\u202e{\l}`, // typed, and {\l} as it is
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %s:\n%s", want, out)
+		}
+	}
+	// (The state_recompute line previews JSON text, whose own escapes
+	// are characters like any other.)
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.Contains(line, "state_recompute") && (strings.Contains(line, `\\\\x1b`) || strings.Contains(line, `\\\\u202e`)) {
+			t.Errorf("a line escapes twice: %s", line)
+		}
+	}
+	_, out, _ = runCLI(t, nil, "verify", "--json", path)
+	if strings.ContainsAny(out, "\x1b\u202e") {
+		t.Error("--json carries a raw control")
+	}
+	found := map[string]bool{}
+	for _, c := range decodeFull(t, out).Checks {
+		found[c.Found] = true
+		found[c.Subject] = true
+	}
+	for _, raw := range []string{"M5BN\x1b[2J", `M5BN\x1b[2J`, "alias:pith_short_8\u202e", `event:sha256:\u202e{\l}`} {
+		if !found[raw] {
+			t.Errorf("decoded --json lacks %q", raw)
+		}
+	}
+}

@@ -150,3 +150,9 @@ func ClipboardText(s string) (text string, escaped bool) {
 	}
 	return s, false
 }
+
+// Quote puts s in double quotes as it is, for messages that name a value.
+// It escapes nothing: escaping is done once, where the message is shown
+// (Printable, EscapeJSONForTerminal). Quoting with %q as well would show
+// an ESC from a bundle as \\x1b, the way a typed backslash reads.
+func Quote(s string) string { return `"` + s + `"` }

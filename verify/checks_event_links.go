@@ -92,7 +92,7 @@ func eventLinksChecks(b *model.Bundle, merge *model.Merge, signers []string) []C
 		}
 		first := &b.Events[starts[0]]
 		out = append(out, Check{Name: CheckEventLinks, Subject: fmt.Sprintf("chain:%d", n), Event: starts[0], Status: Fail,
-			Detail: fmt.Sprintf("signer %s has %d chains for target %q, not one: %s", first.Signer.KeyID, len(starts), first.Target, strings.Join(parts, "; "))})
+			Detail: fmt.Sprintf("signer %s has %d chains for target %s, not one: %s", first.Signer.KeyID, len(starts), model.Quote(first.Target), strings.Join(parts, "; "))})
 	}
 	if len(out) == 0 {
 		c := bundleCheck(CheckEventLinks)

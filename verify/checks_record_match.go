@@ -292,10 +292,10 @@ func recordMatch(c Check, what string, fields []PaperField) Check {
 			c.Expected, c.Found = expected, found
 		}
 		if f.Name == "title" {
-			wrong = append(wrong, fmt.Sprintf("title %q: its lower-cased sha256 is %s, the record's %s is %s", f.Found, f.FoundDigest, f.RecordField, f.Record))
+			wrong = append(wrong, fmt.Sprintf("title %s: its lower-cased sha256 is %s, the record's %s is %s", model.Quote(f.Found), f.FoundDigest, f.RecordField, f.Record))
 			continue
 		}
-		wrong = append(wrong, fmt.Sprintf("%s: the record's %s is %q, %s says %q", f.Name, f.RecordField, expected, what, found))
+		wrong = append(wrong, fmt.Sprintf("%s: the record's %s is %s, %s says %s", f.Name, f.RecordField, model.Quote(expected), what, model.Quote(found)))
 	}
 	if len(wrong) > 0 {
 		c.Status, c.Detail = Fail, what+" contradicts the record: "+strings.Join(wrong, "; ")

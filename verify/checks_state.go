@@ -107,8 +107,8 @@ func equivocationChecks(b *model.Bundle, merge *model.Merge) []Check {
 		}
 		out = append(out, Check{
 			Name: CheckEquivocation, Subject: fmt.Sprintf("fork:%d", n+1), Status: Fail, Event: f.Events[0],
-			Detail: fmt.Sprintf("signer %s signed %d events for target %q with prev_event %s: %s",
-				forkSigner(f), len(f.EventIDs), f.Target, prev, strings.Join(f.EventIDs, ", ")),
+			Detail: fmt.Sprintf("signer %s signed %d events for target %s with prev_event %s: %s",
+				forkSigner(f), len(f.EventIDs), model.Quote(f.Target), prev, strings.Join(f.EventIDs, ", ")),
 		})
 	}
 	return out

@@ -216,7 +216,7 @@ func (r *Report) recordConfirms(subject string, event int, rel string, otherwise
 		}
 		switch f.Match {
 		case FieldContradicts:
-			return Coverage{Reason: fmt.Sprintf("contradicts the record (its %s is %q)", f.RecordField, f.Record)}
+			return Coverage{Reason: fmt.Sprintf("contradicts the record (its %s is %s)", f.RecordField, model.Quote(f.Record))}
 		case FieldAgrees:
 			if c := r.passed(CheckRecordMatch, subject, "record_match failed"); c.Verified() {
 				return c

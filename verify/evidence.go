@@ -153,8 +153,8 @@ func forkProof(ev *model.Evidence, allValid bool, keys *keyring) (*ForkProof, Ch
 		prev = "null"
 	}
 	c.Status = Fail
-	c.Detail = fmt.Sprintf("fork proven: signer %s signed %d different events for %s target %q after prev_event %s: %s",
-		strings.Join(p.KeyIDs, " = "), len(ev.Events), e.SubjectPithNumber, e.Target, prev, strings.Join(p.EventIDs, ", "))
+	c.Detail = fmt.Sprintf("fork proven: signer %s signed %d different events for %s target %s after prev_event %s: %s",
+		strings.Join(p.KeyIDs, " = "), len(ev.Events), e.SubjectPithNumber, model.Quote(e.Target), prev, strings.Join(p.EventIDs, ", "))
 	return p, c
 }
 

@@ -98,7 +98,7 @@ func compareOr(c Check, what, expected, found, okDetail string) Check {
 	c.Expected, c.Found = expected, found
 	switch {
 	case expected != found:
-		c.Status, c.Detail = Fail, fmt.Sprintf("%s: expected %s, found %q", what, expected, found)
+		c.Status, c.Detail = Fail, fmt.Sprintf("%s: expected %s, found %s", what, expected, model.Quote(found))
 	case okDetail != "":
 		c.Expected = found // one copy of the value for both: 40,000 checks add up
 		c.Status, c.Detail = OK, okDetail

@@ -127,7 +127,7 @@ func (t *TrustStore) AddFile(data []byte, origin string) error {
 // both are present. It returns the key or what is wrong with it.
 func decodeKeyBytes(pk model.PublicKey) (ed25519.PublicKey, string) {
 	if pk.Algorithm != "" && pk.Algorithm != "ed25519" {
-		return nil, fmt.Sprintf("algorithm is %q, only ed25519 is known", pk.Algorithm)
+		return nil, fmt.Sprintf("algorithm is %s, only ed25519 is known", model.Quote(pk.Algorithm))
 	}
 	var fromHex, fromB64 []byte
 	if pk.PublicKeyHex != "" {

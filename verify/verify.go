@@ -209,10 +209,10 @@ func signingKeyIDs(b *model.Bundle) []string {
 // with the key the signature block names.
 func verifySignature(keys *keyring, sig model.Signature, digestHex, wantMessage string) (Status, string) {
 	if sig.Algorithm != "ed25519" {
-		return Fail, fmt.Sprintf("algorithm is %q, want ed25519", sig.Algorithm)
+		return Fail, fmt.Sprintf("algorithm is %s, want ed25519", model.Quote(sig.Algorithm))
 	}
 	if sig.SignedMessage != wantMessage {
-		return Fail, fmt.Sprintf("signed_message is %q, want %q", sig.SignedMessage, wantMessage)
+		return Fail, fmt.Sprintf("signed_message is %s, want %s", model.Quote(sig.SignedMessage), model.Quote(wantMessage))
 	}
 	raw, problem := decodeSignature(sig.SignatureB64)
 	if problem != "" {
