@@ -101,7 +101,8 @@ Explorer flags:
 
 Verify flags:
   --json             print one JSON report: {"ok", "pith_number", "checks": [{"name",
-                     "subject", "status", "detail"}], "summary": {"ok","fail","unknown"}}
+                     "subject", "status", "detail"}], "summary": {"ok","fail","unknown"},
+                     "verdict", "signers", "current_snapshot", "not_verified"}
   --dir DIR, --jobs N   verify every *.json below DIR (or several REFs) on N
                      workers, one result per bundle, then a summary
   --trust-key FILE   also trust the key(s) in FILE (a public_keys entry or a list

@@ -324,3 +324,27 @@ func TestOutputTellsTypedEscapesFromControls(t *testing.T) {
 		}
 	}
 }
+
+// The README's list of checks is the registry's: every check, no other,
+// in registry order.
+func TestReadmeListsEveryCheck(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(readme)), " ")
+	start := strings.Index(text, "Each check has a stable name (")
+	end := strings.Index(text[max(start, 0):], ";")
+	if start < 0 || end < 0 {
+		t.Fatal(`README has no "Each check has a stable name (…;" list`)
+	}
+	var listed []string
+	for i, part := range strings.Split(text[start:start+end], "`") {
+		if i%2 == 1 { // inside backquotes
+			listed = append(listed, part)
+		}
+	}
+	if strings.Join(listed, " ") != strings.Join(verify.CheckOrder, " ") {
+		t.Errorf("README lists\n  %v\nthe registry has\n  %v", listed, verify.CheckOrder)
+	}
+}
