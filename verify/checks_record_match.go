@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -129,23 +130,49 @@ func matchRules(record, at model.Value, path string, rules []fieldRule) []PaperF
 	out := make([]PaperField, 0, len(rules))
 	for _, r := range rules {
 		found, want := walk(at, r.at), walk(record, r.record)
-		f := PaperField{Name: r.name, Path: path + pathOf(r.at), RecordField: strings.Join(r.record, "."), Record: valueText(want), Found: valueText(found)}
-		switch {
-		case !want.Exists():
-			f.RecordField, f.Match = "", FieldNotInRecord
-		case !found.Exists():
-			f.Match = FieldNotStated
-		case r.hashed:
-			f.FoundDigest = model.TitleCanonSHA256(found.Str())
-			f.Match = matchIf(found.Kind() == model.KindString && want.Kind() == model.KindString && f.FoundDigest == want.Str())
-		case r.sorted:
-			f.Match = matchIf(found.Kind() == model.KindArray && sameValue(sortedStrings(found), want))
-		default:
-			f.Match = matchIf(sameValue(found, want))
-		}
-		out = append(out, f)
+		out = append(out, fieldOf(r, found, want, path, matchRule(r, found, want)))
 	}
 	return out
+}
+
+// contradictions is matchRules keeping only the fields that contradict
+// the record: the check's way, which describes only those.
+func contradictions(record, at model.Value, path string, rules []fieldRule) []PaperField {
+	var out []PaperField
+	for _, r := range rules {
+		found, want := walk(at, r.at), walk(record, r.record)
+		if m := matchRule(r, found, want); m == FieldContradicts {
+			out = append(out, fieldOf(r, found, want, path, m))
+		}
+	}
+	return out
+}
+
+// matchRule decides how one field stands against the record.
+func matchRule(r fieldRule, found, want model.Value) FieldMatch {
+	switch {
+	case !want.Exists():
+		return FieldNotInRecord
+	case !found.Exists():
+		return FieldNotStated
+	case r.hashed:
+		return matchIf(found.Kind() == model.KindString && want.Kind() == model.KindString && model.TitleCanonSHA256(found.Str()) == want.Str())
+	case r.sorted:
+		return matchIf(sameSortedStrings(found, want))
+	}
+	return matchIf(sameValue(found, want))
+}
+
+// fieldOf describes one field for a report.
+func fieldOf(r fieldRule, found, want model.Value, path string, m FieldMatch) PaperField {
+	f := PaperField{Name: r.name, Path: path + pathOf(r.at), RecordField: strings.Join(r.record, "."), Record: valueText(want), Found: valueText(found), Match: m}
+	if m == FieldNotInRecord {
+		f.RecordField = ""
+	}
+	if r.hashed && found.Kind() == model.KindString {
+		f.FoundDigest = model.TitleCanonSHA256(found.Str())
+	}
+	return f
 }
 
 func matchIf(agrees bool) FieldMatch {
@@ -171,26 +198,26 @@ func pathOf(keys []string) string {
 	return b.String()
 }
 
-// sortedStrings is a list of strings sorted, as a Value, or the list
-// itself when it holds anything else (which then matches no record list).
-func sortedStrings(list model.Value) model.Value {
-	var items []string
+// sameSortedStrings reports whether list, a list of strings, sorted, is
+// the record's list want.
+func sameSortedStrings(list, want model.Value) bool {
+	if list.Kind() != model.KindArray || want.Kind() != model.KindArray || list.Len() != want.Len() {
+		return false
+	}
+	items := make([]string, 0, list.Len())
 	for _, v := range list.Elems() {
 		if v.Kind() != model.KindString {
-			return list
+			return false
 		}
 		items = append(items, v.Str())
 	}
 	slices.Sort(items)
-	quoted := make([]string, len(items))
-	for i, s := range items {
-		quoted[i] = model.JSONString(s)
+	for i, w := range want.Elems() {
+		if w.Kind() != model.KindString || w.Str() != items[i] {
+			return false
+		}
 	}
-	doc, err := model.ParseDoc([]byte("[" + strings.Join(quoted, ",") + "]"))
-	if err != nil {
-		return list // cannot happen: JSONString writes JSON
-	}
-	return doc.Root()
+	return true
 }
 
 // sameValue compares two JSON values as data: numbers by their RFC 8785
@@ -198,6 +225,9 @@ func sortedStrings(list model.Value) model.Value {
 func sameValue(a, b model.Value) bool {
 	if a.Kind() != b.Kind() {
 		return false
+	}
+	if bytes.Equal(a.Raw(), b.Raw()) { // the common case, without decoding
+		return true
 	}
 	switch a.Kind() {
 	case model.KindString:
@@ -268,7 +298,7 @@ func recordMatchChecks(b *model.Bundle, recordDigest string) []Check {
 		c := Check{Name: CheckRecordMatch, Subject: EventSubject(i, e.EventID), Event: i}
 		switch e.EventType {
 		case "graph_snapshot":
-			out = append(out, recordMatch(c, "the snapshot", SnapshotPaper(b, e)))
+			out = append(out, recordMatch(c, "the snapshot", contradictions(b.CanonicalRecord, e.Payload.Get("graph_snapshot"), "$.payload.graph_snapshot", snapshotRules)))
 		case model.RecordCreated:
 			out = append(out, recordMatch(c, "the record_created payload", recordCreatedCopies(b, e, recordDigest)))
 		}

@@ -413,14 +413,17 @@ func digest(v any) string {
 }
 
 // Generate builds a bundle of n events: the record, then a chain of
-// graph snapshots, each naming the one before as prev_event.
+// graph snapshots of the same paper, each naming the one before as
+// prev_event and saying which revision it is in its headline.
 func Generate(n int) []byte {
 	b := New().WithRecord()
+	b.Title = "A Paper Revised Many Times"
 	prev := ""
 	for i := 1; i < n; i++ {
+		payload := b.SnapshotPayload(b.Title, 0)
+		At(payload, "graph_snapshot", "paper").(map[string]any)["headline"] = fmt.Sprintf("revision %d", i)
 		prev = b.Add(Event{Type: "graph_snapshot", Target: "graph", PrevEvent: prev,
-			CreatedAt: fmt.Sprintf("2026-01-01T%02d:%02d:%02dZ", i/3600%24, i/60%60, i%60),
-			Payload:   SnapshotPayload(fmt.Sprintf("Paper revision %d", i), 0)})
+			CreatedAt: fmt.Sprintf("2026-01-01T%02d:%02d:%02dZ", i/3600%24, i/60%60, i%60), Payload: payload})
 	}
 	return b.Build()
 }
