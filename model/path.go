@@ -56,3 +56,17 @@ func ParsePath(path string) ([]PathStep, error) {
 	}
 	return steps, nil
 }
+
+// FormatPath writes steps as a JSON path, the inverse of ParsePath.
+func FormatPath(steps []PathStep) string {
+	var b strings.Builder
+	b.WriteString("$")
+	for _, s := range steps {
+		if s.IsIndex {
+			b.WriteString("[" + strconv.Itoa(s.Index) + "]")
+		} else {
+			b.WriteString(PathKey(s.Key))
+		}
+	}
+	return b.String()
+}

@@ -23,3 +23,13 @@ func TestParsePath(t *testing.T) {
 		}
 	}
 }
+
+// FormatPath is ParsePath's inverse.
+func TestFormatPath(t *testing.T) {
+	for _, path := range []string{"$", "$.events[3].payload", `$["a b"][0]["\u202e"].x`} {
+		steps, err := ParsePath(path)
+		if err != nil || FormatPath(steps) != path {
+			t.Errorf("FormatPath(ParsePath(%q)) = %q, %v", path, FormatPath(steps), err)
+		}
+	}
+}

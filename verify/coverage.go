@@ -126,9 +126,8 @@ func (r *Report) Coverage(path string) Coverage {
 	case "short_pith_number":
 		return r.passed(CheckShortPithNumber, SubjectBundle, "not the start of the number the record hashes to")
 	case "source":
-		if len(steps) == 2 && slices.ContainsFunc(bundleSourceRules, func(f fieldRule) bool { return f.at[1] == key(1) }) {
-			return r.recordConfirms(SubjectBundle, -1, path, r.bundleCover())
-		}
+		fields := matchRules(b.CanonicalRecord, b.Root, "$", bundleSourceRules)
+		return r.recordConfirms(SubjectBundle, fields, model.FormatPath(steps), r.bundleCover())
 	case "source_aliases":
 		if i, ok := index(1); ok && i < len(b.SourceAliases) && strings.HasPrefix(b.SourceAliases[i].Kind, "pith_short_") {
 			return r.passed(CheckAliases, "alias:"+b.SourceAliases[i].Kind, "not the start of the number the record hashes to")
@@ -151,20 +150,20 @@ func (r *Report) Coverage(path string) Coverage {
 		return r.passed(CheckStateRecompute, SubjectBundle, "the served state is not the one the events give")
 	case "timestamp_proofs":
 		c := r.bundleCover()
-		if c.Check != "" && len(steps) > 1 {
+		if c.Check != "" && (len(steps) > 1 || b.TimestampProofs.Len() > 0) {
 			c.Unchecked = proofUnchecked
 		}
 		return c
 	case "events":
 		if i, ok := index(1); ok && i < len(b.Events) {
-			return r.eventCoverage(i, steps[2:], path)
+			return r.eventCoverage(i, steps[2:])
 		}
 	}
 	return r.bundleCover()
 }
 
 // eventCoverage is Coverage inside event i; rest is the path below it.
-func (r *Report) eventCoverage(i int, rest []model.PathStep, path string) Coverage {
+func (r *Report) eventCoverage(i int, rest []model.PathStep) Coverage {
 	e := &r.bundle.Events[i]
 	subject := r.eventSubject(i)
 	member := ""
@@ -195,21 +194,20 @@ func (r *Report) eventCoverage(i int, rest []model.PathStep, path string) Covera
 		}
 		return signed
 	}
-	if e.EventType == "graph_snapshot" {
-		return r.recordConfirms(subject, i, "$"+path[strings.IndexByte(path, ']')+1:], signed)
+	switch e.EventType {
+	case "graph_snapshot":
+		return r.recordConfirms(subject, SnapshotPaper(r.bundle, e), model.FormatPath(rest), signed)
+	case model.RecordCreated:
+		return r.recordConfirms(subject, recordCreatedCopies(r.bundle, e, r.CanonicalSHA256), model.FormatPath(rest), signed)
 	}
 	return signed
 }
 
-// recordConfirms is the coverage of a field a copy of the record states
-// (the bundle's source when event is -1, else a snapshot; rel is the path
-// inside it): record_match when the record confirms it, not verified when
-// it contradicts it, else otherwise (what signed it).
-func (r *Report) recordConfirms(subject string, event int, rel string, otherwise Coverage) Coverage {
-	fields := matchRules(r.bundle.CanonicalRecord, r.bundle.Root, "$", bundleSourceRules)
-	if event >= 0 {
-		fields = SnapshotPaper(r.bundle, &r.bundle.Events[event])
-	}
+// recordConfirms is the coverage of the value at rel inside a copy of the
+// record (fields, as matchRules describes them, with paths relative to the
+// copy): record_match when the record confirms it, not verified when it
+// contradicts it, else otherwise (what signed it).
+func (r *Report) recordConfirms(subject string, fields []PaperField, rel string, otherwise Coverage) Coverage {
 	for _, f := range fields {
 		if f.Path != rel {
 			continue

@@ -53,6 +53,8 @@ func TestCoverageOfTheRealBundle(t *testing.T) {
 		"$.state.current.graph_snapshots[0].payload":            "state_recompute: recomputed from the valid events",
 		"$.mirror_hints[0].base_url":                            bundle,
 		`$["built_at"]`:                                         bundle,
+		`$["events"][1]["payload"].graph_snapshot.paper.title`:  "record_match: the record confirms it",
+		"$.timestamp_proofs":                                    bundle, // none, so nothing unchecked
 		"events[1]":                                             `not verified: path "events[1]" does not start with $`,
 	})
 	var paths []string
@@ -96,7 +98,8 @@ func TestCoverageWhereTheCoveringSignatureFails(t *testing.T) {
 	expectCoverage(t, r, map[string]string{
 		"$.events[1].payload.graph_snapshot.paper.title":        "not verified: its signature failed (event_signature)",
 		"$.events[1].payload.graph_snapshot.paper.authors_text": "not verified: its signature failed (event_signature)",
-		"$.events[0].payload.source_id":                         "event_signature by test-key-1 (user-trusted)",
+		"$.events[0].payload.source_id":                         "record_match: the record confirms it",
+		"$.events[0].payload.receipt":                           "event_signature by test-key-1 (user-trusted)",
 	})
 
 	b, _ := basic()
@@ -116,6 +119,24 @@ func TestCoverageWhereTheCoveringSignatureFails(t *testing.T) {
 		"$.events[2].payload.graph_snapshot.paper.title":        `not verified: contradicts the record (its metadata.title_canon_sha256 is "` + realTitleHash + `")`,
 		"$.events[2].payload.graph_snapshot.paper.authors_text": "event_signature by test-key-1 (user-trusted)",
 		"$.events[1].payload.graph_snapshot.paper.title":        "record_match: the record confirms it",
+	})
+
+	// A copy of the record's source in the record_created payload that
+	// contradicts it is not verified, though Pith's key signed it.
+	b, _ = basic()
+	m := verifytest.Decode(b.Build())
+	rec := verifytest.At(m, "events", 0).(map[string]any)
+	for _, k := range []string{"signature", "content_sha256", "event_id"} {
+		delete(rec, k)
+	}
+	set(p("payload", "source_version"), 2)(rec)
+	verifytest.SignEvent(rec, b.Signer)
+	r = verifyData(t, verifytest.Restate(mustJSON(t, m), b.Signer, b.Signer.Trust()), verify.Options{Trust: b.Signer.Trust()})
+	expectNotOK(t, r, map[string]int{verify.CheckRecordMatch: 1})
+	expectCoverage(t, r, map[string]string{
+		"$.events[0].payload.source_version": `not verified: contradicts the record (its source.version is "1")`,
+		// record_match failed for this event, so what agrees is its signer's word
+		"$.events[0].payload.source_id": "event_signature by test-key-1 (user-trusted)",
 	})
 
 	// The bundle digest fails: what only the bundle signature covered
