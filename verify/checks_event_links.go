@@ -34,8 +34,8 @@ type chainKey struct{ signer, subject, target string }
 // no event in the bundle, and each signer whose valid events for one target
 // start more than one chain (after different prev_events: two starting
 // after the same one are a fork, which equivocation reports). With none,
-// one check about the bundle passes.
-func eventLinksChecks(b *model.Bundle, merge *model.Merge, signers []string) []Check {
+// one check about the bundle passes. duplicateOf is as for checkEvent.
+func eventLinksChecks(b *model.Bundle, merge *model.Merge, signers []string, duplicateOf []int) []Check {
 	listed := make(map[string]bool, len(b.Events))
 	for i := range b.Events {
 		listed[b.Events[i].EventID] = true
@@ -53,7 +53,7 @@ func eventLinksChecks(b *model.Bundle, merge *model.Merge, signers []string) []C
 			}
 		}
 		if len(dangling) > 0 {
-			out = append(out, Check{Name: CheckEventLinks, Subject: EventSubject(i, e.EventID), Event: i, Status: Fail,
+			out = append(out, Check{Name: CheckEventLinks, Subject: eventCheckSubject(e, duplicateOf[i]), Event: i, Status: Fail,
 				Detail: "names no event in the bundle: " + strings.Join(dangling, ", ")})
 		}
 	}

@@ -285,8 +285,9 @@ const recordMatchOK = "every field it shares with the record agrees"
 
 // recordMatchChecks compares the bundle's source, each record_created
 // payload and each graph snapshot with the record. recordDigest is the
-// record's computed digest ("" when it has none: nothing to compare).
-func recordMatchChecks(b *model.Bundle, recordDigest string) []Check {
+// record's computed digest ("" when it has none: nothing to compare);
+// duplicateOf says which events repeat an earlier one's id (duplicates).
+func recordMatchChecks(b *model.Bundle, recordDigest string, duplicateOf []int) []Check {
 	if recordDigest == "" {
 		c := bundleCheck(CheckRecordMatch)
 		c.Status, c.Detail = Unknown, "no canonical record digest to compare copies of the record with"
@@ -295,7 +296,7 @@ func recordMatchChecks(b *model.Bundle, recordDigest string) []Check {
 	out := []Check{recordMatch(bundleCheck(CheckRecordMatch), "the bundle's source", matchRules(b.CanonicalRecord, b.Root, "$", bundleSourceRules))}
 	for i := range b.Events {
 		e := &b.Events[i]
-		c := Check{Name: CheckRecordMatch, Subject: EventSubject(i, e.EventID), Event: i}
+		c := Check{Name: CheckRecordMatch, Subject: eventCheckSubject(e, duplicateOf[i]), Event: i}
 		switch e.EventType {
 		case "graph_snapshot":
 			out = append(out, recordMatch(c, "the snapshot", contradictions(b.CanonicalRecord, e.Payload.Get("graph_snapshot"), "$.payload.graph_snapshot", snapshotRules)))
@@ -321,7 +322,7 @@ func recordMatch(c Check, what string, fields []PaperField) Check {
 		if c.Expected == "" {
 			c.Expected, c.Found = expected, found
 		}
-		if f.Name == "title" {
+		if f.Name == "title" && f.FoundDigest != "" {
 			wrong = append(wrong, fmt.Sprintf("title %s: its lower-cased sha256 is %s, the record's %s is %s", model.Quote(f.Found), f.FoundDigest, f.RecordField, f.Record))
 			continue
 		}

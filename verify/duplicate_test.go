@@ -22,6 +22,12 @@ func TestAnEventListedTwiceIsMergedOnce(t *testing.T) {
 	if !ok || dup.Status != verify.Fail || !strings.Contains(dup.Detail, "events[1] is the same event") {
 		t.Fatalf("copy's event_id check = %+v", dup)
 	}
+	// Every check of the copy names it by position, record_match included.
+	for _, c := range r.Checks {
+		if c.Event == 2 && c.Subject != verify.EventSubject(2, "") {
+			t.Errorf("%s names the copy %s", c.Name, c.Subject)
+		}
+	}
 	if got := len(r.Merge.Applied); got != 2 {
 		t.Errorf("%d events applied, want the record and the snapshot once", got)
 	}

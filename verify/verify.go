@@ -84,7 +84,8 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 		r.PithNumber = rec.number
 	}
 	add(rec.checks...)
-	add(recordMatchChecks(b, rec.digest)...)
+	duplicateOf := duplicates(b.Events)
+	add(recordMatchChecks(b, rec.digest, duplicateOf)...)
 
 	keys := newKeyring(b, opts.Trust)
 	for _, id := range signingKeyIDs(b) {
@@ -97,7 +98,6 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	// Events, in parallel: canonicalize each once, digest, id, signature.
 	results := make([]eventResult, len(b.Events))
 	subjectNumber := r.PithNumber
-	duplicateOf := duplicates(b.Events)
 	// Workers take events in small batches from a shared counter and hand
 	// each finished batch to this goroutine, which emits its checks: one
 	// channel send per batch rather than per event keeps the scheduler out
@@ -155,7 +155,7 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	r.StateSHA256 = sc.digest
 	add(sc.checks...)
 	add(equivocationChecks(b, merge)...)
-	add(eventLinksChecks(b, merge, signers)...)
+	add(eventLinksChecks(b, merge, signers, duplicateOf)...)
 	bundleDone.Wait()
 	r.BundleSHA256 = bc.digest
 	add(bc.checks...)
