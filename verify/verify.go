@@ -85,7 +85,14 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	}
 	add(rec.checks...)
 	duplicateOf := duplicates(b.Events)
-	add(recordMatchChecks(b, rec.digest, duplicateOf)...)
+	// record_match reads every snapshot and no signature: it runs beside
+	// the event workers, and its checks are added once they are done.
+	var recordMatch []Check
+	recordMatchDone := make(chan struct{})
+	go func() {
+		defer close(recordMatchDone)
+		recordMatch = recordMatchChecks(b, rec.digest, duplicateOf)
+	}()
 
 	keys := newKeyring(b, opts.Trust)
 	for _, id := range signingKeyIDs(b) {
@@ -130,6 +137,8 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 			results[i].checks = nil // now in checks; keep one copy
 		}
 	}
+	<-recordMatchDone
+	add(recordMatch...)
 	if ctx.Err() != nil {
 		r.Checks = sortChecks(checks)
 		return r
