@@ -94,7 +94,7 @@ func runFetch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return code
 	}
 	if !report.OK() {
-		fmt.Fprintf(stderr, "pithscope fetch: written, but it did not verify (%s); see pithscope verify\n", model.Printable(fetch.NotOK(report)))
+		fmt.Fprintf(stderr, "pithscope fetch: written, but it did not verify (%s); see pithscope verify\n", model.Printable(report.NotOK()))
 		return exitFailed
 	}
 	return exitOK

@@ -30,18 +30,6 @@ type Learned struct {
 // read-only directory, a lock held too long).
 var ErrNotRecorded = errors.New("could not record this version")
 
-// proofChecks are the checks that together prove a bundle is exactly what
-// its signers signed, every signer a trusted key: the record hashes to its
-// number, every event and the bundle are signed over their digests, every
-// key a signature named is pinned or given with --trust-key, and the
-// bundle is the one asked for. Other checks (the merged state, forks,
-// rollback) may fail on a bundle whose signed events are still genuine.
-var proofChecks = []string{
-	verify.CheckRequestedID, verify.CheckCanonicalDigest, verify.CheckPithNumber, verify.CheckReceiptSignature,
-	verify.CheckKeyTrust, verify.CheckEventDigest, verify.CheckEventID, verify.CheckEventSignature,
-	verify.CheckEventSubject, verify.CheckBundleDigest, verify.CheckBundleSignature,
-}
-
 // Learn records the bundle in the cache when report (its verification,
 // from verify.Run on Result.Bundle) shows it signed throughout by trusted
 // keys: every event id goes into the rollback history, its aliases and
@@ -56,7 +44,7 @@ var proofChecks = []string{
 func (r *Result) Learn(report *verify.Report) (Learned, error) {
 	var out Learned
 	body := derivedBody(r.Bundle)
-	if why := untrusted(report, r.Bundle, body); why != "" {
+	if why := untrusted(report, body); why != "" {
 		out.NotLearned = why
 		if r.cache != nil && !r.FromCache && r.cache.quarantine(body, r.Data) == nil && isBody(body) {
 			out.Quarantined = r.cache.QuarantinePath(body)
@@ -99,36 +87,11 @@ func (r *Result) Learn(report *verify.Report) (Learned, error) {
 
 // untrusted says why report does not prove b signed throughout by trusted
 // keys, or "" when it does.
-func untrusted(report *verify.Report, b *model.Bundle, body string) string {
+func untrusted(report *verify.Report, body string) string {
 	if report == nil || body == "" || model.BodyOf(report.PithNumber) != body {
 		return "no verification of this bundle"
 	}
-	var notOK []string
-	signedEvents, bundleSigned := 0, false
-	for _, c := range report.Checks {
-		if !slices.Contains(proofChecks, c.Name) {
-			continue
-		}
-		if c.Status != verify.OK {
-			if what := c.Name + " " + string(c.Status); !slices.Contains(notOK, what) {
-				notOK = append(notOK, what)
-			}
-			continue
-		}
-		switch c.Name {
-		case verify.CheckEventSignature:
-			signedEvents++
-		case verify.CheckBundleSignature:
-			bundleSigned = true
-		}
-	}
-	switch {
-	case len(notOK) > 0:
-		return "not signed throughout by trusted keys: " + strings.Join(notOK, ", ")
-	case !bundleSigned || signedEvents != len(b.Events):
-		return "its verification did not finish"
-	}
-	return ""
+	return report.NotSignedByTrustedKeys()
 }
 
 // noteNotRecorded adds to the report's rollback check that this version
@@ -172,29 +135,4 @@ func bundleTitle(b *model.Bundle) string {
 		}
 	}
 	return title
-}
-
-// NotOK says which checks of a report are not ok (failed or unknown),
-// each once, in the report's order; "" when every check passed.
-func NotOK(r *verify.Report) string {
-	var failed, unknown []string
-	for _, c := range r.Checks {
-		switch {
-		case c.Status == verify.Fail && !slices.Contains(failed, c.Name):
-			failed = append(failed, c.Name)
-		case c.Status == verify.Unknown && !slices.Contains(unknown, c.Name):
-			unknown = append(unknown, c.Name)
-		}
-	}
-	var parts []string
-	if len(failed) > 0 {
-		parts = append(parts, "fails "+strings.Join(failed, ", "))
-	}
-	if len(unknown) > 0 {
-		parts = append(parts, "cannot decide "+strings.Join(unknown, ", "))
-	}
-	if len(r.Checks) == 0 {
-		parts = append(parts, "no check ran")
-	}
-	return strings.Join(parts, "; ")
 }

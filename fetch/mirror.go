@@ -149,7 +149,7 @@ func (m *Mirror) check(name string, data []byte) (candidate, bool) {
 		return candidate{}, false
 	}
 	report := verify.Verify(b, verify.Options{Trust: m.trust})
-	c := candidate{name: name, data: data, bundle: b, report: report, notOK: NotOK(report)}
+	c := candidate{name: name, data: data, bundle: b, report: report, notOK: report.NotOK()}
 	if c.notOK != "" && !m.AllowUnverified {
 		m.skip(name, c.notOK+" (--allow-unverified serves it anyway)")
 		return candidate{}, false

@@ -206,8 +206,8 @@ func unknownBundle() (data []byte, trust *verify.TrustStore) {
 // published, and says why.
 func TestMirrorRefusesWhatItCannotVerify(t *testing.T) {
 	unknown, trust := unknownBundle()
-	if r := verify.Verify(mustParse(unknown), verify.Options{Trust: trust}); NotOK(r) != "cannot decide key_trust, bundle_signature" {
-		t.Fatalf("the test bundle is not only unknown: %s", NotOK(r))
+	if r := verify.Verify(mustParse(unknown), verify.Options{Trust: trust}); r.NotOK() != "cannot decide key_trust, bundle_signature" {
+		t.Fatalf("the test bundle is not only unknown: %s", r.NotOK())
 	}
 	m := NewMirror(trust)
 	if m.Add("unknown.json", unknown) {
