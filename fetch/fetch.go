@@ -294,7 +294,7 @@ func (f *Fetcher) fromCache(ref Ref, c *Cached, staleWhy string) *Result {
 	h := c.History
 	when := "at an unknown time"
 	if !h.FetchedAt.IsZero() {
-		when = fmt.Sprintf("%s (%s ago)", h.FetchedAt.UTC().Format(time.RFC3339), age(f.opts.Now().Sub(h.FetchedAt)))
+		when = fmt.Sprintf("%s (%s ago)", h.FetchedAt.UTC().Format(time.RFC3339), verify.Age(f.opts.Now().Sub(h.FetchedAt)))
 	}
 	res := &Result{
 		Ref: ref, Data: c.Data, Bundle: c.Bundle, FromCache: true, FetchedAt: h.FetchedAt,
@@ -309,21 +309,6 @@ func (f *Fetcher) fromCache(ref Ref, c *Cached, staleWhy string) *Result {
 		res.Stale = model.Printable("may be stale; fetched " + when + staleWhy)
 	}
 	return res
-}
-
-// age is a duration rounded for people: 42s, 5m, 3h, 2d.
-func age(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "0s"
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	}
-	return fmt.Sprintf("%dd", int(d.Hours()/24))
 }
 
 func (f *Fetcher) progress(msg string) {

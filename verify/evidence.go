@@ -24,7 +24,10 @@ func EquivocationEvidence(b *model.Bundle, f model.Fork) ([]byte, error) {
 // for the same place in its chain, with every signature verifying with a
 // key the user trusts.
 type ForkProof struct {
-	Proven    bool     `json:"proven"`
+	Proven bool `json:"proven"`
+	// Kind is "fork", or "split view" for evidence whose source bundles
+	// show two signed copies each holding an event the other lacks.
+	Kind      string   `json:"kind,omitempty"`
 	KeyIDs    []string `json:"key_ids,omitempty"` // the ids the events name the signer's key by
 	Trust     Trust    `json:"trust,omitempty"`   // the most trusted of them
 	Events    int      `json:"events"`
@@ -33,19 +36,32 @@ type ForkProof struct {
 	PrevEvent string   `json:"prev_event,omitempty"` // "" for null
 	EventIDs  []string `json:"event_ids,omitempty"`
 	Why       string   `json:"why,omitempty"` // when not proven: what is missing
+	// Sources name where the source bundles came from (split-view
+	// evidence only).
+	Sources []string `json:"sources,omitempty"`
 }
 
 // verdict is the report's verdict line for an evidence file.
 func (p *ForkProof) verdict() string {
-	if !p.Proven {
+	key := Voucher{KeyIDs: p.KeyIDs, Trust: p.Trust}.Name()
+	switch {
+	case p.Kind == proofSplit && !p.Proven:
+		return "SPLIT VIEW NOT PROVEN: " + p.Why
+	case p.Kind == proofSplit:
+		return fmt.Sprintf("SPLIT VIEW PROVEN: %s and %s serve copies of %s signed by %s, each holding an event the other lacks (%s, %s)",
+			p.Sources[0], p.Sources[1], p.Subject, key, p.EventIDs[0], p.EventIDs[1])
+	case !p.Proven:
 		return "FORK NOT PROVEN: " + p.Why
 	}
 	prev := p.PrevEvent
 	if prev == "" {
 		prev = "null"
 	}
-	key := Voucher{KeyIDs: p.KeyIDs, Trust: p.Trust}.Name()
-	return fmt.Sprintf("FORK PROVEN: %s signed %d events for %s after %s", key, p.Events, p.Target, prev)
+	from := ""
+	if len(p.Sources) > 0 {
+		from = fmt.Sprintf(", from %d sources: %s", len(p.Sources), strings.Join(p.Sources, ", "))
+	}
+	return fmt.Sprintf("FORK PROVEN: %s signed %d events for %s after %s%s", key, p.Events, p.Target, prev, from)
 }
 
 // VerifyEvidence checks an evidence file on its own: each event's digest,
@@ -82,19 +98,24 @@ func VerifyEvidence(ev *model.Evidence, opts Options) *Report {
 		valid = valid && res.invalidReason == ""
 	}
 	proof, fork := forkProof(ev, valid, keys)
+	if len(ev.Sources) > 0 {
+		var sourceChecks []Check
+		proof, fork, sourceChecks = sourcesProof(ev, opts, valid, proof, fork)
+		checks = append(checks, sourceChecks...)
+	}
 	checks = append(checks, fork)
 	r.Keys = keys.keys()
 	r.Checks = sortChecks(checks)
 	r.Vouchers = vouchers(ev.Events, nil, r.Checks, r.Keys)
 	if proof.Proven {
 		for _, c := range r.Checks {
-			if c.Status != OK && c.Name != CheckEquivocation {
+			if c.Status != OK && c.Name != CheckEquivocation && c.Name != CheckSplitView {
 				proof.Proven, proof.Why = false, c.Name+" "+c.Subject+": "+c.Detail
 				break
 			}
 		}
 	}
-	if proof.Proven && len(r.Vouchers) == 1 { // one key signed every event
+	if proof.Proven && proof.Kind != proofSplit && len(r.Vouchers) == 1 { // one key signed every event
 		proof.Trust = r.Vouchers[0].Trust
 	}
 	r.Evidence = proof
@@ -169,9 +190,7 @@ const maxEvidenceSuffix = 1000
 // is created new (O_EXCL: never overwritten, never through a link); when
 // the name is taken, -2, -3 … is added.
 func WriteEvidenceFile(dir string, b *model.Bundle, r *Report, n int) (string, error) {
-	body := model.BodyOf(r.PithNumber)
-	if c, ok := r.Find(CheckPithNumber, SubjectBundle); !ok || c.Status != OK || len(body) != model.PithBodyLen ||
-		strings.Trim(body, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != "" {
+	if c, ok := r.Find(CheckPithNumber, SubjectBundle); !ok || c.Status != OK {
 		return "", fmt.Errorf("no verified pith number to name the evidence file after")
 	}
 	if r.Merge == nil || n < 1 || n > len(r.Merge.Forks) {
@@ -181,7 +200,20 @@ func WriteEvidenceFile(dir string, b *model.Bundle, r *Report, n int) (string, e
 	if err != nil {
 		return "", err
 	}
-	base := fmt.Sprintf("pith-evidence-%s-fork%d", body, n)
+	return createEvidenceFile(dir, r.PithNumber, fmt.Sprintf("fork%d", n), data)
+}
+
+// createEvidenceFile writes data to pith-evidence-BODY-KIND.json in dir,
+// BODY the verified pith number's 26 base32 characters (checked again
+// here: nothing else may reach a file name), created new (O_EXCL: never
+// overwritten, never through a link), with -2, -3 … when the name is
+// taken.
+func createEvidenceFile(dir, pithNumber, kind string, data []byte) (string, error) {
+	body := model.BodyOf(pithNumber)
+	if len(body) != model.PithBodyLen || strings.Trim(body, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != "" {
+		return "", fmt.Errorf("no verified pith number to name the evidence file after")
+	}
+	base := fmt.Sprintf("pith-evidence-%s-%s", body, kind)
 	for try := 1; try <= maxEvidenceSuffix; try++ {
 		name := base + ".json"
 		if try > 1 {

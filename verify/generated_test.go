@@ -414,7 +414,9 @@ func TestEachCheckFailsAlone(t *testing.T) {
 		}
 	}
 	for _, name := range verify.CheckOrder {
-		if !covered[name] {
+		// split_view is decided on evidence files only, never on a bundle:
+		// sources_test.go makes it fail and pass.
+		if !covered[name] && name != verify.CheckSplitView {
 			t.Errorf("no scenario where %s alone fails", name)
 		}
 	}

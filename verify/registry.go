@@ -22,6 +22,7 @@ const (
 	CheckRollback         = "rollback"
 	CheckRecordMatch      = "record_match"
 	CheckEventLinks       = "event_links"
+	CheckSplitView        = "split_view"
 )
 
 // Area is the part of a bundle a check is about. Reports group checks by
@@ -69,6 +70,7 @@ var Registry = []CheckSpec{
 	{CheckEventSubject, AreaEvents, "subject", "subject_pith_number is the number the record hashes to"},
 	{CheckEquivocation, AreaForks, "forks", "no signer (one public key, whatever ids it goes by) signed two events for the same place in its chain"},
 	{CheckEventLinks, AreaForks, "links", "every prev_event and supersedes names an event in the bundle, and each signer's events for a target form one chain"},
+	{CheckSplitView, AreaForks, "split view", "in split-view evidence (from verify --sources): no two copies, each signed throughout by trusted keys, hold valid events neither of the other"},
 	{CheckStateDigest, AreaState, "digest", "state_sha256 is sha256 of the state's RFC 8785 form"},
 	{CheckStateRecompute, AreaState, "recomputed", "the served state is the one the merge rules give from the valid events"},
 	{CheckBundleDigest, AreaBundle, "digest", "bundle_sha256 is sha256 of the bundle's RFC 8785 form without its signature"},
