@@ -14,6 +14,8 @@ import (
 
 const verifyUsage = `Usage: pithscope verify [--json] [--trust-key FILE] [--resolver URL] [--offline] [REF]
        pithscope verify [flags] [--jobs N] REF... | --dir DIR
+       pithscope verify [flags] --sources [--mirror URL]... [--evidence-dir DIR] REF
+       pithscope verify [flags] --compare-with URL FILE... | --dir DIR
 
 Verifies every digest, signature and derivation of a bundle, recomputes its
 merged state, and prints one line per check (or, with --json, one report).
@@ -43,6 +45,48 @@ the single-bundle schema plus "source", or {"source","error"} when a bundle
 cannot be read), then a summary (bundles ok / failed / unreadable, failed
 checks by name). A progress line goes to stderr when it is a terminal.
 
+With --sources, REF (an id: a pith number, short form, arXiv id or DOI) is
+fetched from every source known: the resolver's bundle path and its
+well-known path, the mirror hints of verified copies (https to public
+addresses only, unless the resolver is on loopback or --allow-http-mirrors
+is given), every --mirror URL (a mirror's base URL, both its paths, or a
+bundle URL; repeatable; also $PITH_MIRRORS, comma-separated), and the
+cached copy and the cache's history (the event ids of verified versions).
+At most 4 are fetched at once, each within --timeout, all within
+--deadline. Each copy is verified on its own (the same keys, the requested
+id); only a copy signed throughout by trusted keys is compared, so an
+unverified copy is "unverified", never a split view. Copies are compared
+by their valid events, one line per source (verdict, events, bundle
+digest, age of its newest event, where) and a summary:
+  agree         it holds every valid event any verified source serves
+  behind        a strict subset of what another source serves: a stale
+                copy, not misbehaviour
+  split view    it holds a valid event another verified source lacks, and
+                lacks one that source holds; or events of two sources fork
+                one signer's chain though each copy alone is clean
+  unreachable   no copy (why is said); unverified: a copy that does not
+                verify (why is said), or a copy of another record
+Forks are looked for over the union of every verified copy's events.
+--evidence-dir DIR writes an evidence file per split view: both signed
+events and the signed bundles they came from (source_bundles). verify FILE
+checks it offline: "SPLIT VIEW PROVEN: A and B serve copies of N signed by
+KEY, each holding an event the other lacks" or, when the events fork one
+signer's chain, "FORK PROVEN: …, from 2 sources" (exit 0); NOT PROVEN with
+why (exit 1). Exit 0 when the sources agree or some are only behind, 1 on
+a split view or a fork (or when no copy verifies), 2 when nothing could be
+fetched (even if the cache and its history agree; with --offline those two
+are compared, and exit 0 when they agree). With only one source verified
+there is nothing to compare it with: it "agrees", said so, exit 0. The
+copies that verified and are not behind teach the cache; after a split
+view both branches are in its history, so each later fails rollback.
+
+With --compare-with URL (a mirror operator's check), every bundle file
+given or below --dir is compared with the copy the source at URL serves
+for its pith number: one line per bundle (agree, behind, split view,
+unverified, unreachable) with each copy's verdict under it, then a
+summary; exit 1 on a split view (or a file that does not verify), else 2
+when a file could not be read or the source served nothing for it, else 0.
+
 Exit codes: 0 every check ok (every bundle passed), 1 some check failed or
 is unknown, 2 some input could not be read, fetched or parsed.
 
@@ -56,15 +100,27 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "verify `N` bundles at once (batch mode)")
 	var src sourceFlags
 	src.register(fs)
+	var sf sourcesFlags
+	sf.register(fs)
 	fs.Usage = func() { writeVerifyUsage(stderr, fs) } // on stderr, like fetch and serve
 	refs, exit, done := parseArgs(fs, args)
 	if done {
 		return exit
 	}
+	if err := sf.check(refs, *dir); err != nil {
+		fmt.Fprintln(stderr, "pithscope verify:", err)
+		return exitBadInput
+	}
 	trust, err := src.trustStore()
 	if err != nil {
 		fmt.Fprintln(stderr, "pithscope verify:", model.Printable(err.Error()))
 		return exitBadInput
+	}
+	switch {
+	case sf.sources:
+		return runSources(context.Background(), &src, &sf, trust, refs[0], *asJSON, stdout, stderr)
+	case sf.compareWith != "":
+		return runCompareWith(context.Background(), &src, &sf, trust, refs, *dir, *asJSON, stdout, stderr)
 	}
 	if *dir != "" || len(refs) > 1 {
 		batch := &verifyBatch{src: &src, trust: trust, asJSON: *asJSON, jobs: *jobs, stdout: stdout, stderr: stderr}

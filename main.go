@@ -104,6 +104,8 @@ Explorer flags:
   --trust-key FILE   as for verify, below
   --watch DURATION   refetch and re-verify every DURATION (w toggles it)
   --prompt           with no REF, start at the open prompt (o inside)
+  --sources, --mirror URL   compare what every source serves as soon as the
+                     bundle opens (s inside; the Sources pane)
   Inside, ? lists every key.
 
 Verify flags:
@@ -112,6 +114,10 @@ Verify flags:
                      "verdict", "signers", "current_snapshot", "not_verified"}
   --dir DIR, --jobs N   verify every *.json below DIR (or several REFs) on N
                      workers, one result per bundle, then a summary
+  --sources REF      fetch REF from every source known (--mirror URL adds
+                     one), verify each copy, compare them: agree, behind,
+                     split view (--evidence-dir DIR writes the proof)
+  --compare-with URL with --dir DIR: compare each bundle with the source at URL
   --trust-key FILE   also trust the key(s) in FILE (a public_keys entry or a list
                      of them); may be repeated. The Pith key pith-v1-2026-05 is
                      pinned in the program. A signature that verifies only with a
