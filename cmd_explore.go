@@ -13,7 +13,7 @@ import (
 	"github.com/pithscope/pithscope/verify"
 )
 
-const exploreUsage = `Usage: pithscope [--trust-key FILE] [--resolver URL] [--offline] [--watch DURATION] [--prompt] [REF]
+const exploreUsage = `Usage: pithscope [--trust-key FILE] [--resolver URL] [--offline] [--watch DURATION] [--prompt] [--sources] [--mirror URL] [REF]
 
 Opens the terminal explorer on REF (a pith number, short number, arXiv id,
 DOI, URL, file path, or - for standard input); with no REF, the bundle built
@@ -32,6 +32,9 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	src.register(fs)
 	watch := fs.Duration("watch", 0, "refetch and re-verify every `DURATION` (w toggles watching)")
 	prompt := fs.Bool("prompt", false, "with no REF, start at the open prompt instead of the embedded bundle")
+	var sf sourcesFlags
+	fs.BoolVar(&sf.sources, "sources", false, "compare what every source serves for the bundle as soon as it opens (s does it inside)")
+	fs.Var(&sf.mirrors, "mirror", "also compare the mirror at `URL` (a base URL or a bundle URL; repeatable; also $PITH_MIRRORS, comma-separated)")
 	refs, exit, done := parseArgs(fs, args)
 	if done {
 		return exit
@@ -52,6 +55,12 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "pithscope:", model.Printable(err.Error()))
 		return exitBadInput
+	}
+	for _, m := range sf.mirrorList() {
+		if err := fetch.CheckMirror(m); err != nil {
+			fmt.Fprintln(stderr, "pithscope: --mirror:", model.Printable(err.Error()))
+			return exitBadInput
+		}
 	}
 	// Standard input can be read once: keep it, so that refreshing or
 	// reopening "-" shows the same bytes instead of an empty read. It is
@@ -93,12 +102,29 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	err = ui.Run(ui.Config{
 		Ref: ref, Load: load, ValidateRef: describeRef, AcceptedForms: fetch.AcceptedForms,
 		Trust: trust, Watch: *watch, Prompt: *prompt,
+		Sources: compareSourcesFunc(&src, trust, sf.mirrorList()), SourcesAtOpen: sf.sources,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "pithscope:", model.Printable(err.Error()))
 		return exitBadInput
 	}
 	return exitOK
+}
+
+// compareSourcesFunc is the explorer's comparison of sources: what verify
+// --sources does, for the pith number of the open bundle.
+func compareSourcesFunc(src *sourceFlags, trust *verify.TrustStore, mirrors []string) ui.SourcesFunc {
+	return func(ctx context.Context, number string, update func(int, verify.Source)) (*verify.Comparison, error) {
+		ref, err := fetch.ParseRef(number)
+		if err != nil {
+			return nil, err
+		}
+		f, err := src.fetcher(nil)
+		if err != nil {
+			return nil, err
+		}
+		return f.CompareSources(ctx, ref, fetch.CompareOptions{Trust: trust, Mirrors: mirrors, Update: update})
+	}
 }
 
 // describeRef says, for the open prompt, what a typed reference was

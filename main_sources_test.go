@@ -6,6 +6,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"net/http/httptest"
@@ -14,8 +15,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pithscope/pithscope/fetch"
+	"github.com/pithscope/pithscope/ui"
 	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
@@ -323,6 +328,74 @@ func TestHelpExplainsSources(t *testing.T) {
 		"verify --sources 2101.00042", "--mirror http://127.0.0.1:8702", "SPLIT VIEW", "--compare-with"} {
 		if !strings.Contains(section, want) {
 			t.Errorf("the README's Compare sources section does not show %q", want)
+		}
+	}
+}
+
+// drive runs cmd and everything it leads to through the explorer, as the
+// program's loop would without a terminal (spinner ticks are dropped).
+func drive(t *testing.T, m *ui.Model, cmd tea.Cmd) {
+	t.Helper()
+	queue := []tea.Cmd{cmd}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 10000 {
+			t.Fatal("the explorer did not settle")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		out := make(chan tea.Msg, 1)
+		go func() { out <- c() }()
+		var msg tea.Msg
+		select {
+		case msg = <-out:
+		case <-time.After(20 * time.Second):
+			t.Fatal("a command blocked for 20s")
+		}
+		switch msg := msg.(type) {
+		case nil, spinner.TickMsg:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		default:
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+}
+
+// The explorer's Sources pane, wired as the command wires it, against
+// loopback mirrors: a split view in the table and the header.
+func TestExplorerComparesSourcesOnLoopback(t *testing.T) {
+	a, split := serveSources(t, "current"), serveSources(t, "split")
+	src := sourceFlags{fetchFlags: fetchFlags{resolver: a, cacheDir: t.TempDir(), timeout: fetch.DefaultTimeout, deadline: fetch.DefaultDeadline}}
+	src.trustKeys = stringList{filepath.Join(sourcesDir, "key.json")}
+	trust, err := src.trustStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := ui.New(ui.Config{
+		Ref: "2101.00042", Trust: trust, EvidenceDir: t.TempDir(), SourcesAtOpen: true,
+		Load: func(ctx context.Context, ref string, progress func(string)) (ui.Loaded, error) {
+			l, err := src.load(ctx, ref, strings.NewReader(""), progress)
+			if err != nil {
+				return ui.Loaded{}, err
+			}
+			return ui.Loaded{Data: l.data, Source: l.source, Requested: l.requested}, nil
+		},
+		Sources: compareSourcesFunc(&src, trust, []string{split}),
+	})
+	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 120, Height: 30} })
+	drive(t, m, m.Init())
+	view := m.View()
+	lines := strings.Split(view, "\n")
+	if len(lines) != 30 || !strings.HasSuffix(strings.TrimRight(lines[1], " "), "✗ SPLIT VIEW") {
+		t.Fatalf("header:\n%s", view)
+	}
+	for _, want := range []string{"[9 Sources 4]", "✗ split view", a + "/pith/2101.00042/bundle.json", "fork across sources"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the Sources pane lacks %q:\n%s", want, view)
 		}
 	}
 }

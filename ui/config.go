@@ -36,6 +36,13 @@ type Loaded struct {
 // attempts made, which the error screen lists.
 type LoadFunc func(ctx context.Context, ref string, progress func(string)) (Loaded, error)
 
+// SourcesFunc compares what every source serves for a pith number: each
+// copy verified on its own with the explorer's trust, then compared.
+// update is told of every source as it is listed and as it answers (its
+// index among the comparison's sources), from one goroutine at a time; the
+// comparison is returned once every source answered.
+type SourcesFunc func(ctx context.Context, pithNumber string, update func(i int, s verify.Source)) (*verify.Comparison, error)
+
 // Config is what the command gives the explorer.
 type Config struct {
 	// Ref is what to open first; "" opens what Load("") returns (the
@@ -53,6 +60,11 @@ type Config struct {
 	Watch time.Duration
 	// Prompt opens the open prompt first when Ref is empty.
 	Prompt bool
+	// Sources compares the open record's sources (s, the Sources pane);
+	// nil: not available. SourcesAtOpen starts it when the first bundle
+	// opens.
+	Sources       SourcesFunc
+	SourcesAtOpen bool
 	// EvidenceDir is where `e` writes evidence files ("" = current dir).
 	EvidenceDir string
 	// Clipboard receives OSC 52 copy sequences (nil: the program's own

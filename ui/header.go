@@ -48,6 +48,9 @@ func (m *Model) headerView() []string {
 		}
 		right = append(right, m.spin.View()+doing)
 	}
+	if mark := m.sourcesMark(); mark != "" {
+		right = append(right, mark)
+	}
 	if m.watching {
 		right = append(right, "watch "+m.watchEvery.String())
 	}

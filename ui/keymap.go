@@ -15,7 +15,7 @@ type KeyMap struct {
 	Enter, Back                   key.Binding
 	Filter, NextMatch, PrevMatch  key.Binding
 	Copy, Evidence                key.Binding
-	Open, Refresh, Watch          key.Binding
+	Open, Refresh, Watch, Sources key.Binding
 	Help, Quit                    key.Binding
 }
 
@@ -46,6 +46,7 @@ func DefaultKeyMap() KeyMap {
 		Open:      b("o", "open", "o"),
 		Refresh:   b("r", "refresh", "r"),
 		Watch:     b("w", "watch", "w"),
+		Sources:   b("s", "compare sources", "s"),
 		Help:      b("?", "help", "?"),
 		Quit:      b("q", "quit", "q", "ctrl+c"),
 	}
@@ -92,7 +93,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.Top, k.PageUp, k.PageDown},
 		{k.NextPane, k.PrevPane, k.GoToPane, k.Enter, k.Back, k.Filter, k.NextMatch},
-		{k.Copy, k.Evidence, k.Open, k.Refresh, k.Watch, k.Help, k.Quit},
+		{k.Copy, k.Evidence, k.Open, k.Refresh, k.Watch, k.Sources, k.Help, k.Quit},
 	}
 }
 

@@ -23,6 +23,7 @@ var paneTable = []paneSpec{
 	{paneState, "State", "the served state against the one recomputed from the events", newStatePane},
 	{paneForks, "Forks", "signers that signed two events for one place in their chain (equivocations)", newForksPane},
 	{paneRaw, "Raw", "the whole bundle as a foldable JSON tree", newRawPane},
+	{paneSources, "Sources", "what every source serves for this record, each copy verified, compared: agree, behind, split view", newSourcesPane},
 }
 
 // paneNumberKeys go straight to a pane: the first ten panes have one;

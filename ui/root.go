@@ -107,6 +107,7 @@ func (m *Model) shutdown() {
 	if m.verifyCancel != nil {
 		m.verifyCancel()
 	}
+	m.sourcesPane().stop()
 }
 
 // relayout is the one resize handler: the layout (from the terminal size
@@ -163,6 +164,9 @@ func (m *Model) verify() tea.Cmd {
 
 // Update routes one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.routeSources(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.relayout(msg.Width, msg.Height)
@@ -243,7 +247,7 @@ func (m *Model) opened(s *session) tea.Cmd {
 		m.history = nil
 		m.status = "opened " + model.Printable(s.loaded.Source) + ": verifying…"
 	}
-	return m.verify()
+	return tea.Batch(m.verify(), m.sourcesAtOpen())
 }
 
 func (m *Model) fetchFailed(msg fetchFailedMsg) {
@@ -401,6 +405,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		return m.fetch(m.env.sess.ref)
+	case key.Matches(msg, k.Sources):
+		return m.compareSources()
 	case key.Matches(msg, k.Watch):
 		m.watching = !m.watching
 		m.watchGen++

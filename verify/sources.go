@@ -521,12 +521,12 @@ func (c *Comparison) Summary() string {
 	case SourceUnverified:
 		return withCounts("no source served a copy that verifies")
 	case SourceBehind:
-		return withCounts(fmt.Sprintf("%s agree, %d behind (a stale copy, not misbehaviour)", plural(n[SourceAgree], "source"), n[SourceBehind]), SourceAgree, SourceBehind)
+		return withCounts(fmt.Sprintf("%s, %d behind (a stale copy, not misbehaviour)", agreeing(n[SourceAgree]), n[SourceBehind]), SourceAgree, SourceBehind)
 	}
 	if n[SourceAgree] == 1 {
 		return withCounts("1 source agrees with itself: nothing to compare it with", SourceAgree)
 	}
-	return withCounts(fmt.Sprintf("%d sources agree", n[SourceAgree]), SourceAgree)
+	return withCounts(agreeing(n[SourceAgree]), SourceAgree)
 }
 
 // Explain says what stands behind source i's verdict: which source it is
@@ -577,12 +577,20 @@ func (c *Comparison) Mark() string {
 	case SourceUnverified:
 		return "no source verifies"
 	case SourceBehind:
-		return fmt.Sprintf("%s agree · %d behind", plural(n[SourceAgree], "source"), n[SourceBehind])
+		return fmt.Sprintf("%s · %d behind", agreeing(n[SourceAgree]), n[SourceBehind])
 	}
 	if n[SourceAgree] == 1 {
 		return "1 source"
 	}
-	return fmt.Sprintf("%d sources agree", n[SourceAgree])
+	return agreeing(n[SourceAgree])
+}
+
+// agreeing is "1 source agrees", "3 sources agree".
+func agreeing(n int) string {
+	if n == 1 {
+		return "1 source agrees"
+	}
+	return fmt.Sprintf("%d sources agree", n)
 }
 
 // describe says what a fork is and where its events are.

@@ -52,7 +52,7 @@ func TestCompareSourcesAgreeBehindSplit(t *testing.T) {
 
 	c = verify.CompareSources([]verify.Source{behind, current})
 	expectVerdicts(t, c, verify.SourceBehind, verify.SourceBehind, verify.SourceAgree)
-	if !c.OK() || !strings.HasPrefix(c.Summary(), "1 source agree, 1 behind") || c.Explain(0) != "lacks 1 event a holds" ||
+	if !c.OK() || !strings.HasPrefix(c.Summary(), "1 source agrees, 1 behind") || c.Explain(0) != "lacks 1 event a holds" ||
 		len(c.Forks) != 0 || len(c.Proofs) != 0 {
 		t.Errorf("behind: ok %v, %q, %q, forks %d, proofs %d", c.OK(), c.Summary(), c.Explain(0), len(c.Forks), len(c.Proofs))
 	}
