@@ -1,8 +1,10 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -27,17 +29,23 @@ func withHints(b *verifytest.Builder, urls ...string) []byte {
 	return verifytest.Sign(verifytest.Edit(b.Build(), func(m map[string]any) { m["mirror_hints"] = hints }), b.Signer)
 }
 
-// recordingTransport answers every request with a 404 and lists them.
+// recordingTransport lists every request and answers it with a 404, or,
+// for the host serveHost (when set), with data.
 type recordingTransport struct {
-	mu   sync.Mutex
-	urls []string
+	serveHost string
+	data      []byte
+	mu        sync.Mutex
+	urls      []string
 }
 
 func (r *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.mu.Lock()
 	r.urls = append(r.urls, req.URL.String())
 	r.mu.Unlock()
-	return &http.Response{StatusCode: 404, Body: http.NoBody, Request: req}, nil
+	if r.serveHost == "" || req.URL.Host != r.serveHost {
+		return &http.Response{StatusCode: 404, Body: http.NoBody, Request: req}, nil
+	}
+	return &http.Response{StatusCode: 200, Body: io.NopCloser(bytes.NewReader(r.data)), ContentLength: int64(len(r.data)), Request: req}, nil
 }
 
 // Mirror hints are followed only as far as where the resolver is allows:

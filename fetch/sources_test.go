@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -175,25 +174,6 @@ func TestCompareSourcesLimits(t *testing.T) {
 	}
 }
 
-// hostTransport answers requests to one host with a bundle, every other
-// with a 404, and lists every request made.
-type hostTransport struct {
-	host string
-	data []byte
-	mu   sync.Mutex
-	urls []string
-}
-
-func (h *hostTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	h.mu.Lock()
-	h.urls = append(h.urls, req.URL.String())
-	h.mu.Unlock()
-	if req.URL.Host != h.host {
-		return &http.Response{StatusCode: 404, Body: http.NoBody, Request: req}, nil
-	}
-	return &http.Response{StatusCode: 200, Body: io.NopCloser(bytes.NewReader(h.data)), ContentLength: int64(len(h.data)), Request: req}, nil
-}
-
 // The mirror hints a verified copy names are asked under the guard on
 // hints: from a public resolver, no plain http and no address that is not
 // public; a refused hint is listed as unreachable, never requested.
@@ -205,7 +185,7 @@ func TestCompareSourcesGuardsHints(t *testing.T) {
 		list = append(list, map[string]any{"mirror_type": "https", "name": "m", "bundle_url": u})
 	}
 	data := verifytest.Sign(verifytest.Edit(cp.Current, func(m map[string]any) { m["mirror_hints"] = list }), cp.Signer)
-	rt := &hostTransport{host: "resolver.test", data: data}
+	rt := &recordingTransport{serveHost: "resolver.test", data: data}
 	var ct compareTest
 	c := ct.run(t, newFetcher(t, "https://resolver.test", "", func(o *Options) { o.Transport = rt }), "2101.00042", CompareOptions{Trust: cp.Signer.Trust()})
 	got := sourceLines(c)[2:]

@@ -162,11 +162,7 @@ func TestSourcesPaneWritesEvidence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, ev, err := model.ParseDocument(data)
-	if err != nil || ev == nil {
-		t.Fatalf("not evidence: %v", err)
-	}
-	r := verify.VerifyEvidence(ev, verify.Options{Trust: cp.Signer.Trust()})
+	r := verify.VerifyEvidence(verifytest.ParseEvidence(t, data), verify.Options{Trust: cp.Signer.Trust()})
 	if verdict, ok := r.Verdict(); !ok || !strings.HasPrefix(verdict, "SPLIT VIEW PROVEN: "+resolverURL+" and "+mirrorURL) {
 		t.Errorf("verdict %q", verdict)
 	}

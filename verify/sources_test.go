@@ -162,16 +162,6 @@ func TestCompareSourcesEdgeCases(t *testing.T) {
 	}
 }
 
-// evidenceOf writes proof n of c and reads it back.
-func evidenceOf(t *testing.T, data []byte) *model.Evidence {
-	t.Helper()
-	_, ev, err := model.ParseDocument(data)
-	if err != nil || ev == nil {
-		t.Fatalf("not evidence: %v", err)
-	}
-	return ev
-}
-
 func TestSplitEvidenceVerifiesOffline(t *testing.T) {
 	cp := verifytest.NewSourceCopies()
 	trust := cp.Signer.Trust()
@@ -191,7 +181,7 @@ func TestSplitEvidenceVerifiesOffline(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ev := evidenceOf(t, data)
+			ev := verifytest.ParseEvidence(t, data)
 			if len(ev.Sources) != 2 || len(ev.Events) != 2 {
 				t.Fatalf("%d source bundles, %d events", len(ev.Sources), len(ev.Events))
 			}
@@ -230,7 +220,7 @@ func TestTamperedSplitEvidenceProvesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	evidence := func(t *testing.T, edit func(m map[string]any)) *model.Evidence {
-		return evidenceOf(t, verifytest.Edit(data, edit))
+		return verifytest.ParseEvidence(t, verifytest.Edit(data, edit))
 	}
 	sources := func(m map[string]any) []any { return m["source_bundles"].([]any) }
 	other := verifytest.New().WithRecord()
@@ -291,7 +281,7 @@ func TestWriteSplitEvidenceFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := verify.VerifyEvidence(evidenceOf(t, data), verify.Options{Trust: trust}); !r.Evidence.Proven {
+	if r := verify.VerifyEvidence(verifytest.ParseEvidence(t, data), verify.Options{Trust: trust}); !r.Evidence.Proven {
 		t.Errorf("the written file proves nothing: %+v", r.Evidence)
 	}
 	for _, n := range []int{0, 2} {

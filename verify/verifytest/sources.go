@@ -1,5 +1,11 @@
 package verifytest
 
+import (
+	"testing"
+
+	"github.com/pithscope/pithscope/model"
+)
+
 // SourceCopies are copies of one record (arXiv 2101.00042) as different
 // sources might serve them, each signed by Signer and verifying on its
 // own, none naming a mirror:
@@ -48,4 +54,15 @@ func NewSourceCopies() SourceCopies {
 		Current: noMirrors(current), Behind: noMirrors(behind), Split: noMirrors(split), Diverged: noMirrors(diverged),
 		Signer: current.Signer, PithNumber: current.PithNumber(),
 	}
+}
+
+// ParseEvidence reads data as an evidence file, failing the test when it
+// is not one.
+func ParseEvidence(tb testing.TB, data []byte) *model.Evidence {
+	tb.Helper()
+	_, ev, err := model.ParseDocument(data)
+	if err != nil || ev == nil {
+		tb.Fatalf("not evidence: %v", err)
+	}
+	return ev
 }
