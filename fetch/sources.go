@@ -2,10 +2,12 @@ package fetch
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pithscope/pithscope/model"
@@ -130,6 +132,7 @@ func (f *Fetcher) CompareSources(ctx context.Context, ref Ref, opts CompareOptio
 	}
 	answers := make(chan answer)
 	slots := make(chan struct{}, MaxParallelSources)
+	reports := &sharedReports{trust: opts.Trust, request: ref.Request(), byBytes: map[[32]byte]*sharedReport{}}
 	waiting := 0
 	ask := func(i int) {
 		waiting++
@@ -137,7 +140,7 @@ func (f *Fetcher) CompareSources(ctx context.Context, ref Ref, opts CompareOptio
 		go func() {
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			answers <- answer{i, f.answer(deadline, ctx, ref, opts.Trust, cs)}
+			answers <- answer{i, f.answer(deadline, ctx, ref, reports, cs)}
 		}()
 	}
 	seen := map[string]bool{}
@@ -254,9 +257,38 @@ func (f *Fetcher) listSources(ref Ref, opts CompareOptions) ([]compareSource, er
 	return out, nil
 }
 
+// sharedReports verifies each distinct copy once: sources that serve the
+// same bytes (a resolver's two paths, mirrors of one file) get the same
+// report, which verifying them again would only repeat.
+type sharedReports struct {
+	trust   *verify.TrustStore
+	request verify.Request
+	mu      sync.Mutex
+	byBytes map[[32]byte]*sharedReport
+}
+
+type sharedReport struct {
+	once   sync.Once
+	report *verify.Report
+}
+
+// verify is the report of b (its bytes as received) on its own.
+func (s *sharedReports) verify(ctx context.Context, b *model.Bundle) *verify.Report {
+	key := sha256.Sum256(b.Root.Raw())
+	s.mu.Lock()
+	r, ok := s.byBytes[key]
+	if !ok {
+		r = &sharedReport{}
+		s.byBytes[key] = r
+	}
+	s.mu.Unlock()
+	r.once.Do(func() { r.report = verify.Run(ctx, b, verify.Options{Trust: s.trust, Requested: s.request}, nil) })
+	return r.report
+}
+
 // answer asks one pending source (reads the cached or local copy) within
 // fetchCtx and verifies the copy on its own within verifyCtx.
-func (f *Fetcher) answer(fetchCtx, verifyCtx context.Context, ref Ref, trust *verify.TrustStore, cs compareSource) compareSource {
+func (f *Fetcher) answer(fetchCtx, verifyCtx context.Context, ref Ref, reports *sharedReports, cs compareSource) compareSource {
 	name, kind := cs.state.Name, cs.state.Kind
 	var b *model.Bundle
 	var fetchedAt time.Time
@@ -278,8 +310,7 @@ func (f *Fetcher) answer(fetchCtx, verifyCtx context.Context, ref Ref, trust *ve
 		}
 		cs.result, b, fetchedAt = res, res.Bundle, res.FetchedAt
 	}
-	report := verify.Run(verifyCtx, b, verify.Options{Trust: trust, Requested: ref.Request()}, nil)
-	cs.state = verify.CopySource(name, kind, report, fetchedAt)
+	cs.state = verify.CopySource(name, kind, reports.verify(verifyCtx, b), fetchedAt)
 	if cs.state.Why == "" && cs.cachedFrom != "" {
 		cs.state.Why = "fetched from " + cs.cachedFrom
 	}

@@ -105,6 +105,7 @@ func TestCompareSourcesAsksEverySourceAndLearns(t *testing.T) {
 func TestCompareSourcesAsksInParallelBounded(t *testing.T) {
 	cp := verifytest.NewSourceCopies()
 	var mu sync.Mutex
+	var filled sync.Once
 	inFlight, most := 0, 0
 	full := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -112,7 +113,7 @@ func TestCompareSourcesAsksInParallelBounded(t *testing.T) {
 		inFlight++
 		most = max(most, inFlight)
 		if inFlight == MaxParallelSources {
-			close(full)
+			filled.Do(func() { close(full) })
 		}
 		mu.Unlock()
 		select { // wait until as many as allowed are in flight
@@ -234,5 +235,34 @@ func TestCompareSourcesNeedsAnID(t *testing.T) {
 	cancel()
 	if _, err := f.CompareSources(ctx, mustRef(t, "2101.00042"), CompareOptions{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// BenchmarkCompareSources compares copies of a 1,000-event bundle served
+// on loopback by one source and by four (two mirrors, both their paths):
+// the same bytes are verified once, so four sources cost the fetches and
+// parses, not four verifications.
+func BenchmarkCompareSources(b *testing.B) {
+	data := verifytest.Generate(1000)
+	trust := verifytest.New().Signer.Trust()
+	bundle := mustParse(data)
+	m1, m2 := mirrorOf(b, trust, data), mirrorOf(b, trust, data)
+	ref := mustRef(b, bundle.PithNumber)
+	for _, bc := range []struct {
+		name    string
+		mirrors []string
+	}{
+		{"sources=1", []string{m1.URL + "/pith/" + model.BodyOf(bundle.PithNumber) + "/bundle.json"}},
+		{"sources=4", []string{m1.URL, m2.URL}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			f := newFetcher(b, "http://127.0.0.1:1", "")
+			for b.Loop() {
+				c, err := f.CompareSources(context.Background(), ref, CompareOptions{Trust: trust, Only: true, Mirrors: bc.mirrors})
+				if err != nil || c.Verdict != verify.SourceAgree {
+					b.Fatalf("%v %v", err, c.Verdict)
+				}
+			}
+		})
 	}
 }
