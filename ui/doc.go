@@ -28,8 +28,11 @@ type docItem struct {
 	prefix string // painted, drawn before text (a badge)
 	paint  paint
 	copy   string
-	jump   *target
-	tree   *jsonTree
+	// copyData, when copy is "", is a value y copies (with rawValue):
+	// rendered when copied, not each time the detail is built.
+	copyData model.Value
+	jump     *target
+	tree     *jsonTree
 	// lines bounds the wrapped lines of the value (0: maxValueLines);
 	// y copies the whole of it.
 	lines int
@@ -379,12 +382,16 @@ func (d *doc) copyCmd() tea.Cmd {
 	case it.kind == itemTree && row >= 0 && row < len(it.tree.rows):
 		n := it.tree.rows[row]
 		return send(copyMsg{what: model.Printable(n.path()), value: rawValue(n.value)})
-	case it.copy != "":
+	case it.copy != "" || it.copyData.Exists():
 		what := strings.ToLower(it.label)
 		if what == "" {
 			what = "value"
 		}
-		return send(copyMsg{what: what, value: it.copy})
+		value := it.copy
+		if value == "" {
+			value = rawValue(it.copyData)
+		}
+		return send(copyMsg{what: what, value: value})
 	}
 	return send(statusMsg{text: "nothing to copy on this line"})
 }

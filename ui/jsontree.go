@@ -79,7 +79,8 @@ func newNode(parent *treeNode, i int, key string, isElem bool, v model.Value) *t
 }
 
 // previewOf renders a value on one line: scalars as JSON, containers by
-// size. Strings are decoded, made printable and cut.
+// size. Strings are decoded, made printable and cut; numbers are in their
+// RFC 8785 form, the one every digest saw.
 func previewOf(v model.Value) string {
 	switch v.Kind() {
 	case model.KindString:
@@ -91,7 +92,17 @@ func previewOf(v model.Value) string {
 	case model.KindInvalid:
 		return "(missing)"
 	}
-	return model.Printable(cutBytes(string(v.Raw()), previewBytes))
+	return model.Printable(cutBytes(scalarText(v), previewBytes))
+}
+
+// scalarText is a number, boolean or null as JSON text, a number in its
+// RFC 8785 form.
+func scalarText(v model.Value) string {
+	if v.Kind() == model.KindNumber {
+		n, _ := v.NumberText()
+		return n
+	}
+	return string(v.Raw())
 }
 
 func plural(n int, word string) string {
@@ -261,7 +272,7 @@ func (t *jsonTree) search(query string, from int, forward bool) (int, bool) {
 		case model.KindString:
 			return strings.Contains(strings.ToLower(v.Str()), q)
 		case model.KindNumber, model.KindBool, model.KindNull:
-			return strings.Contains(string(v.Raw()), q)
+			return strings.Contains(scalarText(v), q)
 		}
 		return false
 	}
@@ -325,10 +336,12 @@ func (t *jsonTree) search(query string, from int, forward bool) (int, bool) {
 }
 
 // rawValue is what copying a value gives: a string's text, or any other
-// value's JSON exactly as received.
+// value's JSON with its numbers in RFC 8785 form (model.DataJSON): a
+// number is copied as every digest reads it, never as it was spelled.
 func rawValue(v model.Value) string {
 	if v.Kind() == model.KindString {
 		return v.Str()
 	}
-	return string(v.Raw())
+	text, _ := model.DataJSON(v, 0)
+	return text
 }

@@ -230,9 +230,9 @@ func (c *comparison) layout(e *env) {
 	c.right = clamp(c.right, 1, len(f.Events)-1)
 	left := leaves(s.bundle.Events[f.Events[0]].Value)
 	right := leaves(s.bundle.Events[f.Events[c.right]].Value)
-	rightByPath := make(map[string]string, len(right))
+	rightByPath := make(map[string]leaf, len(right))
 	for _, l := range right {
-		rightByPath[l.path] = l.value
+		rightByPath[l.path] = l
 	}
 	c.lines, c.differ = c.lines[:0], 0
 	seen := make(map[string]bool, len(left))
@@ -240,13 +240,14 @@ func (c *comparison) layout(e *env) {
 		seen[l.path] = true
 		r, ok := rightByPath[l.path]
 		if !ok {
-			r = "(missing)"
+			c.lines = append(c.lines, compareLine{path: l.path, left: l.text(), right: "(missing)", differs: true})
+			continue
 		}
-		c.lines = append(c.lines, compareLine{path: l.path, left: l.value, right: r, differs: r != l.value})
+		c.lines = append(c.lines, compareLine{path: l.path, left: l.text(), right: r.text(), differs: len(model.DiffJSON(l.value, r.value, 1)) > 0})
 	}
 	for _, r := range right {
 		if !seen[r.path] {
-			c.lines = append(c.lines, compareLine{path: r.path, left: "(missing)", right: r.value, differs: true})
+			c.lines = append(c.lines, compareLine{path: r.path, left: "(missing)", right: r.text(), differs: true})
 		}
 	}
 	for _, l := range c.lines {
@@ -260,9 +261,17 @@ func (c *comparison) layout(e *env) {
 	c.l.resize(len(c.lines), c.rowsHeight(e))
 }
 
-type leaf struct{ path, value string }
+// leaf is one scalar (or empty container) of an event, by its printable
+// path. Two leaves are compared as data (model.DiffJSON: numbers by value,
+// strings whole), never by their previews, which are cut.
+type leaf struct {
+	path  string
+	value model.Value
+}
 
-// leaves flattens a JSON value into (path, printable value) pairs.
+func (l leaf) text() string { return previewOf(l.value) }
+
+// leaves flattens a JSON value into its leaves.
 func leaves(v model.Value) []leaf {
 	var out []leaf
 	var walk func(path string, v model.Value)
@@ -280,7 +289,7 @@ func leaves(v model.Value) []leaf {
 				walk(path+"["+strconv.Itoa(i)+"]", el)
 			}
 		default:
-			out = append(out, leaf{path: model.Printable(path), value: previewOf(v)})
+			out = append(out, leaf{path: model.Printable(path), value: v})
 		}
 	}
 	walk("$", v)

@@ -68,7 +68,7 @@ func orderSections(members []model.Member) []model.Member {
 func sectionCount(v model.Value) string {
 	switch v.Kind() {
 	case model.KindObject:
-		n := func(f string) string { return string(v.Get(f).Raw()) }
+		n := func(f string) string { return scalarText(v.Get(f)) }
 		switch {
 		case v.Get("strong_count").Kind() == model.KindNumber:
 			return n("count") + " (" + n("strong_count") + " strong)"
@@ -83,7 +83,7 @@ func sectionCount(v model.Value) string {
 	case model.KindString:
 		return v.Str()
 	}
-	return string(v.Raw())
+	return scalarText(v)
 }
 
 func (p *graphPane) cells(i int) []cell {

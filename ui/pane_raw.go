@@ -71,12 +71,36 @@ func (p *rawPane) detail(i int, d *doc) {
 		d.field("elements", plural(n.value.Len(), "item"), "")
 	}
 	d.field("bytes", plural(len(n.value.Raw()), "byte")+" as received", "")
-	raw := rawValue(n.value)
-	label := "json"
-	if n.value.Kind() == model.KindString {
-		label = "value"
+	label, text := "json", ""
+	switch n.value.Kind() {
+	case model.KindString:
+		label, text = "value", cutBytes(n.value.Str(), rawDetailBytes)
+	default:
+		var cut bool
+		if text, cut = model.DataJSON(n.value, rawDetailBytes); cut {
+			text += "…"
+		}
 	}
-	d.items = append(d.items, docItem{kind: itemField, label: label, text: model.Printable(cutBytes(raw, longValueLines*maxListWidth*4)), copy: raw, lines: longValueLines})
+	d.items = append(d.items, docItem{kind: itemField, label: label, text: model.Printable(text), copyData: n.value, lines: longValueLines})
+	if n.value.Kind() == model.KindNumber {
+		receivedAs(d, p.env.styles, n.value)
+	}
+}
+
+// rawDetailBytes bounds the value the Raw detail renders (y copies it all).
+const rawDetailBytes = longValueLines * maxListWidth * 4
+
+// receivedAs marks a number received spelled otherwise than its RFC 8785
+// form, the one shown: every digest reads the shown form, so the
+// spelling is not evidence of anything.
+func receivedAs(d *doc, st *Styles, v model.Value) {
+	if _, err := model.CanonicalNumber(v.Raw()); err != nil {
+		d.badgeField("received as", st.Diff.on("≠"), model.Printable(cutBytes(string(v.Raw()), previewBytes))+": no RFC 8785 form (outside the range of a double), so shown as received")
+		return
+	}
+	if canonical, respelled := v.NumberText(); respelled {
+		d.badgeField("received as", st.Diff.on("≠"), model.Printable(cutBytes(string(v.Raw()), previewBytes))+": the same number as "+canonical+" to every digest and signature")
+	}
 }
 
 func (p *rawPane) helpKeys() []key.Binding {
