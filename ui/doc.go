@@ -124,7 +124,7 @@ func (d *doc) layoutItem(i, w int, st *Styles) {
 		}
 	case itemTree:
 		for r, n := range it.tree.rows {
-			d.lines = append(d.lines, docLine{text: treeRowText(n, w, st), item: i, row: r})
+			d.lines = append(d.lines, docLine{text: treeRowText(it.tree, n, w, st), item: i, row: r})
 		}
 	case itemField, itemLink:
 		value := it.text
@@ -183,8 +183,9 @@ func (it *docItem) maxLines() int {
 	return maxValueLines
 }
 
-// treeRowText draws one tree row: keys in the accent colour, values plain.
-func treeRowText(n *treeNode, w int, st *Styles) string {
+// treeRowText draws one tree row: keys in the accent colour, values plain,
+// and "? not verified" after a value no passed check proves.
+func treeRowText(t *jsonTree, n *treeNode, w int, st *Styles) string {
 	indent := strings.Repeat("  ", n.depth)
 	marker := "  "
 	switch {
@@ -197,8 +198,15 @@ func treeRowText(n *treeNode, w int, st *Styles) string {
 	if width(head) >= w {
 		return truncate(head, w)
 	}
-	value := truncate(n.preview, w-width(head))
-	return indent + marker + st.Accent.on(n.label) + ": " + value
+	note := ""
+	if t.notProven(n) {
+		note = notProvenNote
+	}
+	value := truncate(n.preview, max(w-width(head)-width(note), 1))
+	if width(head)+width(value)+width(note) > w {
+		note = ""
+	}
+	return indent + marker + st.Accent.on(n.label) + ": " + value + st.Unknown.on(note)
 }
 
 // view is the h lines of the doc from its scroll offset (laid out for its

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify"
 )
 
 // previewBytes bounds how much of a string value a tree row keeps.
@@ -24,6 +25,9 @@ type treeNode struct {
 	children []*treeNode
 	label    string // printable: the key, or [i]
 	preview  string // printable one-line rendering of the value
+	// provenFor is the report notProven was decided with (nil: not yet).
+	provenFor *verify.Report
+	notProven bool
 }
 
 // jsonTree is a foldable view of a JSON value: rows are the visible nodes
@@ -32,6 +36,12 @@ type treeNode struct {
 type jsonTree struct {
 	root *treeNode
 	rows []*treeNode
+	// base is the bundle path of the root, and report the verification
+	// report once there is one, for a tree of part of the bundle: each
+	// row then says whether a passed check proves its value. nil report
+	// for a tree that is not of the bundle.
+	base   string
+	report func() *verify.Report
 }
 
 func newTree(v model.Value) *jsonTree {
@@ -113,6 +123,28 @@ func plural(n int, word string) string {
 		return strconv.Itoa(n) + " " + word + "es"
 	}
 	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// notProven reports whether no passed check proves the value of n (by
+// verify.Report.Coverage of its bundle path): false until verification is
+// done, and for a tree that is not of a bundle. Decided once per report.
+func (t *jsonTree) notProven(n *treeNode) bool {
+	if t.report == nil {
+		return false
+	}
+	r := t.report()
+	if r == nil || r.Bundle() == nil {
+		return false
+	}
+	if n.provenFor != r {
+		n.provenFor, n.notProven = r, !r.Coverage(t.pathOf(n)).Verified()
+	}
+	return n.notProven
+}
+
+// pathOf is the bundle path of n.
+func (t *jsonTree) pathOf(n *treeNode) string {
+	return t.base + strings.TrimPrefix(n.path(), "$")
 }
 
 // text is a row's printable text (without paint): indent, fold marker,

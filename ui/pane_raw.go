@@ -26,7 +26,7 @@ func newRawPane(e *env) pane {
 func (p *rawPane) reset() {
 	p.tree = nil
 	if p.env.sess != nil {
-		p.tree = newTree(p.env.sess.bundle.Root)
+		p.tree = p.env.bundleTree(p.env.sess.bundle.Root, "$")
 	}
 	p.searchQuery = ""
 	p.listDetail.reset()
@@ -45,7 +45,13 @@ func (p *rawPane) columns() []column {
 
 func (p *rawPane) cells(i int) []cell { return []cell{{text: p.tree.rows[i].text()}} }
 
-func (p *rawPane) marker(int) string { return "" }
+// marker is ? on a value no passed check proves (the detail says why).
+func (p *rawPane) marker(i int) string {
+	if p.tree.notProven(p.tree.rows[i]) {
+		return p.env.styles.Unknown.on("?")
+	}
+	return ""
+}
 
 // match is unused: `/` searches the tree (search) instead of filtering.
 func (p *rawPane) match(int, string) bool { return false }
@@ -71,6 +77,13 @@ func (p *rawPane) detail(i int, d *doc) {
 		d.field("elements", plural(n.value.Len(), "item"), "")
 	}
 	d.field("bytes", plural(len(n.value.Raw()), "byte")+" as received", "")
+	if c, ok := p.env.sess.coverage(p.tree.pathOf(n)); ok && p.env.sess.report.Bundle() != nil {
+		proven := docItem{kind: itemField, label: "proven by", text: proofText(c)}
+		if !c.Verified() {
+			proven.prefix = p.env.styles.mark(stateUnknown)
+		}
+		d.items = append(d.items, proven)
+	}
 	label, text := "json", ""
 	switch n.value.Kind() {
 	case model.KindString:

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pithscope/pithscope/model"
@@ -17,12 +18,15 @@ type session struct {
 	loaded Loaded
 	bundle *model.Bundle
 
-	// The graph snapshot the overview describes: that of the event the
-	// served state lists last as current, else of the latest
-	// graph_snapshot event.
-	snapshot      model.Value // payload.graph_snapshot
-	snapshotEvent int         // its event index, or -1
-	title         string      // printable
+	// The graph snapshot the header, the overview and the Graph pane read:
+	// the one the merge applied last (verify.Report.CurrentSnapshot), so
+	// never an invalid, superseded or forked one. It is known once
+	// verification is done; until then, and when none applies, there is
+	// none and snapshotEvent is -1.
+	snapshot      model.Value         // payload.graph_snapshot
+	snapshotEvent int                 // its event index, or -1
+	paper         []verify.PaperField // its paper fields beside the record
+	headline      headline
 
 	eventIndex   map[string]int   // event id → first event with it
 	children     map[string][]int // event id → events naming it as prev_event
@@ -73,40 +77,68 @@ func newSession(ref string, l Loaded, b *model.Bundle) *session {
 		}
 		s.keyEvents[e.Signature.KeyID] = append(s.keyEvents[e.Signature.KeyID], i)
 	}
-	s.findSnapshot()
+	s.headline = headline{why: "checking…"}
 	s.checks.reset(len(b.Events))
 	return s
 }
 
-func (s *session) findSnapshot() {
-	b := s.bundle
-	// The served state only chooses which event: the snapshot is read from
-	// that event's own payload, which its digest and signature cover, never
-	// from the state's copy, which nothing but the state digest does.
-	if snaps := b.State.Current.Get("graph_snapshots").Elems(); len(snaps) > 0 {
-		last := snaps[len(snaps)-1]
-		if i, ok := s.eventIndex[last.Get("event_id").Str()]; ok && b.Events[i].EventType == "graph_snapshot" {
-			s.snapshotEvent = i
-		}
+// headline is what the header shows of the paper: its title when a
+// passed check proves it, else why there is none.
+type headline struct {
+	title string // printable; "" when no title is proven
+	why   string // when title is "": why not ("checking…", "no current graph snapshot"…)
+	fails bool   // why is a failure (the title contradicts the record)
+}
+
+// findSnapshot takes the current snapshot from the finished report, and
+// the title from it only when a passed check proves it: record_match (the
+// record commits to its lower-cased hash) or, failing that, a trusted
+// signature, and never one that contradicts the record.
+func (s *session) findSnapshot(r *verify.Report) {
+	s.snapshot, s.snapshotEvent, s.paper = model.Value{}, -1, nil
+	i, ok := r.CurrentSnapshot()
+	if !ok {
+		s.headline = headline{why: "no current graph snapshot"}
+		return
 	}
-	if s.snapshotEvent < 0 {
-		for i := range b.Events {
-			e := &b.Events[i]
-			if e.EventType != "graph_snapshot" {
-				continue
-			}
-			if s.snapshotEvent < 0 || e.CreatedAt > b.Events[s.snapshotEvent].CreatedAt {
-				s.snapshotEvent = i
-			}
-		}
+	e := &s.bundle.Events[i]
+	s.snapshotEvent, s.snapshot = i, e.Payload.Get("graph_snapshot")
+	s.paper = verify.SnapshotPaper(s.bundle, e)
+	title, _ := s.paperField("title")
+	switch {
+	case title.Match == verify.FieldContradicts:
+		s.headline = headline{why: "✗ the snapshot's title contradicts the record", fails: true}
+	case title.Match == verify.FieldNotStated || title.Found == "":
+		s.headline = headline{why: "the current snapshot states no title"}
+	case title.Match == verify.FieldNotInRecord:
+		s.headline = headline{why: "the record commits to no title"}
+	case !r.Coverage(eventPath(i, title.Path)).Verified():
+		s.headline = headline{why: "the title is not verified"}
+	default:
+		s.headline = headline{title: model.Printable(title.Found)}
 	}
-	if s.snapshotEvent >= 0 {
-		s.snapshot = b.Events[s.snapshotEvent].Payload.Get("graph_snapshot")
+}
+
+// paperField is the current snapshot's field with this name.
+func (s *session) paperField(name string) (verify.PaperField, bool) {
+	if k := slices.IndexFunc(s.paper, func(f verify.PaperField) bool { return f.Name == name }); k >= 0 {
+		return s.paper[k], true
 	}
-	s.title = model.Printable(s.snapshot.Get("paper").Get("title").Str())
-	if s.title == "" {
-		s.title = model.Printable(b.Source.Kind + " " + b.Source.ID)
+	return verify.PaperField{}, false
+}
+
+// eventPath is the bundle path of rel, a path inside event i ("$.payload…").
+func eventPath(i int, rel string) string {
+	return "$.events[" + strconv.Itoa(i) + "]" + strings.TrimPrefix(rel, "$")
+}
+
+// coverage is what proves the value at a bundle path; ok is false until
+// verification is done.
+func (s *session) coverage(path string) (verify.Coverage, bool) {
+	if s.report == nil {
+		return verify.Coverage{}, false
 	}
+	return s.report.Coverage(path), true
 }
 
 // shortBody is the first 8 characters of the pith number's body, for file
@@ -124,6 +156,7 @@ func (s *session) shortBody() string {
 // against the previous version.
 func (s *session) finish(r *verify.Report, diffs []model.Difference, diffErr error) {
 	s.report = r
+	s.findSnapshot(r)
 	s.checks.reset(len(s.bundle.Events))
 	for _, c := range r.Checks {
 		s.checks.add(c)
@@ -233,13 +266,19 @@ func (s *session) invalidReason(i int) string {
 	return ""
 }
 
-// overall is the header's one-word verdict.
+// overall is the header's verdict: VERIFIED naming the keys behind it
+// when one is not pinned (verify.Report.Verdict), UNTRUSTED KEY, FAILED n
+// or CHECKING….
 func (s *session) overall() (string, state) {
 	c := &s.checks
 	switch {
 	case !c.done:
 		return "CHECKING…", statePending
 	case c.fail+c.unknown == 0 && c.ok > 0:
+		if s.report != nil {
+			verdict, _ := s.report.Verdict()
+			return model.Printable(verdict), stateOK
+		}
 		return "VERIFIED", stateOK
 	case c.fail+c.unknown == c.untrustedKey:
 		return "UNTRUSTED KEY", stateUnknown

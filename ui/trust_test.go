@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pithscope/pithscope/verify"
 	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
@@ -56,4 +57,100 @@ func osc52Value(t *testing.T, seq string) string {
 		t.Fatal(err)
 	}
 	return string(out)
+}
+
+// testSigner is a key a test trusts as a user would with --trust-key.
+var testSigner = verifytest.NewSigner("test-key-1", "pithscope test key 1")
+
+// overviewLines are the lines of the Overview at 200x50 (all of it fits).
+func overviewLines(t *testing.T, m *Model) []string {
+	t.Helper()
+	press(t, m, "1")
+	return strings.Split(m.View(), "\n")
+}
+
+// TestRetitledSnapshotIsNotThePapersTitle: a snapshot signed by a key the
+// user trusts retitles the paper. Every signature holds; the record says
+// the title is not its own. The explorer shows the title nowhere as the
+// paper's: not in the header, not as the Overview's title; where it shows
+// it, it is marked ✗ as contradicting the record.
+func TestRetitledSnapshotIsNotThePapersTitle(t *testing.T) {
+	const fake = "Attention Is All You Need"
+	data, trust := verifytest.RealBundleRetitled(t, testSigner, fake)
+	m := openModel(t, testConfig(t, data, "retitled.json", trust), 200, 50)
+	lines := overviewLines(t, m)
+	if header := strings.Join(lines[:2], "\n"); strings.Contains(header, fake) || !strings.Contains(header, "pith:M5BNRHPU · ✗ the snapshot's title contradicts the record") || !strings.Contains(header, "✗ FAILED") {
+		t.Errorf("the header should name the number, say the title contradicts the record, and fail:\n%s", header)
+	}
+	for _, l := range lines {
+		if strings.Contains(l, fake) && !strings.Contains(l, "✗") {
+			t.Errorf("the fake title is shown unmarked: %q", l)
+		}
+	}
+	view := strings.Join(lines, "\n")
+	for _, want := range []string{
+		"Title          ✗ the current snapshot's title contradicts the record",
+		`  snapshot     ✗ title "Attention Is All You Need" contradicts the record: its lower-cased sha256 is`,
+		"signed by your key test-key-1, not in the record",
+		"Categories     cs.LG · cs.AI, cs.CV, stat.ML",
+	} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the Overview lacks %q:\n%s", want, view)
+		}
+	}
+	if strings.Contains(view, "Title          "+fake) {
+		t.Error("the Overview's title is the fake one")
+	}
+	press(t, m, "4", "enter")
+	graph := m.View()
+	if !strings.Contains(graph, "title          ✗ Attention Is All You Need (lower-cased sha256") || !strings.Contains(graph, "primary_cat    ✓ cs.LG (the record's metadata.primary_cat agrees)") {
+		t.Errorf("the Graph pane's paper should set each field against the record:\n%s", graph)
+	}
+}
+
+// TestNoCurrentSnapshotNoHeadline: a bundle whose only snapshot is
+// tampered with (invalid), or superseded by a correction (verified, but
+// not current), has no current graph snapshot. The header, the Overview
+// and the Graph pane say so and show the pith number, never that
+// snapshot's content.
+func TestNoCurrentSnapshotNoHeadline(t *testing.T) {
+	tampered, tamperedTrust := verifytest.TamperedSnapshot()
+	superseded, supersededTrust := verifytest.SupersededSnapshot()
+	cases := []struct {
+		name, verdict string
+		data          []byte
+		trust         *verify.TrustStore
+		hidden        []string
+	}{
+		{"tampered", "✗ FAILED", tampered, tamperedTrust, []string{"A Tampered Title", "Signed Bundles and Their Readers", "A. Author"}},
+		{"superseded", "✓ VERIFIED", superseded, supersededTrust, []string{"Signed Bundles and Their Readers", "A. Author", "We study"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := openModel(t, testConfig(t, c.data, c.name+".json", c.trust), 200, 50)
+			number := m.env.sess.bundle.ShortPithNumber
+			for _, pane := range []string{"1", "4"} {
+				press(t, m, pane)
+				view := m.View()
+				// The Overview's check rows may quote a failed check's
+				// values; what it presents as the paper is above them.
+				shown, _, _ := strings.Cut(view, " Verification")
+				for _, h := range c.hidden {
+					if strings.Contains(shown, h) {
+						t.Errorf("pane %s shows %q from a snapshot that is not current:\n%s", pane, h, view)
+					}
+				}
+				if !strings.Contains(view, number+" · no current graph snapshot") || !strings.Contains(view, c.verdict) {
+					t.Errorf("pane %s: the header should show %s, say there is no current snapshot, and %s:\n%s", pane, number, c.verdict, view)
+				}
+			}
+			if view := m.View(); !strings.Contains(view, "no current snapshot: 1 graph_snapshot event, none applied") {
+				t.Errorf("the Graph pane should say why it shows nothing:\n%s", view)
+			}
+			press(t, m, "1")
+			if view := m.View(); !strings.Contains(view, "Title          — no current graph snapshot") {
+				t.Errorf("the Overview's title should say there is none:\n%s", view)
+			}
+		})
+	}
 }
