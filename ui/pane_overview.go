@@ -141,6 +141,7 @@ func (p *overviewPane) build(d *doc) {
 
 	d.heading("Verification")
 	p.verification(d)
+	p.signers(d)
 
 	d.heading("Record completeness")
 	// Counted from the events the merge applied once verification is done
@@ -315,6 +316,74 @@ func (p *overviewPane) verification(d *doc) {
 		if a.after != nil {
 			a.after(p.env.sess, d)
 		}
+	}
+	p.notVerified(d)
+}
+
+// notVerifiedLabel is the row listing what no check proves, and what
+// Enter unfolds.
+const notVerifiedLabel = "Not verified"
+
+// notVerified is the row of the values no passed check proves, even when
+// every check passed (verify.Report.Unverified): Enter lists each, with
+// why.
+func (p *overviewPane) notVerified(d *doc) {
+	s, st := p.env.sess, p.env.styles
+	if s.report == nil || s.report.Bundle() == nil {
+		return
+	}
+	places := s.report.Unverified()
+	if len(places) == 0 {
+		return
+	}
+	// named is how many the row names; Enter lists them all
+	const named = 3
+	var paths []string
+	for _, pl := range places[:min(len(places), named)] {
+		paths = append(paths, strings.TrimPrefix(pl.Path, "$."))
+	}
+	if len(places) > named {
+		paths = append(paths, "and "+strconv.Itoa(len(places)-named)+" more")
+	}
+	it := docItem{kind: itemLink, label: notVerifiedLabel, expand: notVerifiedLabel, prefix: pad(st.Unknown.on("? "+strconv.Itoa(len(places))), badgeWidth),
+		text: "no check proves " + model.Printable(strings.Join(paths, ", "))}
+	open := p.open[notVerifiedLabel]
+	if open {
+		it.text = "▾ " + it.text
+	} else {
+		it.text = "▸ " + it.text
+	}
+	d.items = append(d.items, it)
+	if !open {
+		return
+	}
+	for _, pl := range places {
+		text := model.Printable(pl.Path + " = " + cutBytes(pl.Value, previewBytes) + ": " + pl.Coverage.String())
+		d.items = append(d.items, docItem{kind: itemField, text: text, copy: pl.Path, paint: st.Unknown})
+	}
+}
+
+// signers is the Signed by section: each key whose signatures verified,
+// its trust and what it signed (verify.Report.Vouchers), linked to it in
+// the Keys pane.
+func (p *overviewPane) signers(d *doc) {
+	s := p.env.sess
+	d.heading("Signed by")
+	if s.report == nil {
+		d.text("checking…")
+		return
+	}
+	if len(s.report.Vouchers) == 0 {
+		d.text("no signature verified with any key")
+		return
+	}
+	for _, v := range s.report.Vouchers {
+		label := string(v.Trust)
+		if v.Trust == verify.TrustUser {
+			label = "your key"
+		}
+		ids := model.Printable(strings.Join(v.KeyIDs, " = "))
+		d.link(label, ids+": "+v.Signed(), &target{pane: paneKeys, keyID: v.KeyIDs[0]}, v.KeyIDs[0])
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/pithscope/pithscope/verify"
 	"github.com/pithscope/pithscope/verify/verifytest"
 )
@@ -152,5 +154,80 @@ func TestNoCurrentSnapshotNoHeadline(t *testing.T) {
 				t.Errorf("the Overview's title should say there is none:\n%s", view)
 			}
 		})
+	}
+}
+
+// TestUncheckedFieldsSayNotVerified: what no digest or signature covers
+// (bundle_signature's signed_at and signature_status), and a timestamp
+// proof whose bytes are signed but whose claim is never checked, read
+// "not verified" wherever they are shown, while the bundle verifies.
+func TestUncheckedFieldsSayNotVerified(t *testing.T) {
+	b := verifytest.New().WithRecord()
+	b.AddSnapshot("2026-01-01T01:00:00Z", "", "Anchored in Time")
+	data := verifytest.Restate(verifytest.Edit(b.Build(), func(m map[string]any) {
+		m["timestamp_proofs"] = []any{map[string]any{"kind": "opentimestamps", "proof_b64": "AAAA"}}
+	}), b.Signer, b.Signer.Trust())
+	m := openModel(t, testConfig(t, data, "anchored.json", b.Signer.Trust()), 200, 50)
+	view := strings.Join(overviewLines(t, m), "\n")
+	for _, want := range []string{
+		"✓ VERIFIED · your key test-key-1",
+		"Timestamp      ? present 1 timestamp proof in the bundle, not verified (what it claims is never checked)",
+		"Not verified   ? 3        ▸ no check proves bundle_signature.signature_status, bundle_signature.signed_at, timestamp_proofs[0]",
+	} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the Overview lacks %q:\n%s", want, view)
+		}
+	}
+	if strings.Contains(view, "● present") {
+		t.Error("a timestamp proof is shown as present without saying it is not verified")
+	}
+	// Enter on the row lists each value with why.
+	ov := m.panes[paneOverview].(*overviewPane)
+	for range len(ov.d.lines) {
+		if it, _ := ov.d.current(); it != nil && it.label == notVerifiedLabel {
+			break
+		}
+		press(t, m, "j")
+	}
+	press(t, m, "enter")
+	if view := m.View(); !strings.Contains(view, "$.bundle_signature.signed_at = 2026-01-02T00:00:00Z: not verified: outside every digest and signature") ||
+		!strings.Contains(view, "$.timestamp_proofs[0] = (an object of 2 members): not verified: a timestamp proof's content is never checked") {
+		t.Errorf("the unfolded row should list each value and why:\n%s", view)
+	}
+	// In Raw, each such value is marked, and its detail says why.
+	press(t, m, "8", "/")
+	typeText(t, m, "signed_at")
+	press(t, m, "enter")
+	view = m.View()
+	if !regexp.MustCompile(`(?m)^ ?›\? +signed_at: "2026-01-02T00:00:00Z"`).MatchString(view) || !strings.Contains(view, "proven by      ? not verified (outside every digest and signature)") {
+		t.Errorf("Raw should mark bundle_signature.signed_at ? and say why:\n%s", view)
+	}
+}
+
+// TestWhoVouches: the Overview lists each key whose signatures verified,
+// its trust and what it signed, and the header names the keys behind
+// VERIFIED when one is not pinned, at 80 columns.
+func TestWhoVouches(t *testing.T) {
+	m := openModel(t, testConfig(t, verifytest.RealBundle(t), "embedded", nil), 200, 50)
+	view := strings.Join(overviewLines(t, m), "\n")
+	if !strings.Contains(view, "pinned         → pith-v1-2026-05: the record's receipt, 2 events, the bundle") || strings.Contains(view, "VERIFIED ·") {
+		t.Errorf("the real bundle is vouched for by the pinned key alone, and VERIFIED needs no names:\n%s", view)
+	}
+
+	data, trust := verifytest.RealBundleRetitled(t, testSigner, "Three Factors Influencing Minima in SGD")
+	m = openModel(t, testConfig(t, data, "resigned.json", trust), 80, 24)
+	header := strings.Split(m.View(), "\n")[0]
+	if !strings.HasSuffix(header, "✓ VERIFIED · pith-v1-2026-05 + your key test-key-1") || !strings.HasPrefix(header, "Three Factors") {
+		t.Errorf("the header should name both keys behind VERIFIED and keep the title: %q", header)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
+	view = strings.Join(overviewLines(t, m), "\n")
+	for _, want := range []string{
+		"pinned         → pith-v1-2026-05: the record's receipt, 2 events",
+		"your key       → test-key-1: 1 event, the bundle",
+	} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the Overview lacks %q:\n%s", want, view)
+		}
 	}
 }
