@@ -439,7 +439,9 @@ func (p *overviewPane) areaText(a areaRow, names []string) string {
 				more = fmt.Sprintf(" (and %d more)", n-1)
 			}
 			if a.problem != nil {
-				return model.Printable(a.problem(ch)) + more
+				if text := a.problem(ch); text != "" {
+					return model.Printable(text) + more
+				}
 			}
 			where := ""
 			if ch.Event >= 0 {

@@ -35,9 +35,13 @@ type session struct {
 
 	checks checkIndex
 	report *verify.Report // nil until verification is done
-	roles  []string       // per event: what the merge made of it, once done
-	forkOf []int          // per event: fork number (1-based) or 0
-	diffs  []model.Difference
+	// forks are the report's forks (equivocations), and brokenLinks its
+	// event_links checks that failed, once it is done.
+	forks       []model.Fork
+	brokenLinks []verify.Check
+	roles       []string // per event: what the merge made of it, once done
+	forkOf      []int    // per event: fork number (1-based) or 0
+	diffs       []model.Difference
 	// diffErr says why the state could not be compared, when it could not.
 	diffErr string
 
@@ -160,6 +164,9 @@ func (s *session) finish(r *verify.Report, diffs []model.Difference, diffErr err
 	s.checks.reset(len(s.bundle.Events))
 	for _, c := range r.Checks {
 		s.checks.add(c)
+		if c.Name == verify.CheckEventLinks && c.Status != verify.OK && c.Event >= 0 {
+			s.brokenLinks = append(s.brokenLinks, c)
+		}
 	}
 	s.checks.done = true
 	s.diffs = diffs
@@ -170,6 +177,7 @@ func (s *session) finish(r *verify.Report, diffs []model.Difference, diffErr err
 	s.roles = make([]string, n)
 	s.forkOf = make([]int, n)
 	if m := r.Merge; m != nil {
+		s.forks = m.Forks
 		for i := range s.roles {
 			s.roles[i] = "not applied"
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -229,5 +230,112 @@ func TestWhoVouches(t *testing.T) {
 		if !strings.Contains(view, want) {
 			t.Errorf("the Overview lacks %q:\n%s", want, view)
 		}
+	}
+}
+
+// missingEvent is an event id no bundle here holds.
+var missingEvent = "sha256:" + strings.Repeat("0", 64)
+
+// TestBrokenLinksAreForks: a second branch of a signer's chain that starts
+// after an event the bundle does not hold forks no two events after one
+// prev_event, so equivocation passes; event_links fails on the dangling
+// link and on the second chain, and the Overview and the Forks pane say
+// so instead of "no signer forked its chain".
+func TestBrokenLinksAreForks(t *testing.T) {
+	const title = "A Paper With Two Histories"
+	b := verifytest.New().WithRecord()
+	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
+	b.AddSnapshot("2026-01-01T02:00:00Z", a, title)
+	b.AddSnapshot("2026-01-01T03:00:00Z", missingEvent, title)
+	m := openModel(t, testConfig(t, b.Build(), "branched.json", b.Signer.Trust()), 200, 50)
+	view := strings.Join(overviewLines(t, m), "\n")
+	if !strings.Contains(view, "✗ FAILED 2") || !strings.Contains(view, "Forks          ✗ fail     → chain:1: one signer started two chains for one target (and 1 more)") ||
+		strings.Contains(view, "no signer forked its chain") {
+		t.Errorf("the Overview's Forks row should show the broken link:\n%s", view)
+	}
+	press(t, m, "7")
+	view = m.View()
+	for _, want := range []string{"[7 Forks 2]", " link test-key-1", "second chain · test-key-1", "signer test-key-1 has 2 chains for target \"graph\", not one"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the Forks pane lacks %q:\n%s", want, view)
+		}
+	}
+	press(t, m, "j")
+	if view := m.View(); !strings.Contains(view, "broken link · event #3") || !strings.Contains(view, "names no event in the bundle: prev_event") || !strings.Contains(view, missingEvent) {
+		t.Errorf("the second row should be the dangling prev_event:\n%s", view)
+	}
+	press(t, m, "e")
+	if !strings.Contains(m.status, "no fork selected") {
+		t.Errorf("e on a broken link should say it writes only a fork's evidence: %q", m.status)
+	}
+}
+
+// TestForkAcrossTwoKeyIDs: one key signs two events after the same
+// prev_event under two ids; it is one signer, and the Forks pane names
+// it by both ids.
+func TestForkAcrossTwoKeyIDs(t *testing.T) {
+	const title = "A Paper Signed Twice"
+	b := verifytest.New().WithRecord()
+	again := verifytest.Signer{KeyID: "test-key-1-again", Priv: b.Signer.Priv}
+	b.ExtraKeys = []verifytest.Signer{again}
+	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
+	b.Add(verifytest.Event{Type: "graph_snapshot", Target: "graph", CreatedAt: "2026-01-01T02:00:00Z", PrevEvent: a, Signer: &again, Payload: b.SnapshotPayload(title, 1)})
+	b.Add(verifytest.Event{Type: "graph_snapshot", Target: "graph", CreatedAt: "2026-01-01T02:00:01Z", PrevEvent: a, Payload: b.SnapshotPayload(title, 2)})
+	m := openModel(t, testConfig(t, b.Build(), "twice.json", b.Signer.Trust()), 200, 50)
+	press(t, m, "7")
+	view := m.View()
+	for _, want := range []string{" 1 test-key-1-again = test-key…", "fork 1 · test-key-1-again = test-key-1", "One key under 2 ids"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the Forks pane lacks %q:\n%s", want, view)
+		}
+	}
+	if view := strings.Join(overviewLines(t, m), "\n"); !strings.Contains(view, "your key       → test-key-1 = test-key-1-again: the record's receipt, 4 events, the bundle") {
+		t.Errorf("the Overview should list one key under both ids:\n%s", view)
+	}
+}
+
+// TestFailedCountMatchesTheRows: FAILED n counts every check that is not
+// ok, and each of them shows under its area's row in the Overview: no
+// failure is counted in the header and missing from the rows.
+func TestFailedCountMatchesTheRows(t *testing.T) {
+	forked, forkedTrust := forkedBundle()
+	tampered, tamperedTrust := verifytest.TamperedSnapshot()
+	retitled, retitledTrust := verifytest.RealBundleRetitled(t, testSigner, "Attention Is All You Need")
+	bundles := map[string]struct {
+		data  []byte
+		trust *verify.TrustStore
+	}{
+		"forked": {forked, forkedTrust}, "tampered": {tampered, tamperedTrust}, "retitled": {retitled, retitledTrust},
+		"hostile": {hostileBundle(), nil},
+	}
+	for name, b := range bundles {
+		t.Run(name, func(t *testing.T) {
+			m := openModel(t, testConfig(t, b.data, name+".json", b.trust), 200, 50)
+			view := strings.Join(overviewLines(t, m), "\n")
+			notOK := map[verify.Area]int{}
+			total := 0
+			for _, c := range m.env.sess.report.Checks {
+				if c.Status != verify.OK {
+					notOK[verify.AreaOf(c.Name)]++
+					total++
+				}
+			}
+			if total == 0 || !strings.Contains(strings.Split(view, "\n")[0], "FAILED "+strconv.Itoa(total)) && !strings.Contains(view, "UNTRUSTED KEY") {
+				t.Fatalf("%d checks are not ok; the header says:\n%s", total, strings.Split(view, "\n")[0])
+			}
+			for _, a := range overviewAreas {
+				row := regexp.MustCompile(`(?m)^ ` + a.label + ` +(\S+ \S+)`).FindStringSubmatch(view)
+				switch {
+				case notOK[a.area] > 0 && (row == nil || row[1] == "✓ ok"):
+					t.Errorf("%d checks of area %s are not ok, its row reads %q:\n%s", notOK[a.area], a.area, row, view)
+				case notOK[a.area] == 0 && row != nil && row[1] != "✓ ok":
+					t.Errorf("area %s has no failure, its row reads %q", a.area, row[1])
+				}
+				delete(notOK, a.area)
+			}
+			if len(notOK) > 0 {
+				t.Errorf("failures in areas with no row: %v", notOK)
+			}
+		})
 	}
 }
