@@ -327,6 +327,18 @@ func (d *doc) click(y, h int) {
 	d.snap()
 }
 
+// find puts the cursor on the first line of the item labelled label,
+// reporting whether there is one.
+func (d *doc) find(label string) bool {
+	for n, l := range d.lines {
+		if d.items[l.item].label == label && d.stop(n) {
+			d.cursor = n
+			return true
+		}
+	}
+	return false
+}
+
 // current is the item and tree row under the cursor.
 func (d *doc) current() (*docItem, int) {
 	if d.cursor < 0 || d.cursor >= len(d.lines) {

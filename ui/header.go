@@ -59,7 +59,10 @@ func (m *Model) headerView() []string {
 		source = "built in (offline)"
 	}
 	room := w - width(rightText) - 1
-	number := st.Bold.on(model.Printable(s.bundle.PithNumber)) + st.Muted.on(" · ") + model.Printable(s.bundle.ShortPithNumber)
+	number := st.Bold.on(model.Printable(s.bundle.PithNumber))
+	if s.bundle.ShortPithNumber != "" {
+		number += st.Muted.on(" · ") + model.Printable(s.bundle.ShortPithNumber)
+	}
 	tail := st.Muted.on(" · " + model.Printable(source))
 	if s.loaded.Stale != "" {
 		tail += st.Muted.on(" · " + model.Printable(s.loaded.Stale))
@@ -83,9 +86,9 @@ func (m *Model) headlineView() string {
 	if s.headline.title != "" {
 		return st.Title.on(s.headline.title)
 	}
-	number := s.bundle.ShortPithNumber
-	if number == "" {
-		number = s.bundle.PithNumber
+	number := s.bundle.PithNumber
+	if body := model.BodyOf(number); body != "" {
+		number = model.ShortPithNumber(body) // derived, not the bundle's claim
 	}
 	why := st.Muted
 	if s.headline.fails {

@@ -195,6 +195,10 @@ func (p *listDetail) show(t target) bool {
 	if len(p.d.lines) > 0 {
 		p.d.snap()
 	}
+	if t.item != "" && p.d.find(t.item) && p.detH > 0 {
+		p.focusDetail = true
+		p.d.scrollTo(p.detH)
+	}
 	return true
 }
 

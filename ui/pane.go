@@ -24,6 +24,7 @@ type target struct {
 	pane  paneID
 	row   int    // the row to select in that pane, when key is ""
 	keyID string // the Keys pane selects by key id
+	item  string // the label of the detail item to put the cursor on, or ""
 }
 
 // pane is what the root routes to. Every pane draws exactly the body

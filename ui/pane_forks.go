@@ -24,6 +24,9 @@ const paneForks paneID = "forks"
 type forksPane struct {
 	*listDetail
 	cmp *comparison // non-nil while comparing
+	// compareFirst opens the comparison once the fork is known: an
+	// evidence file opens as its fork's comparison.
+	compareFirst bool
 }
 
 func newForksPane(e *env) pane {
@@ -41,12 +44,17 @@ func (p *forksPane) forks() []model.Fork {
 
 func (p *forksPane) reset() {
 	p.cmp = nil
+	p.compareFirst = p.env.sess != nil && p.env.sess.evidence != nil
 	p.listDetail.reset()
 }
 
 // refresh picks up the forks and broken links once verification is done.
 func (p *forksPane) refresh() {
 	p.listDetail.refresh()
+	if p.compareFirst && len(p.forks()) > 0 {
+		p.compareFirst = false
+		p.cmp = newComparison(p.env, 0, 1)
+	}
 	if p.cmp != nil {
 		if p.cmp.fork >= len(p.forks()) {
 			p.cmp = nil
@@ -175,6 +183,22 @@ func (p *forksPane) detail(i int, d *doc) {
 		d.items = append(d.items, docItem{kind: itemLink, label: "event", prefix: badge, text: eventLabel(s, e), jump: &target{pane: paneEvents, row: e}, copy: s.bundle.Events[e].EventID})
 	}
 	d.text("Each is validly signed, so neither is applied: the signer said two things about the same place in its chain. Enter on the list compares them side by side; e writes the evidence file.")
+	if w, ok := s.written[i+1]; ok {
+		d.heading("Evidence file")
+		d.field("written", model.Printable(w.path), w.path)
+		d.items = append(d.items, docItem{kind: itemField, label: evidenceCommandLabel, text: model.Printable(w.command), copy: w.command, lines: longValueLines})
+		d.text("The command checks the file on its own, with the keys you trust here: y copies it.")
+	}
+}
+
+// evidenceCommandLabel labels the command that checks a written evidence
+// file, where writing one puts the cursor.
+const evidenceCommandLabel = "check it with"
+
+// show leaves the comparison for the place asked for.
+func (p *forksPane) show(t target) bool {
+	p.cmp = nil
+	return p.listDetail.show(t)
 }
 
 // linkDetail is a broken link's detail: the check, the event it is about
@@ -428,7 +452,16 @@ const (
 )
 
 func (c *comparison) rowsHeight(e *env) int {
-	return max(e.layout.bodyHeight-compareHead-compareFoot, 1)
+	return max(e.layout.bodyHeight-c.headLines(e)-compareFoot, 1)
+}
+
+// headLines is compareHead, and a line more for an evidence file's
+// verdict.
+func (c *comparison) headLines(e *env) int {
+	if e.sess.evidence != nil {
+		return compareHead + 1
+	}
+	return compareHead
 }
 
 func (c *comparison) view(e *env) []string {
@@ -451,7 +484,17 @@ func (c *comparison) view(e *env) []string {
 		more = " · h/l: another of its " + strconv.Itoa(len(f.Events)) + " events"
 	}
 	title := "fork " + strconv.Itoa(c.fork+1) + ": " + strconv.Itoa(c.differ) + " of " + strconv.Itoa(len(c.lines)) + " fields differ (≠) · n/N next difference" + more
-	out := []string{" " + st.Heading.on(truncate(title, lay.width-1)), row(label(li), label(ri)), row(badges(li), badges(ri))}
+	var out []string
+	if s.evidence != nil {
+		// an evidence file's comparison leads with what the file proves
+		verdict, proven := s.report.Verdict()
+		paint, mark := st.Fail, "✗ "
+		if proven {
+			paint, mark = st.OK, "✓ "
+		}
+		out = append(out, " "+paint.on(truncate(mark+model.Printable(verdict), lay.width-1)))
+	}
+	out = append(out, " "+st.Heading.on(truncate(title, lay.width-1)), row(label(li), label(ri)), row(badges(li), badges(ri)))
 	h := c.rowsHeight(e)
 	for pos := c.l.offset; pos < c.l.count() && pos < c.l.offset+h; pos++ {
 		l := c.lines[c.l.at(pos)]
@@ -465,7 +508,7 @@ func (c *comparison) view(e *env) []string {
 		}
 		out = append(out, cursor+mark+truncateLeft(l.path, c.pathW-1)+" "+sep+vp.on(fit(l.left, c.valW))+" "+sep+vp.on(truncate(l.right, c.valW)))
 	}
-	out = block(out, lay.width, compareHead+h)
+	out = block(out, lay.width, c.headLines(e)+h)
 	if row := c.l.selected(); row >= 0 {
 		l := c.lines[row]
 		out = append(out,

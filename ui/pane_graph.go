@@ -230,7 +230,11 @@ func (p *graphPane) againstRecord(d *doc, section string) {
 func (p *graphPane) explainEmpty(d *doc) {
 	s := p.env.sess
 	d.title = "no current snapshot"
-	if s.report == nil {
+	switch {
+	case s.evidence != nil:
+		d.text("An evidence file holds the events of one fork, not a paper's graph: the Forks pane compares them.")
+		return
+	case s.report == nil:
 		d.title = "checking…"
 		d.text("The graph shown is the snapshot the merge applies last: it is known once every event is checked.")
 		return

@@ -136,6 +136,10 @@ func (p *overviewPane) build(d *doc) {
 	s := p.env.sess
 	st := p.env.styles
 	b := s.bundle
+	if s.evidence != nil {
+		p.evidence(d)
+		return
+	}
 
 	p.paper(d)
 
@@ -183,6 +187,40 @@ func (p *overviewPane) build(d *doc) {
 		d.items = append(d.items, docItem{kind: itemText, text: model.Printable(f.Found), copy: f.Found, lines: longValueLines})
 		p.signedNote(d, f)
 	}
+}
+
+// evidence is the page of an evidence file: what it proves, the fork it
+// claims, and the checks of its events and key.
+func (p *overviewPane) evidence(d *doc) {
+	s, st := p.env.sess, p.env.styles
+	ev := s.evidence
+	d.heading("Equivocation evidence")
+	if s.report == nil {
+		d.badgeField("Verdict", st.badge(statePending), "checking…")
+	} else {
+		verdict, proven := s.report.Verdict()
+		mark := st.mark(stateFail)
+		if proven {
+			mark = st.mark(stateOK)
+		}
+		d.badgeField("Verdict", mark, model.Printable(verdict))
+	}
+	d.field("Pith number", orDash(model.Printable(ev.PithNumber)), ev.PithNumber)
+	if f := evidenceFork(ev); len(f) > 0 {
+		d.link("Fork", signerIDs(f[0])+" · target "+model.Printable(f[0].Target)+" · "+plural(len(f[0].Events), "event"), &target{pane: paneForks, row: 0}, "")
+	}
+	for i := range s.bundle.Events {
+		d.link("Event", eventLabel(s, i), &target{pane: paneEvents, row: i}, s.bundle.Events[i].EventID)
+	}
+	d.text("The file holds the signed events of one fork and the signer's key, as the bundle delivered them: the verdict is checked from those bytes alone, with the keys you trust.")
+	d.heading("Verification")
+	c := &s.checks
+	for _, a := range overviewAreas {
+		if names := areaChecks(a.area); c.counts(names...) != (tally{}) {
+			p.areaItem(d, a, names)
+		}
+	}
+	p.signers(d)
 }
 
 // paper is the Paper section: the record's fields (what the pith number

@@ -17,6 +17,12 @@ type session struct {
 	ref    string
 	loaded Loaded
 	bundle *model.Bundle
+	// evidence is the equivocation evidence file opened, when this is one
+	// rather than a bundle: bundle is then made of its events and keys
+	// alone, and verification is verify.VerifyEvidence.
+	evidence *model.Evidence
+	// written are the evidence files e wrote, by fork (1-based).
+	written map[int]writtenEvidence
 
 	// The graph snapshot the header, the overview and the Graph pane read:
 	// the one the merge applied last (verify.Report.CurrentSnapshot), so
@@ -53,6 +59,10 @@ type session struct {
 	changedEvents []bool
 }
 
+// writtenEvidence is an evidence file written, and the command that
+// checks it.
+type writtenEvidence struct{ path, command string }
+
 // baseline is what is remembered of the first version of a bundle opened,
 // to mark what later versions add or change.
 type baseline struct {
@@ -60,9 +70,36 @@ type baseline struct {
 	statuses map[string]verify.Status // nil when its checks never finished
 }
 
+// newEvidenceSession opens an evidence file: its events and keys, as a
+// bundle of them alone, about its pith number.
+func newEvidenceSession(ref string, l Loaded, ev *model.Evidence) *session {
+	b := &model.Bundle{Doc: ev.Doc, Root: ev.Doc.Root(), PithNumber: ev.PithNumber, Events: ev.Events, PublicKeys: ev.Keys}
+	s := newSession(ref, l, b)
+	s.evidence = ev
+	return s
+}
+
+// evidenceFork is the fork an evidence file's events claim: what its
+// comparison shows (the report says whether it is proven).
+func evidenceFork(ev *model.Evidence) []model.Fork {
+	if len(ev.Events) < 2 {
+		return nil
+	}
+	first := &ev.Events[0]
+	f := model.Fork{SignerKeyID: first.Signer.KeyID, Subject: first.SubjectPithNumber, Target: first.Target, PrevEvent: first.PrevEvent}
+	for i := range ev.Events {
+		f.Events = append(f.Events, i)
+		f.EventIDs = append(f.EventIDs, ev.Events[i].EventID)
+		if id := ev.Events[i].Signer.KeyID; !slices.Contains(f.KeyIDs, id) {
+			f.KeyIDs = append(f.KeyIDs, id)
+		}
+	}
+	return []model.Fork{f}
+}
+
 func newSession(ref string, l Loaded, b *model.Bundle) *session {
 	s := &session{
-		ref: ref, loaded: l, bundle: b, snapshotEvent: -1,
+		ref: ref, loaded: l, bundle: b, snapshotEvent: -1, written: map[int]writtenEvidence{},
 		eventIndex:   make(map[string]int, len(b.Events)),
 		children:     map[string][]int{},
 		supersededBy: map[string][]int{},
@@ -100,6 +137,10 @@ type headline struct {
 // signature, and never one that contradicts the record.
 func (s *session) findSnapshot(r *verify.Report) {
 	s.snapshot, s.snapshotEvent, s.paper = model.Value{}, -1, nil
+	if s.evidence != nil {
+		s.headline = headline{why: "an equivocation evidence file"}
+		return
+	}
 	i, ok := r.CurrentSnapshot()
 	if !ok {
 		s.headline = headline{why: "no current graph snapshot"}
@@ -176,6 +217,12 @@ func (s *session) finish(r *verify.Report, diffs []model.Difference, diffErr err
 	n := len(s.bundle.Events)
 	s.roles = make([]string, n)
 	s.forkOf = make([]int, n)
+	if s.evidence != nil {
+		s.forks = evidenceFork(s.evidence)
+		for i := range s.roles {
+			s.roles[i] = "in evidence"
+		}
+	}
 	if m := r.Merge; m != nil {
 		s.forks = m.Forks
 		for i := range s.roles {
@@ -276,12 +323,16 @@ func (s *session) invalidReason(i int) string {
 
 // overall is the header's verdict: VERIFIED naming the keys behind it
 // when one is not pinned (verify.Report.Verdict), UNTRUSTED KEY, FAILED n
-// or CHECKING….
+// or CHECKING…; for an evidence file, FORK PROVEN or FORK NOT PROVEN.
 func (s *session) overall() (string, state) {
 	c := &s.checks
 	switch {
 	case !c.done:
 		return "CHECKING…", statePending
+	case s.evidence != nil && s.report.Evidence.Proven:
+		return "FORK PROVEN", stateOK
+	case s.evidence != nil:
+		return "FORK NOT PROVEN", stateFail
 	case c.fail+c.unknown == 0 && c.ok > 0:
 		if s.report != nil {
 			verdict, _ := s.report.Verdict()

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -337,5 +339,67 @@ func TestFailedCountMatchesTheRows(t *testing.T) {
 				t.Errorf("failures in areas with no row: %v", notOK)
 			}
 		})
+	}
+}
+
+// evidenceFileOfFork is the evidence file e writes for the forked bundle's
+// fork, and the store that trusts its signer.
+func evidenceFileOfFork(t *testing.T) ([]byte, *verify.TrustStore) {
+	t.Helper()
+	data, trust := forkedBundle()
+	m := openModel(t, testConfig(t, data, "forked.json", trust), 80, 24)
+	press(t, m, "7", "e")
+	w, ok := m.env.sess.written[1]
+	if !ok {
+		t.Fatalf("e wrote nothing: %q", m.status)
+	}
+	raw, err := os.ReadFile(w.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw, trust
+}
+
+// TestOpenEvidenceFile: an evidence file opens as its fork's comparison
+// with its own verdict, FORK PROVEN when its events are validly signed by
+// one key you trust, FORK NOT PROVEN otherwise; never as a broken bundle.
+func TestOpenEvidenceFile(t *testing.T) {
+	raw, trust := evidenceFileOfFork(t)
+	m := openModel(t, testConfig(t, raw, "evidence.json", trust), 80, 24)
+	view := m.View()
+	for _, want := range []string{"pith:VMI2LVRK · an equivocation evidence file", "✓ FORK PROVEN", "✓ FORK PROVEN: your key test-key-1 signed 2 events for graph after", "fork 1: 9 of 54 fields differ"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the evidence file should open as its fork's comparison; lacks %q:\n%s", want, view)
+		}
+	}
+	if strings.Contains(view, "FAILED") || m.active != paneForks || m.panes[paneForks].(*forksPane).cmp == nil {
+		t.Errorf("an evidence file is no failed bundle (pane %q):\n%s", m.active, view)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
+	if view := strings.Join(overviewLines(t, m), "\n"); !strings.Contains(view, "Verdict        ✓ FORK PROVEN: your key test-key-1 signed 2 events for graph after sha256:") {
+		t.Errorf("the Overview should give the verdict:\n%s", view)
+	}
+
+	m = openModel(t, testConfig(t, raw, "evidence.json", nil), 200, 50)
+	if view := m.View(); !strings.Contains(view, "✗ FORK NOT PROVEN") || !strings.Contains(view, "key_trust") {
+		t.Errorf("with the signer's key trusted by nobody, the fork is not proven, and says why:\n%s", view)
+	}
+}
+
+// TestEvidenceServedForAnIDIsRefused: a server asked for a bundle by id
+// that answers with an evidence file does not get it shown as evidence.
+func TestEvidenceServedForAnIDIsRefused(t *testing.T) {
+	raw, trust := evidenceFileOfFork(t)
+	cfg := testConfig(t, raw, "https://resolver.test/pith/X", trust)
+	cfg.Load = func(ctx context.Context, ref string, progress func(string)) (Loaded, error) {
+		return Loaded{Data: raw, Source: "https://resolver.test/pith/X", Requested: verify.Request{Text: "pith:VMI2LVRK", PithPrefix: "VMI2LVRK"}}, nil
+	}
+	cfg.Ref = "pith:VMI2LVRK"
+	m := New(cfg)
+	m.still = true
+	settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 100, Height: 24} })
+	settle(t, m, m.Init())
+	if view := m.View(); m.env.sess != nil || !strings.Contains(view, "https://resolver.test/pith/X is an equivocation evidence file, not the bundle asked for") {
+		t.Errorf("the evidence file should be refused:\n%s", view)
 	}
 }
