@@ -401,7 +401,7 @@ func (d *doc) copyCmd() tea.Cmd {
 	case it == nil:
 	case it.kind == itemTree && row >= 0 && row < len(it.tree.rows):
 		n := it.tree.rows[row]
-		return send(copyMsg{what: model.Printable(n.path()), value: rawValue(n.value)})
+		return send(copyMsg{what: n.path(), value: rawValue(n.value)})
 	case it.copy != "" || it.copyData.Exists():
 		what := strings.ToLower(it.label)
 		if what == "" {

@@ -53,7 +53,7 @@ type pane interface {
 type (
 	jumpMsg   struct{ to target }
 	statusMsg struct{ text string }
-	copyMsg   struct{ what, value string }
+	copyMsg   struct{ what, value string } // both as they are, unescaped
 )
 
 func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }

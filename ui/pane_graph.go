@@ -141,11 +141,17 @@ func (p *graphPane) cells(i int) []cell {
 func (p *graphPane) contradictions(section string) int {
 	n := 0
 	for _, f := range p.env.sess.paper {
-		if f.Match == verify.FieldContradicts && strings.HasPrefix(f.Path, "$.payload.graph_snapshot"+model.PathKey(section)+".") {
+		if f.Match == verify.FieldContradicts && inSection(f, section) {
 			n++
 		}
 	}
 	return n
+}
+
+// inSection reports whether a snapshot field is a member of section.
+func inSection(f verify.PaperField, section string) bool {
+	rest, ok := strings.CutPrefix(f.Path, "$.payload.graph_snapshot"+model.PathKey(section))
+	return ok && (strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "["))
 }
 
 func (p *graphPane) marker(int) string { return "" }
@@ -157,7 +163,7 @@ func (p *graphPane) match(i int, q string) bool {
 
 func (p *graphPane) copyRow(i int) (string, string) {
 	m := p.sections[i]
-	return model.Printable(m.Key), rawValue(m.Value)
+	return m.Key, rawValue(m.Value)
 }
 
 func (p *graphPane) detail(i int, d *doc) {
@@ -193,35 +199,34 @@ func (p *graphPane) detail(i int, d *doc) {
 // record (verify.SnapshotPaper).
 func (p *graphPane) againstRecord(d *doc, section string) {
 	s, st := p.env.sess, p.env.styles
-	prefix := "$.payload.graph_snapshot" + model.PathKey(section) + "."
 	first := true
 	for _, f := range s.paper {
-		if !strings.HasPrefix(f.Path, prefix) {
+		if !inSection(f, section) {
 			continue
 		}
 		if first {
 			d.heading("Against the record")
 			first = false
 		}
-		found := orDash(model.Printable(f.Found))
+		found, name := orDash(model.Printable(f.Found)), model.Printable(f.Name)
 		switch f.Match {
 		case verify.FieldAgrees:
-			d.badgeField(f.Name, st.mark(stateOK), found+" (the record's "+f.RecordField+" agrees)")
+			d.badgeField(name, st.mark(stateOK), found+" (the record's "+f.RecordField+" agrees)")
 		case verify.FieldContradicts:
 			record := model.Printable(f.Record)
 			if f.FoundDigest != "" {
 				found += " (lower-cased sha256 " + f.FoundDigest + ")"
 			}
-			d.badgeField(f.Name, st.mark(stateFail), found+" contradicts the record's "+f.RecordField+" "+record)
+			d.badgeField(name, st.mark(stateFail), found+" contradicts the record's "+f.RecordField+" "+record)
 		case verify.FieldNotStated:
-			d.badgeField(f.Name, st.mark(stateNone), "not stated; the record's "+f.RecordField+" is "+model.Printable(f.Record))
+			d.badgeField(name, st.mark(stateNone), "not stated; the record's "+f.RecordField+" is "+model.Printable(f.Record))
 		default:
 			c, _ := s.coverage(eventPath(s.snapshotEvent, f.Path))
 			note := signedText(c) + ", not in the record"
 			if !c.Verified() {
 				note = unverifiedText(c)
 			}
-			d.badgeField(f.Name, st.mark(stateNone), found+" · "+note)
+			d.badgeField(name, st.mark(stateNone), found+" · "+note)
 		}
 	}
 }

@@ -139,7 +139,7 @@ func (p *keysPane) match(i int, q string) bool {
 func (p *keysPane) copyRow(i int) (string, string) {
 	id := p.ids[i]
 	if k, ok := p.bundleKey[id]; ok {
-		return "public key of " + model.Printable(id), p.env.sess.bundle.PublicKeys[k].PublicKeyHex
+		return "public key of " + id, p.env.sess.bundle.PublicKeys[k].PublicKeyHex
 	}
 	return "key id", id
 }

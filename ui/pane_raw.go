@@ -62,7 +62,7 @@ func (p *rawPane) search(q string, from int, forward bool) (int, bool) {
 
 func (p *rawPane) copyRow(i int) (string, string) {
 	n := p.tree.rows[i]
-	return model.Printable(n.path()), rawValue(n.value)
+	return n.path(), rawValue(n.value)
 }
 
 func (p *rawPane) detail(i int, d *doc) {

@@ -56,6 +56,8 @@ type Model struct {
 	watchEvery time.Duration
 	watchGen   int
 
+	// status is the status line's message, as is: the footer escapes it
+	// (model.Printable) once, so a message never holds escaped text.
 	status string
 	// clipModes say how a copy reaches the terminal (tmux, screen).
 	clipModes []osc52.Mode
@@ -243,10 +245,10 @@ func (m *Model) opened(s *session) tea.Cmd {
 		m.switchPane(paneForks) // an evidence file is a fork to compare
 	}
 	if same {
-		m.status = "refreshed " + model.Printable(s.loaded.Source) + ": verifying…"
+		m.status = "refreshed " + s.loaded.Source + ": verifying…"
 	} else {
 		m.history = nil
-		m.status = "opened " + model.Printable(s.loaded.Source) + ": verifying…"
+		m.status = "opened " + s.loaded.Source + ": verifying…"
 	}
 	return m.verify()
 }
