@@ -51,12 +51,7 @@ func keyName(keyID string, trust verify.Trust) string {
 func (e *env) bundleTree(v model.Value, base string) *jsonTree {
 	t := newTree(v)
 	t.base = base
-	t.report = func() *verify.Report {
-		if e.sess == nil {
-			return nil
-		}
-		return e.sess.report
-	}
+	t.session = func() *session { return e.sess }
 	return t
 }
 

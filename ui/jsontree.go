@@ -36,12 +36,12 @@ type treeNode struct {
 type jsonTree struct {
 	root *treeNode
 	rows []*treeNode
-	// base is the bundle path of the root, and report the verification
-	// report once there is one, for a tree of part of the bundle: each
-	// row then says whether a passed check proves its value. nil report
-	// for a tree that is not of the bundle.
-	base   string
-	report func() *verify.Report
+	// base is the bundle path of the root, and session the open session,
+	// for a tree of part of the bundle: once verified, each row says
+	// whether a passed check proves its value. nil session for a tree
+	// that is not of the bundle.
+	base    string
+	session func() *session
 }
 
 func newTree(v model.Value) *jsonTree {
@@ -129,15 +129,16 @@ func plural(n int, word string) string {
 // verify.Report.Coverage of its bundle path): false until verification is
 // done, and for a tree that is not of a bundle. Decided once per report.
 func (t *jsonTree) notProven(n *treeNode) bool {
-	if t.report == nil {
+	if t.session == nil {
 		return false
 	}
-	r := t.report()
-	if r == nil || r.Bundle() == nil {
+	s := t.session()
+	if s == nil || s.report == nil || s.report.Bundle() == nil {
 		return false
 	}
-	if n.provenFor != r {
-		n.provenFor, n.notProven = r, !r.Coverage(t.pathOf(n)).Verified()
+	if n.provenFor != s.report {
+		c, _ := s.coverage(t.pathOf(n))
+		n.provenFor, n.notProven = s.report, !c.Verified()
 	}
 	return n.notProven
 }

@@ -41,6 +41,8 @@ type session struct {
 
 	checks checkIndex
 	report *verify.Report // nil until verification is done
+	// covered keeps report.Coverage's answers by path (session.coverage).
+	covered map[string]verify.Coverage
 	// forks are the report's forks (equivocations), and brokenLinks its
 	// event_links checks that failed, once it is done.
 	forks       []model.Fork
@@ -178,12 +180,18 @@ func eventPath(i int, rel string) string {
 }
 
 // coverage is what proves the value at a bundle path; ok is false until
-// verification is done.
+// verification is done. Answers are kept: details are rebuilt as the
+// cursor moves, and a frame should not decide them again.
 func (s *session) coverage(path string) (verify.Coverage, bool) {
 	if s.report == nil {
 		return verify.Coverage{}, false
 	}
-	return s.report.Coverage(path), true
+	c, ok := s.covered[path]
+	if !ok {
+		c = s.report.Coverage(path)
+		s.covered[path] = c
+	}
+	return c, true
 }
 
 // shortBody is the first 8 characters of the pith number's body, for file
@@ -201,6 +209,7 @@ func (s *session) shortBody() string {
 // against the previous version.
 func (s *session) finish(r *verify.Report, diffs []model.Difference, diffErr error) {
 	s.report = r
+	s.covered = map[string]verify.Coverage{}
 	s.findSnapshot(r)
 	s.checks.reset(len(s.bundle.Events))
 	for _, c := range r.Checks {
