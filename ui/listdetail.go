@@ -99,6 +99,7 @@ func (p *listDetail) reset() {
 	p.stopEditing()
 	p.detailRow = -1
 	p.resize()
+	p.rebuildDetail(true) // an empty list's detail explains it from the start
 }
 
 func (p *listDetail) refresh() {

@@ -403,3 +403,45 @@ func TestEvidenceServedForAnIDIsRefused(t *testing.T) {
 		t.Errorf("the evidence file should be refused:\n%s", view)
 	}
 }
+
+// TestNothingUnprovenWhileChecking: until verification is done, the
+// explorer shows the pith number and that it is checking, not a title, a
+// paper field or a graph nothing has proved yet.
+func TestNothingUnprovenWhileChecking(t *testing.T) {
+	m := New(testConfig(t, verifytest.RealBundle(t), "embedded", nil))
+	m.still = true
+	m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
+	var loaded tea.Msg
+	for queue := []tea.Cmd{m.Init()}; loaded == nil && len(queue) > 0; queue = queue[1:] {
+		switch msg := runCmd(t, queue[0]).(type) {
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case bundleLoadedMsg:
+			loaded = msg
+		case fetchProgressMsg:
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+	_, verifying := m.Update(loaded)
+	view := m.View()
+	if header := strings.Split(view, "\n")[0]; !strings.HasPrefix(header, "pith:M5BNRHPU · checking…") || !strings.HasSuffix(header, "… CHECKING…") {
+		t.Errorf("the header should show the number and that it is checking: %q", header)
+	}
+	for _, shown := range []string{"Three Factors", "Amos Storkey", "cs.LG", "We investigate"} {
+		if strings.Contains(view, shown) {
+			t.Errorf("%q is shown before anything proves it:\n%s", shown, view)
+		}
+	}
+	if !strings.Contains(view, "checking… The paper's fields are shown once the record and the current graph snapshot are verified.") {
+		t.Errorf("the Overview should say why the paper is not shown yet:\n%s", view)
+	}
+	press(t, m, "4")
+	if view := m.View(); !strings.Contains(view, "The graph shown is the snapshot the merge applies last") || strings.Contains(view, "claims") {
+		t.Errorf("the Graph pane should wait for the merge:\n%s", view)
+	}
+	settle(t, m, verifying)
+	if view := m.View(); !strings.HasPrefix(view, "Three Factors Influencing Minima in SGD") || !strings.Contains(view, "claims") {
+		t.Errorf("once verified, the title and the graph are shown:\n%s", view)
+	}
+}
