@@ -294,6 +294,10 @@ func TestForkAcrossTwoKeyIDs(t *testing.T) {
 	if view := strings.Join(overviewLines(t, m), "\n"); !strings.Contains(view, "your key       → test-key-1 = test-key-1-again: the record's receipt, 4 events, the bundle") {
 		t.Errorf("the Overview should list one key under both ids:\n%s", view)
 	}
+	press(t, m, "5", "j")
+	if view := m.View(); !strings.Contains(view, "vouches for    the record's receipt, 4 events, the bundle") || !strings.Contains(view, "same key as    test-key-1") {
+		t.Errorf("the Keys pane should say what the key signed under both ids:\n%s", view)
+	}
 }
 
 // TestFailedCountMatchesTheRows: FAILED n counts every check that is not
