@@ -189,7 +189,10 @@ func watchTick(gen int, every time.Duration) tea.Cmd {
 // number, created new, with a suffix when the name is taken.
 func evidenceCmd(dir string, sess *session, n int) tea.Cmd {
 	return func() tea.Msg {
-		if sess.report == nil || sess.evidence != nil {
+		switch {
+		case sess.evidence != nil:
+			return statusMsg{text: "this is an evidence file already: pithscope verify checks it as it is"}
+		case sess.report == nil:
 			return statusMsg{text: "no fork to write evidence for (verification still running?)"}
 		}
 		if dir == "" {
