@@ -81,6 +81,26 @@ func openModel(t testing.TB, cfg Config, w, h int) *Model {
 	return m
 }
 
+// openUnverified runs the model's fetch up to the loaded bundle, whose
+// checks are not in yet, and returns the command that verifies it.
+func openUnverified(t testing.TB, m *Model) tea.Cmd {
+	t.Helper()
+	var loaded tea.Msg
+	for queue := []tea.Cmd{m.Init()}; loaded == nil && len(queue) > 0; queue = queue[1:] {
+		switch msg := runCmd(t, queue[0]).(type) {
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case bundleLoadedMsg:
+			loaded = msg
+		case fetchProgressMsg:
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+	_, verifying := m.Update(loaded)
+	return verifying
+}
+
 // settle runs cmd, feeds its message to the model, and runs what that
 // returns, until nothing is left: the program's loop without a terminal.
 // Spinner and watch ticks are dropped (they would tick forever).

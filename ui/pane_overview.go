@@ -383,16 +383,9 @@ func (p *overviewPane) notVerified(d *doc) {
 	if len(places) > named {
 		paths = append(paths, "and "+strconv.Itoa(len(places)-named)+" more")
 	}
-	it := docItem{kind: itemLink, label: notVerifiedLabel, expand: notVerifiedLabel, prefix: pad(st.Unknown.on("? "+strconv.Itoa(len(places))), badgeWidth),
+	it := docItem{kind: itemLink, label: notVerifiedLabel, prefix: pad(st.Unknown.on("? "+strconv.Itoa(len(places))), badgeWidth),
 		text: "no check proves " + model.Printable(strings.Join(paths, ", "))}
-	open := p.open[notVerifiedLabel]
-	if open {
-		it.text = "▾ " + it.text
-	} else {
-		it.text = "▸ " + it.text
-	}
-	d.items = append(d.items, it)
-	if !open {
+	if !p.unfoldable(d, it, notVerifiedLabel) {
 		return
 	}
 	for _, pl := range places {
@@ -441,15 +434,7 @@ func (p *overviewPane) areaItem(d *doc, a areaRow, names []string) {
 		d.items = append(d.items, it)
 		return
 	}
-	open := p.open[a.label]
-	it.expand = a.label
-	if open {
-		it.text = "▾ " + it.text
-	} else {
-		it.text = "▸ " + it.text
-	}
-	d.items = append(d.items, it)
-	if !open {
+	if !p.unfoldable(d, it, a.label) {
 		return
 	}
 	for _, ch := range c.named(names...) {
@@ -459,6 +444,18 @@ func (p *overviewPane) areaItem(d *doc, a areaRow, names []string) {
 			d.field("    found", orDash(model.Printable(ch.Found)), ch.Found)
 		}
 	}
+}
+
+// unfoldable adds a row that Enter unfolds (▸) and folds (▾), by key,
+// and reports whether it is unfolded.
+func (p *overviewPane) unfoldable(d *doc, it docItem, key string) bool {
+	open := p.open[key]
+	it.expand, it.text = key, "▸ "+it.text
+	if open {
+		it.text = "▾ " + strings.TrimPrefix(it.text, "▸ ")
+	}
+	d.items = append(d.items, it)
+	return open
 }
 
 // areaText explains an area's badge: what passed, the first problem, or

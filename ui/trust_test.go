@@ -415,19 +415,7 @@ func TestNothingUnprovenWhileChecking(t *testing.T) {
 	m := New(testConfig(t, verifytest.RealBundle(t), "embedded", nil))
 	m.still = true
 	m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
-	var loaded tea.Msg
-	for queue := []tea.Cmd{m.Init()}; loaded == nil && len(queue) > 0; queue = queue[1:] {
-		switch msg := runCmd(t, queue[0]).(type) {
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		case bundleLoadedMsg:
-			loaded = msg
-		case fetchProgressMsg:
-			_, next := m.Update(msg)
-			queue = append(queue, next)
-		}
-	}
-	_, verifying := m.Update(loaded)
+	verifying := openUnverified(t, m)
 	view := m.View()
 	if header := strings.Split(view, "\n")[0]; !strings.HasPrefix(header, "pith:M5BNRHPU · checking…") || !strings.HasSuffix(header, "… CHECKING…") {
 		t.Errorf("the header should show the number and that it is checking: %q", header)

@@ -333,23 +333,7 @@ func TestPromptOpensAnotherBundle(t *testing.T) {
 func TestLiveBadges(t *testing.T) {
 	m := New(testConfig(t, verifytest.RealBundle(t), "embedded", nil))
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	// run the fetch, but stop at the loaded bundle: its checks are not in
-	var loaded tea.Msg
-	queue := []tea.Cmd{m.Init()}
-	for loaded == nil && len(queue) > 0 {
-		msg := runCmd(t, queue[0])
-		queue = queue[1:]
-		switch msg := msg.(type) {
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		case bundleLoadedMsg:
-			loaded = msg
-		case fetchProgressMsg:
-			_, next := m.Update(msg)
-			queue = append(queue, next)
-		}
-	}
-	_, verifying := m.Update(loaded)
+	verifying := openUnverified(t, m)
 	press(t, m, "2")
 	view := m.View()
 	if !strings.Contains(view, "CHECKING…") || !strings.Contains(view, "…      …") {
