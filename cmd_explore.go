@@ -92,7 +92,7 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	err = ui.Run(ui.Config{
 		Ref: ref, Load: load, ValidateRef: describeRef, AcceptedForms: fetch.AcceptedForms,
-		Trust: trust, Watch: *watch, Prompt: *prompt,
+		Trust: trust, TrustKeyFiles: src.trustKeys, Watch: *watch, Prompt: *prompt,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "pithscope:", model.Printable(err.Error()))
