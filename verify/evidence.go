@@ -26,14 +26,15 @@ func VerifyEvidence(ev *model.Evidence, opts Options) *Report {
 	if ev.Key != nil {
 		pseudo.PublicKeys = []model.PublicKey{*ev.Key}
 	}
-	keys := newKeyring(pseudo, opts.Trust)
+	var signing []string
 	for _, e := range ev.Events {
-		keys.info(e.Signer.KeyID)
+		signing = append(signing, e.Signer.KeyID)
 	}
+	keys := newKeyring(pseudo.PublicKeys, opts.Trust, signing)
 	r := &Report{PithNumber: ev.PithNumber, EventSHA256: make([]string, len(ev.Events))}
 	var checks []Check
 	checks = append(checks, keyFingerprintChecks(pseudo)...)
-	checks = append(checks, keys.keyTrustChecks(pseudo)...)
+	checks = append(checks, keys.keyTrustChecks()...)
 	plan := model.NewCanonPlan()
 	canon := make([]*model.CanonObject, len(ev.Events))
 	for i := range ev.Events {

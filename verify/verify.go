@@ -85,12 +85,10 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	}
 	add(rec.checks...)
 
-	keys := newKeyring(b, opts.Trust)
-	for _, id := range signingKeyIDs(b) {
-		keys.info(id) // resolve every key once, before workers read the keyring
-	}
+	// Every key is resolved here, before the workers share the keyring.
+	keys := newKeyring(b.PublicKeys, opts.Trust, signingKeyIDs(b))
 	add(keyFingerprintChecks(b)...)
-	add(keys.keyTrustChecks(b)...)
+	add(keys.keyTrustChecks()...)
 	add(receiptChecks(b, rec.digest, keys)...)
 
 	// Events, in parallel: canonicalize each once, digest, id, signature.
@@ -178,12 +176,13 @@ func sortChecks(cs []Check) []Check {
 	return cs
 }
 
-// signingKeyIDs lists every key id a signature in the bundle names.
+// signingKeyIDs lists every key id a signer or signature in the bundle
+// names, the empty id (named, or missing) included.
 func signingKeyIDs(b *model.Bundle) []string {
 	ids := []string{}
 	seen := map[string]bool{}
 	addID := func(id string) {
-		if id != "" && !seen[id] {
+		if !seen[id] {
 			seen[id] = true
 			ids = append(ids, id)
 		}
@@ -191,12 +190,16 @@ func signingKeyIDs(b *model.Bundle) []string {
 	for i := range b.Events {
 		e := &b.Events[i]
 		addID(e.Signer.KeyID)
-		addID(e.Signature.KeyID)
+		if e.Signature.Value.Exists() {
+			addID(e.Signature.KeyID)
+		}
 		if rc, ok := e.Receipt(); ok {
 			addID(rc.KeyID)
 		}
 	}
-	addID(b.BundleSignature.KeyID)
+	if b.BundleSignature.Value.Exists() {
+		addID(b.BundleSignature.KeyID)
+	}
 	return ids
 }
 
@@ -217,12 +220,11 @@ func verifySignature(keys *keyring, sig model.Signature, digestHex, wantMessage 
 	if err != nil || len(msg) != 32 {
 		return Unknown, "no digest to check the signature against"
 	}
-	key, status, why := keys.resolve(sig.KeyID, sig.Fingerprint)
+	info, status, why := keys.resolve(sig.KeyID, sig.Fingerprint)
 	if status != OK {
 		return status, why
 	}
-	info := keys.info(sig.KeyID)
-	if !ed25519.Verify(key, msg, raw) {
+	if !ed25519.Verify(info.Key, msg, raw) {
 		// No trust level here: this text can become a merged state's
 		// invalid_events reason, which must not depend on who verifies.
 		return Fail, fmt.Sprintf("Ed25519 signature does not verify with key %s", sig.KeyID)
