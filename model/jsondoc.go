@@ -3,10 +3,9 @@ package model
 import (
 	"bytes"
 	"fmt"
-	"math"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -53,9 +52,10 @@ func (e *ParseError) Error() string {
 
 // indexDepth is how deep the first pass indexes: containers nested deeper
 // (an event's payload, signer, signature; the state's lists) are validated
-// in full but their children are indexed only when first read. A bundle's
-// checks read a few members per event, so most of a large bundle is never
-// indexed, which keeps parsing fast and memory near the input size.
+// in full but their children get no nodes: they are read by scanning their
+// bytes when asked for. A bundle's checks read a few members per event, so
+// most of a large bundle is never indexed, which keeps parsing fast and
+// memory near the input size.
 const indexDepth = 4
 
 // node is one value in a Doc. Nodes live in one slice so that reading a
@@ -65,7 +65,7 @@ const indexDepth = 4
 type node struct {
 	kind       Kind
 	keyEscaped bool  // the key holds a backslash escape and must be decoded to compare
-	lazy       bool  // a container whose children are indexed on first read (Doc.expand)
+	lazy       bool  // a container whose children have no nodes (read by scanning)
 	start, end int32 // the value's exact bytes in Doc.src
 	keyStart   int32 // when the node is an object member: its key's raw bytes (quotes included)
 	keyEnd     int32
@@ -74,18 +74,23 @@ type node struct {
 }
 
 // Doc is a parsed JSON document that keeps every value's received bytes.
+// Nothing changes it after ParseDoc returns, so any number of goroutines
+// may read it at once.
 type Doc struct {
 	src   []byte
 	nodes []node
-
-	mu   sync.Mutex
-	subs map[int32]*Doc // lazy containers, indexed on first read
+	// unsorted holds, in increasing order, where each object whose members
+	// are not in canonical (RFC 8785) key order starts: the canonical
+	// writer streams every other object as it comes.
+	unsorted []int32
 }
 
-// Value is one value of a Doc. The zero Value is "missing".
+// Value is one value of a Doc. The zero Value is "missing". A value
+// below the index (node -1) is known by its bytes alone.
 type Value struct {
-	doc *Doc
-	i   int32
+	doc        *Doc
+	node       int32 // index in doc.nodes, or -1
+	start, end int32 // the value's bytes in doc.src
 }
 
 // ParseDoc reads src strictly: exactly one JSON value with nothing after it,
@@ -113,44 +118,10 @@ func scanDoc(src []byte) (*Doc, error) {
 	if p.pos < len(src) {
 		return nil, p.fail("unexpected data after the JSON value")
 	}
+	// An object is recorded when its first out-of-order key is read, which
+	// can be after nested objects of its earlier members were.
+	slices.Sort(p.doc.unsorted)
 	return p.doc, nil
-}
-
-// Root is the document's top-level value.
-func (d *Doc) Root() Value { return Value{doc: d, i: 0} }
-
-// expand indexes the children of lazy container i, once. The bytes were
-// validated by the first pass, so scanning them again cannot fail.
-func (d *Doc) expand(i int32) *Doc {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if sub, ok := d.subs[i]; ok {
-		return sub
-	}
-	n := &d.nodes[i]
-	sub, err := scanDoc(d.src[n.start:n.end:n.end])
-	if err != nil {
-		panic("model: validated JSON failed to scan again: " + err.Error())
-	}
-	if d.subs == nil {
-		d.subs = map[int32]*Doc{}
-	}
-	d.subs[i] = sub
-	return sub
-}
-
-// children returns the doc that holds a container's children and the
-// index of the first (-1 when empty): they follow the container in its
-// doc, or, for a lazy container, in its expansion.
-func (v Value) children() (*Doc, int32) {
-	n := &v.doc.nodes[v.i]
-	if n.count == 0 {
-		return v.doc, -1
-	}
-	if n.lazy {
-		return v.doc.expand(v.i), 1
-	}
-	return v.doc, v.i + 1
 }
 
 // pathElem is one step of the path to where the scanner is: an object key
@@ -422,6 +393,7 @@ func (p *scanner) link(last *int32, child int32) {
 
 func (p *scanner) object(depth int, index bool) (int32, error) {
 	idx, indexChildren := p.container(KindObject, depth, index)
+	objStart := int32(p.pos)
 	p.pos++ // {
 	p.skipSpace()
 	var last int32 = -1
@@ -429,6 +401,7 @@ func (p *scanner) object(depth int, index bool) (int32, error) {
 	var seen map[string]struct{}
 	depthPath := len(p.path)
 	keysMark := len(p.keys)
+	inOrder := true
 	if p.pos < len(p.src) && p.src[p.pos] == '}' {
 		p.pos++
 	} else {
@@ -469,6 +442,10 @@ func (p *scanner) object(depth int, index bool) (int32, error) {
 					return 0, p.fail(fmt.Sprintf("duplicate key %q", name))
 				}
 				seen[name] = struct{}{}
+			}
+			if inOrder && count > 0 && !p.keyLess(p.keys[len(p.keys)-1], key) {
+				inOrder = false
+				p.doc.unsorted = append(p.doc.unsorted, objStart)
 			}
 			p.keys = append(p.keys, key)
 			p.skipSpace()
@@ -524,6 +501,16 @@ func (p *scanner) keyString(k keySpan) string {
 	return decodeKey(p.src[k.start:k.end], k.escaped)
 }
 
+// keyLess reports whether key a sorts before key b in RFC 8785 order
+// (the UTF-16 code units of the decoded keys).
+func (p *scanner) keyLess(a, b keySpan) bool {
+	ra, rb := p.src[a.start+1:a.end-1], p.src[b.start+1:b.end-1]
+	if !a.escaped && !b.escaped && isPlainASCII(ra) && isPlainASCII(rb) {
+		return bytes.Compare(ra, rb) < 0
+	}
+	return lessUTF16(p.keyString(a), p.keyString(b))
+}
+
 // sameKey compares two keys as text: raw bytes when neither has escapes.
 func (p *scanner) sameKey(a, b keySpan) bool {
 	if !a.escaped && !b.escaped {
@@ -566,11 +553,6 @@ func (p *scanner) array(depth int, index bool) (int32, error) {
 	p.path = p.path[:depthPath]
 	p.finish(idx, count)
 	return idx, nil
-}
-
-func (d *Doc) keyOf(i int32) string {
-	n := &d.nodes[i]
-	return decodeKey(d.src[n.keyStart:n.keyEnd], n.keyEscaped)
 }
 
 // decodeKey turns a scanned (already validated) JSON string into Go text.
@@ -623,119 +605,3 @@ func unquoteJSON(raw []byte) string {
 	}
 	return b.String()
 }
-
-// ---- Value accessors ----
-
-// Exists reports whether the value is present (not the zero Value).
-func (v Value) Exists() bool { return v.doc != nil }
-
-// Kind is the value's JSON type; KindInvalid when missing.
-func (v Value) Kind() Kind {
-	if v.doc == nil {
-		return KindInvalid
-	}
-	return v.doc.nodes[v.i].kind
-}
-
-// Raw is the value's exact received bytes.
-func (v Value) Raw() []byte {
-	if v.doc == nil {
-		return nil
-	}
-	n := &v.doc.nodes[v.i]
-	return v.doc.src[n.start:n.end:n.end]
-}
-
-// Len is the number of members or elements.
-func (v Value) Len() int {
-	if v.doc == nil {
-		return 0
-	}
-	return int(v.doc.nodes[v.i].count)
-}
-
-// Get returns the member named key of an object, or a missing Value.
-func (v Value) Get(key string) Value {
-	if v.Kind() != KindObject {
-		return Value{}
-	}
-	d, first := v.children()
-	for c := first; c >= 0; c = d.nodes[c].next {
-		n := &d.nodes[c]
-		if !n.keyEscaped {
-			if string(d.src[n.keyStart+1:n.keyEnd-1]) == key {
-				return Value{doc: d, i: c}
-			}
-		} else if d.keyOf(c) == key {
-			return Value{doc: d, i: c}
-		}
-	}
-	return Value{}
-}
-
-// Member is one key and value of an object, in received order.
-type Member struct {
-	Key   string
-	Value Value
-}
-
-// Members lists an object's members in received order.
-func (v Value) Members() []Member {
-	if v.Kind() != KindObject {
-		return nil
-	}
-	out := make([]Member, 0, v.Len())
-	d, first := v.children()
-	for c := first; c >= 0; c = d.nodes[c].next {
-		out = append(out, Member{Key: d.keyOf(c), Value: Value{doc: d, i: c}})
-	}
-	return out
-}
-
-// Elems lists an array's elements.
-func (v Value) Elems() []Value {
-	if v.Kind() != KindArray {
-		return nil
-	}
-	out := make([]Value, 0, v.Len())
-	d, first := v.children()
-	for c := first; c >= 0; c = d.nodes[c].next {
-		out = append(out, Value{doc: d, i: c})
-	}
-	return out
-}
-
-// Str decodes a string value; "" when the value is not a string.
-func (v Value) Str() string {
-	if v.Kind() != KindString {
-		return ""
-	}
-	raw := v.Raw()
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return string(raw[1 : len(raw)-1])
-	}
-	return decodeKey(raw, true)
-}
-
-// Int reads a number value that is an integer, however it is spelled
-// (2, 2.0 and 2e0 are one number to JSON and to JCS), within the range a
-// float64 holds exactly.
-func (v Value) Int() (int64, bool) {
-	if v.Kind() != KindNumber {
-		return 0, false
-	}
-	if n, err := strconv.ParseInt(string(v.Raw()), 10, 64); err == nil {
-		return n, true
-	}
-	f, err := strconv.ParseFloat(string(v.Raw()), 64)
-	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-		return 0, false
-	}
-	return int64(f), true
-}
-
-// Bool reads a boolean.
-func (v Value) Bool() bool { return v.Kind() == KindBool && v.Raw()[0] == 't' }
-
-// IsNull reports a JSON null.
-func (v Value) IsNull() bool { return v.Kind() == KindNull }

@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -35,12 +34,10 @@ func VerifyEvidence(ev *model.Evidence, opts Options) *Report {
 	var checks []Check
 	checks = append(checks, keyFingerprintChecks(pseudo)...)
 	checks = append(checks, keys.keyTrustChecks()...)
-	plan := model.NewCanonPlan()
 	canon := make([]*model.CanonObject, len(ev.Events))
 	for i := range ev.Events {
-		canon[i] = plan.Object(ev.Events[i].Value)
+		canon[i] = model.CanonicalOf(ev.Events[i].Value)
 	}
-	plan.Run(context.Background(), 1)
 	valid := true
 	duplicateOf := duplicates(ev.Events)
 	for i := range ev.Events {

@@ -68,14 +68,12 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 		}
 	}
 
-	// Canonicalize every received byte once, in parallel; every digest
-	// below is composed from these pieces.
-	plan := model.NewCanonPlan()
-	canon := plan.PlanBundle(b)
-	plan.Run(ctx, workers)
 	if ctx.Err() != nil {
 		return r
 	}
+	// Every digest below streams the canonical form of what it covers
+	// from the received bytes into SHA-256.
+	canon := model.NewCanonicalBundle(b)
 
 	// The record: its digest, the number derived from it, the aliases.
 	rec := checkRecord(b, canon.Root, opts.Requested)
