@@ -188,6 +188,17 @@ func NewCanonicalBundle(b *Bundle) *CanonicalBundle {
 	return cb
 }
 
+// CanonicalJSON is the RFC 8785 form of a received value.
+func CanonicalJSON(v Value) ([]byte, error) {
+	c := newCanonWriter(nil)
+	defer c.release()
+	c.received(v)
+	if c.err != nil {
+		return nil, c.err
+	}
+	return bytes.Clone(c.out), nil
+}
+
 // SHA256Hex is the digest of JCS(v), for a value on its own (a fetcher
 // checking what it was sent, before a full verification).
 func SHA256Hex(v Value) (string, error) {
