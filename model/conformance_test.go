@@ -2,8 +2,8 @@ package model_test
 
 import (
 	"bytes"
-	"os"
 	"math/rand"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
