@@ -8,12 +8,14 @@ import (
 	"github.com/pithscope/pithscope/model"
 )
 
-// maxStateDiffs bounds how many differing paths a state_recompute failure names.
+// maxStateDiffs bounds how many differing paths a state_recompute failure's
+// detail names (StateDifferences lists more).
 const maxStateDiffs = 8
 
 type stateResult struct {
 	digest string
 	checks []Check
+	diff   *stateDiff
 }
 
 // stateChecks checks the served state's digest and compares it with the
@@ -47,9 +49,10 @@ func stateChecks(b *model.Bundle, canon *model.CanonicalBundle, merge *model.Mer
 	rc := bundleCheck(CheckStateRecompute)
 	// Equal canonical forms mean equal JSON data: one hash decides, and
 	// only a mismatch pays for walking both documents to name the paths.
+	res.diff = &stateDiff{bundle: b, merge: merge, equal: errRecomputed == nil && digest != "" && recomputed == digest}
 	var diffs []model.Difference
-	if errRecomputed != nil || digest == "" || recomputed != digest {
-		diffs, err = StateDifferences(b, merge, maxStateDiffs)
+	if !res.diff.equal {
+		diffs, err = res.diff.get()
 		if err == nil && len(diffs) == 0 {
 			// Same data by a walk, yet different canonical forms: only
 			// a value JCS refuses (err above) or a bug can do that.
@@ -64,7 +67,7 @@ func stateChecks(b *model.Bundle, canon *model.CanonicalBundle, merge *model.Mer
 			len(b.Events), len(merge.Applied), len(merge.Invalid), len(merge.Forks))
 	default:
 		var parts []string
-		for _, d := range diffs {
+		for _, d := range diffs[:min(len(diffs), maxStateDiffs)] {
 			parts = append(parts, fmt.Sprintf("%s: served %s, recomputed %s", d.Path, d.Left, d.Right))
 		}
 		rc.Status, rc.Detail = Fail, "served state differs from the recomputed state at "+strings.Join(parts, "; ")

@@ -71,6 +71,9 @@ type Report struct {
 	EventSHA256     []string // per event, "" when it could not be computed
 	// Merge is the state recomputed from the events (nil when cancelled).
 	Merge *model.Merge
+	// stateDiff lists where the served and the recomputed state differ,
+	// when first asked (StateDifferences).
+	stateDiff *stateDiff
 }
 
 // bundleCheck starts a check about the bundle as a whole.

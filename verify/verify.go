@@ -145,7 +145,7 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 		bc = bundleChecks(b, canon.Root, keys)
 	}()
 	sc := stateChecks(b, canon, merge)
-	r.StateSHA256 = sc.digest
+	r.StateSHA256, r.stateDiff = sc.digest, sc.diff
 	add(sc.checks...)
 	add(equivocationChecks(b, merge)...)
 	bundleDone.Wait()
