@@ -1,9 +1,9 @@
 package verify
 
 import (
+	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/pithscope/pithscope/model"
 )
@@ -18,28 +18,33 @@ type stateResult struct {
 	diff   *stateDiff
 }
 
+// servedState is the served state's digest, or why there is none.
+type servedState struct {
+	digest string
+	err    error
+}
+
+// servedStateDigest hashes the served state (minus state_sha256).
+func servedStateDigest(canon *model.CanonicalBundle) servedState {
+	if canon.State == nil {
+		return servedState{err: errNoState}
+	}
+	digest, err := canon.State.SHA256Without("state_sha256")
+	return servedState{digest: digest, err: err}
+}
+
+var errNoState = errors.New("the bundle has no state")
+
 // stateChecks checks the served state's digest and compares it with the
 // state recomputed from the events.
-func stateChecks(b *model.Bundle, canon *model.CanonicalBundle, merge *model.Merge) stateResult {
+func stateChecks(b *model.Bundle, canon *model.CanonicalBundle, merge *model.Merge, served servedState) stateResult {
 	var res stateResult
 	dc := bundleCheck(CheckStateDigest)
-	// The served and the recomputed state are hashed at once: each is as
-	// large as the events, and they do not depend on each other.
-	var digest, recomputed string
-	var err, errRecomputed error
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		recomputed, errRecomputed = merge.Canonical(canon).SHA256Without()
-	}()
-	if canon.State != nil {
-		digest, err = canon.State.SHA256Without("state_sha256")
-	}
-	wg.Wait()
+	digest, err := served.digest, served.err
+	recomputed, errRecomputed := merge.Canonical(canon).SHA256Without()
 	switch {
 	case canon.State == nil:
-		dc.Status, dc.Detail = Fail, "the bundle has no state"
+		dc.Status, dc.Detail = Fail, errNoState.Error()
 	case err != nil:
 		dc.Status, dc.Detail = Fail, "cannot canonicalize the state: "+err.Error()
 	default:

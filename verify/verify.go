@@ -89,27 +89,44 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	add(keys.keyTrustChecks()...)
 	add(receiptChecks(b, rec.digest, keys)...)
 
-	// Events, in parallel: canonicalize each once, digest, id, signature.
+	// Events, in parallel: each one's digest, id, signature. Beside them,
+	// as two more tasks for the same workers, the two digests that do not
+	// depend on the events' verdicts: the whole bundle's (then its
+	// signature) and the served state's. Started first, they run while
+	// the events are checked rather than after.
 	results := make([]eventResult, len(b.Events))
 	subjectNumber := r.PithNumber
 	duplicateOf := duplicates(b.Events)
-	// Workers take events in small batches from a shared counter and hand
-	// each finished batch to this goroutine, which emits its checks: one
-	// channel send per batch rather than per event keeps the scheduler out
-	// of the way of the signature checks.
+	var bc bundleResult
+	var served servedState
+	// Workers take tasks from a shared counter: the two digests, then the
+	// events in small batches, each finished batch handed to this
+	// goroutine, which emits its checks. One channel send per batch rather
+	// than per event keeps the scheduler out of the way of the signature
+	// checks.
 	const batch = 32
+	const digestTasks = 2
+	tasks := digestTasks + (len(b.Events)+batch-1)/batch
 	var next atomic.Int64
-	done := make(chan [2]int, len(b.Events)/batch+workers+1)
+	done := make(chan [2]int, tasks+workers)
 	var wg sync.WaitGroup
-	for w := 0; w < workers && w < len(b.Events); w++ {
+	for w := 0; w < workers && w < tasks; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				from := int(next.Add(batch)) - batch
-				if from >= len(b.Events) {
+				task := int(next.Add(1)) - 1
+				switch {
+				case task >= tasks:
 					return
+				case task == 0:
+					bc = bundleChecks(b, canon.Root, keys)
+					continue
+				case task == 1:
+					served = servedStateDigest(canon)
+					continue
 				}
+				from := (task - digestTasks) * batch
 				to := min(from+batch, len(b.Events))
 				for i := from; i < to; i++ {
 					results[i] = checkEvent(&b.Events[i], canon.Events[i], subjectNumber, keys, duplicateOf[i])
@@ -134,21 +151,11 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	}
 
 	// The merged state, recomputed from the events that are valid.
-	// The bundle digest (composed from the canonical events and state) is
-	// hashed while the state is compared: both only read what is built.
 	merge := model.RecomputeState(b, r.PithNumber, func(e *model.Event) string { return results[e.Index].invalidReason })
-	var bc bundleResult
-	var bundleDone sync.WaitGroup
-	bundleDone.Add(1)
-	go func() {
-		defer bundleDone.Done()
-		bc = bundleChecks(b, canon.Root, keys)
-	}()
-	sc := stateChecks(b, canon, merge)
+	sc := stateChecks(b, canon, merge, served)
 	r.StateSHA256, r.stateDiff = sc.digest, sc.diff
 	add(sc.checks...)
 	add(equivocationChecks(b, merge)...)
-	bundleDone.Wait()
 	r.BundleSHA256 = bc.digest
 	add(bc.checks...)
 	if opts.Previous != nil {
