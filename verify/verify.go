@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"crypto/ed25519"
 	"encoding/hex"
 	"fmt"
 	"runtime"
@@ -229,7 +228,7 @@ func verifySignature(keys *keyring, sig model.Signature, digestHex, wantMessage 
 	if status != OK {
 		return status, why
 	}
-	if !ed25519.Verify(info.Key, msg, raw) {
+	if !info.verify(msg, raw) {
 		// No trust level here: this text can become a merged state's
 		// invalid_events reason, which must not depend on who verifies.
 		return Fail, fmt.Sprintf("Ed25519 signature does not verify with key %s", sig.KeyID)
