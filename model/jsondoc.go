@@ -127,38 +127,38 @@ func scanDoc(src []byte) (*Doc, error) {
 // pathElem is one step of the path to where the scanner is: an object key
 // (raw bytes, decoded only when an error is reported) or an array index.
 type pathElem struct {
-	key     []byte
-	escaped bool
-	index   int
-	isKey   bool
+	keyStart, keyEnd int32 // the key's raw bytes in the input
+	index            int32
+	isKey, escaped   bool
 }
 
 // keySpan is a key of an object being scanned, kept to find duplicates.
 type keySpan struct {
 	start, end int32
 	escaped    bool
+	ascii      bool // every byte is ASCII (so its UTF-16 order is its byte order)
 }
 
 type scanner struct {
 	src  []byte
 	pos  int
 	doc  *Doc
-	path []pathElem
-	keys []keySpan // the keys of every object being scanned, innermost last
+	path []pathElem // no pointers in it: it changes at every member, and writes of pointers cost a GC barrier
+	keys []keySpan  // the keys of every object being scanned, innermost last
 }
 
 func (p *scanner) fail(msg string) error {
-	return &ParseError{Path: formatPath(p.path), Offset: p.pos, Msg: msg}
+	return &ParseError{Path: formatPath(p.src, p.path), Offset: p.pos, Msg: msg}
 }
 
-func formatPath(path []pathElem) string {
+func formatPath(src []byte, path []pathElem) string {
 	var b strings.Builder
 	b.WriteString("$")
 	for _, e := range path {
 		if e.isKey {
-			b.WriteString(PathKey(decodeKey(e.key, e.escaped)))
+			b.WriteString(PathKey(decodeKey(src[e.keyStart:e.keyEnd], e.escaped)))
 		} else {
-			b.WriteString("[" + strconv.Itoa(e.index) + "]")
+			b.WriteString("[" + strconv.Itoa(int(e.index)) + "]")
 		}
 	}
 	return b.String()
@@ -212,7 +212,7 @@ func (p *scanner) value(depth int, index bool) (int32, error) {
 	case c == '[':
 		return p.array(depth, index)
 	case c == '"':
-		if _, err := p.str(); err != nil {
+		if _, _, err := p.str(); err != nil {
 			return 0, err
 		}
 		return p.scalar(KindString, start, index), nil
@@ -297,24 +297,28 @@ func (p *scanner) number() error {
 // str scans a string at p.pos (the opening quote) and reports whether it
 // holds a backslash escape. It checks UTF-8 and escapes; lone surrogates in
 // \u escapes are refused because they have no UTF-8 form to hash.
-func (p *scanner) str() (escaped bool, err error) {
+func (p *scanner) str() (escaped, ascii bool, err error) {
 	s := p.src
 	i := p.pos + 1
+	ascii = true
 	for {
+		for i < len(s) && plainStringByte[s[i]] {
+			i++
+		}
 		if i >= len(s) {
 			p.pos = i
-			return false, p.fail("unterminated string")
+			return false, false, p.fail("unterminated string")
 		}
 		c := s[i]
 		switch {
 		case c == '"':
 			p.pos = i + 1
-			return escaped, nil
+			return escaped, ascii, nil
 		case c == '\\':
 			escaped = true
 			if i+1 >= len(s) {
 				p.pos = i
-				return false, p.fail("unterminated escape")
+				return false, false, p.fail("unterminated escape")
 			}
 			switch s[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -323,7 +327,7 @@ func (p *scanner) str() (escaped bool, err error) {
 				r, ok := hex4(s, i+2)
 				if !ok {
 					p.pos = i
-					return false, p.fail("invalid \\u escape")
+					return false, false, p.fail("invalid \\u escape")
 				}
 				i += 6
 				if utf16.IsSurrogate(r) {
@@ -333,29 +337,39 @@ func (p *scanner) str() (escaped bool, err error) {
 					}
 					if !ok2 || utf16.DecodeRune(r, r2) == utf8.RuneError {
 						p.pos = i - 6
-						return false, p.fail("lone UTF-16 surrogate in \\u escape")
+						return false, false, p.fail("lone UTF-16 surrogate in \\u escape")
 					}
 					i += 6
 				}
 			default:
 				p.pos = i
-				return false, p.fail("invalid escape character")
+				return false, false, p.fail("invalid escape character")
 			}
 		case c < 0x20:
 			p.pos = i
-			return false, p.fail("control character in string must be escaped")
+			return false, false, p.fail("control character in string must be escaped")
 		case c < utf8.RuneSelf:
 			i++
 		default:
+			ascii = false
 			r, size := utf8.DecodeRune(s[i:])
 			if r == utf8.RuneError && size <= 1 {
 				p.pos = i
-				return false, p.fail("invalid UTF-8")
+				return false, false, p.fail("invalid UTF-8")
 			}
 			i += size
 		}
 	}
 }
+
+// plainStringByte marks the bytes a string holds as they are: printable
+// ASCII other than '"' and '\'.
+var plainStringByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func hex4(s []byte, i int) (rune, bool) {
 	if i+4 > len(s) {
@@ -400,6 +414,7 @@ func (p *scanner) object(depth int, index bool) (int32, error) {
 	var count int32
 	var seen map[string]struct{}
 	depthPath := len(p.path)
+	p.path = append(p.path, pathElem{})[:depthPath] // room for this object's step
 	keysMark := len(p.keys)
 	inOrder := true
 	if p.pos < len(p.src) && p.src[p.pos] == '}' {
@@ -414,24 +429,31 @@ func (p *scanner) object(depth int, index bool) (int32, error) {
 				return 0, p.fail("expected a string key")
 			}
 			keyStart := p.pos
-			keyEscaped, err := p.str()
+			keyEscaped, keyASCII, err := p.str()
 			if err != nil {
 				return 0, err
 			}
-			key := keySpan{start: int32(keyStart), end: int32(p.pos), escaped: keyEscaped}
-			p.path = append(p.path, pathElem{isKey: true, key: p.src[key.start:key.end], escaped: keyEscaped})
-			// Duplicate keys: compare against earlier members; small objects
-			// (all of a bundle's) by a walk over raw keys, large ones with a map.
-			if count < maxMembersLinear {
+			key := keySpan{start: int32(keyStart), end: int32(p.pos), escaped: keyEscaped, ascii: keyASCII}
+			p.path = p.path[:depthPath+1]
+			p.path[depthPath] = pathElem{isKey: true, keyStart: key.start, keyEnd: key.end, escaped: keyEscaped}
+			// While the keys come in canonical order, each is greater than
+			// every earlier one, so none can repeat; once not, duplicates
+			// are looked for: in small objects (all of a bundle's) by a walk
+			// over the raw keys, in large ones with a map.
+			if inOrder && count > 0 && !p.keyLess(p.keys[len(p.keys)-1], key) {
+				inOrder = false
+				p.doc.unsorted = append(p.doc.unsorted, objStart)
+			}
+			if !inOrder && count < maxMembersLinear {
 				for _, k := range p.keys[keysMark:] {
 					if p.sameKey(k, key) {
 						p.pos = keyStart
 						return 0, p.fail(fmt.Sprintf("duplicate key %q", p.keyString(key)))
 					}
 				}
-			} else {
+			} else if !inOrder {
 				if seen == nil {
-					seen = make(map[string]struct{}, 2*maxMembersLinear)
+					seen = make(map[string]struct{}, max(2*maxMembersLinear, int(count)))
 					for _, k := range p.keys[keysMark:] {
 						seen[p.keyString(k)] = struct{}{}
 					}
@@ -442,10 +464,6 @@ func (p *scanner) object(depth int, index bool) (int32, error) {
 					return 0, p.fail(fmt.Sprintf("duplicate key %q", name))
 				}
 				seen[name] = struct{}{}
-			}
-			if inOrder && count > 0 && !p.keyLess(p.keys[len(p.keys)-1], key) {
-				inOrder = false
-				p.doc.unsorted = append(p.doc.unsorted, objStart)
 			}
 			p.keys = append(p.keys, key)
 			p.skipSpace()
@@ -504,9 +522,8 @@ func (p *scanner) keyString(k keySpan) string {
 // keyLess reports whether key a sorts before key b in RFC 8785 order
 // (the UTF-16 code units of the decoded keys).
 func (p *scanner) keyLess(a, b keySpan) bool {
-	ra, rb := p.src[a.start+1:a.end-1], p.src[b.start+1:b.end-1]
-	if !a.escaped && !b.escaped && isPlainASCII(ra) && isPlainASCII(rb) {
-		return bytes.Compare(ra, rb) < 0
+	if !a.escaped && !b.escaped && a.ascii && b.ascii {
+		return bytes.Compare(p.src[a.start+1:a.end-1], p.src[b.start+1:b.end-1]) < 0
 	}
 	return lessUTF16(p.keyString(a), p.keyString(b))
 }
@@ -531,7 +548,7 @@ func (p *scanner) array(depth int, index bool) (int32, error) {
 		p.pos++
 	} else {
 		for {
-			p.path[depthPath].index = int(count)
+			p.path[depthPath].index = count
 			p.skipSpace()
 			child, err := p.value(depth+1, indexChildren)
 			if err != nil {
