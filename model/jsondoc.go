@@ -390,6 +390,31 @@ func (p *scanner) container(kind Kind, depth int, index bool) (idx int32, indexC
 	return idx, indexChildren
 }
 
+// Dense containers are not indexed: a node costs more than the bytes of a
+// small value (an array of a million 1e20, an object of a million short
+// keys), so a container whose subtree holds more than one node per
+// bytesPerNode bytes (past a first few) drops its children's nodes and is
+// read by scanning instead. That bounds the index near len(src)/bytesPerNode
+// nodes whatever the input; the members of a bundle's events are far
+// sparser than that.
+const (
+	bytesPerNode   = 16
+	denseAllowance = 64 // nodes any container may have, however small
+)
+
+// tooDense reports whether the container at node idx, started at start,
+// has grown denser than the index allows.
+func (p *scanner) tooDense(idx int32, start int) bool {
+	return int(int32(len(p.doc.nodes))-idx) > denseAllowance+(p.pos-start)/bytesPerNode
+}
+
+// unindex drops the nodes of a container's children: it is read by
+// scanning from now on.
+func (p *scanner) unindex(idx int32) {
+	p.doc.nodes = p.doc.nodes[:idx+1]
+	p.doc.nodes[idx].lazy = true
+}
+
 // finish records a container's end and size, and links its children.
 func (p *scanner) finish(idx int32, count int32) {
 	if idx >= 0 {
@@ -480,6 +505,10 @@ func (p *scanner) object(depth int, index bool) (int32, error) {
 				n := &p.doc.nodes[child]
 				n.keyStart, n.keyEnd, n.keyEscaped = key.start, key.end, key.escaped
 				p.link(&last, child)
+				if p.tooDense(idx, int(objStart)) {
+					p.unindex(idx)
+					indexChildren = false
+				}
 			}
 			count++
 			more, err := p.next('}', "object")
@@ -538,6 +567,7 @@ func (p *scanner) sameKey(a, b keySpan) bool {
 
 func (p *scanner) array(depth int, index bool) (int32, error) {
 	idx, indexChildren := p.container(KindArray, depth, index)
+	arrStart := p.pos
 	p.pos++ // [
 	p.skipSpace()
 	var last int32 = -1
@@ -556,6 +586,10 @@ func (p *scanner) array(depth int, index bool) (int32, error) {
 			}
 			if indexChildren {
 				p.link(&last, child)
+				if p.tooDense(idx, arrStart) {
+					p.unindex(idx)
+					indexChildren = false
+				}
 			}
 			count++
 			more, err := p.next(']', "array")
