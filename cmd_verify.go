@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"github.com/pithscope/pithscope/model"
@@ -74,12 +76,10 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pithscope verify: note:", model.Printable(in.stale))
 	}
 	if *asJSON {
-		out, err := verify.MarshalReport(report, in.source)
-		if err != nil {
+		if err := verify.WriteReportJSON(stdout, report, in.source); err != nil {
 			fmt.Fprintln(stderr, "pithscope verify:", err)
 			return exitBadInput
 		}
-		fmt.Fprintf(stdout, "%s\n", out)
 	} else {
 		writeTextReport(stdout, report, in.source)
 	}
@@ -106,6 +106,9 @@ func verifyOne(ctx context.Context, src *sourceFlags, trust *verify.TrustStore, 
 	if err != nil {
 		return nil, nil, err
 	}
+	if workers == 0 { // one bundle, the whole process's
+		boundMemory(len(in.data))
+	}
 	b, evidence, err := model.ParseDocument(in.data)
 	if err != nil {
 		return nil, in, fmt.Errorf("%s: %w", in.source, err)
@@ -115,6 +118,18 @@ func verifyOne(ctx context.Context, src *sourceFlags, trust *verify.TrustStore, 
 	}
 	opts := verify.Options{Trust: trust, Requested: in.requested, Previous: in.previous, Workers: workers}
 	return verify.Run(ctx, b, opts, nil), in, nil
+}
+
+// boundMemory sets a soft memory limit for verifying one input of n bytes,
+// unless GOMEMLIMIT set one: the collector would otherwise let the heap
+// grow to twice what is live, the input included, before collecting, and
+// the process take 5x the file or more. What a verification keeps is under
+// 2.5x the input, so the limit costs a few more collections, not a
+// struggle.
+func boundMemory(n int) {
+	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
+		debug.SetMemoryLimit(int64(3*n) + 8<<20)
+	}
 }
 
 // statusMark is how a status reads without colour.

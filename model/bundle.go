@@ -192,12 +192,14 @@ func bundleFromDoc(doc *Doc) (*Bundle, error) {
 	}
 	events := r.arr(root, "events", "$")
 	b.Events = make([]Event, 0, len(events))
+	r.shared = true
 	for i, ev := range events {
 		b.Events = append(b.Events, r.event(i, ev))
 		if r.err != nil {
 			return nil, r.err
 		}
 	}
+	r.shared = false
 	b.TimestampProofs = root.Get("timestamp_proofs")
 	for i, m := range r.arr(root, "mirror_hints", "$") {
 		p := "$.mirror_hints[" + strconv.Itoa(i) + "]"
@@ -218,7 +220,9 @@ func bundleFromDoc(doc *Doc) (*Bundle, error) {
 	b.MergeVersion = r.str(root, "merge_version", "$")
 	b.BuiltAt = r.str(root, "built_at", "$")
 	b.Links = root.Get("links")
+	r.shared = true
 	b.State = r.state(r.obj(root, "state", "$"))
+	r.shared = false
 	bs := r.obj(root, "bundle_signature", "$")
 	b.BundleSignature = r.signature(bs, "$.bundle_signature")
 	b.BundleSignature.Digest = r.str(bs, "bundle_sha256", "$.bundle_signature")
@@ -253,7 +257,13 @@ func (b *Bundle) EventByID(id string) (*Event, bool) {
 }
 
 // reader reads typed fields and keeps the first type error.
-type reader struct{ err error }
+type reader struct {
+	err error
+	// shared reads strings without copying them out of the input (see
+	// Value.sharedStr): for the events and the state, whose strings are
+	// most of a bundle's and live exactly as long as it.
+	shared bool
+}
 
 func (r *reader) typeErr(path string, want string, v Value) {
 	if r.err == nil {
@@ -272,6 +282,9 @@ func (r *reader) str(obj Value, key, path string) string {
 	v := obj.Get(key)
 	switch v.Kind() {
 	case KindString:
+		if r.shared {
+			return v.sharedStr()
+		}
 		return v.Str()
 	case KindInvalid, KindNull:
 		return ""
@@ -326,7 +339,11 @@ func (r *reader) strList(obj Value, key, path string) []string {
 			r.typeErr(path+PathKey(key)+"["+strconv.Itoa(i)+"]", "string", v)
 			continue
 		}
-		out = append(out, v.Str())
+		if r.shared {
+			out = append(out, v.sharedStr())
+		} else {
+			out = append(out, v.Str())
+		}
 	}
 	return out
 }

@@ -56,7 +56,7 @@ func (e *ParseError) Error() string {
 // bytes when asked for. A bundle's checks read a few members per event, so
 // most of a large bundle is never indexed, which keeps parsing fast and
 // memory near the input size.
-const indexDepth = 4
+const indexDepth = 3
 
 // node is one value in a Doc. Nodes live in one slice so that reading a
 // 10,000-event bundle costs a handful of allocations, not millions. A
@@ -95,7 +95,8 @@ type Value struct {
 
 // ParseDoc reads src strictly: exactly one JSON value with nothing after it,
 // valid UTF-8, no duplicate object keys at any depth, values nested at most
-// MaxDepth levels below the top-level value.
+// MaxDepth levels below the top-level value. The Doc keeps src, and values
+// and strings read from it share its bytes: src must not change afterwards.
 // Two JSON parsers can disagree on input that breaks any of these rules, so a
 // digest over such input would not mean one thing.
 func ParseDoc(src []byte) (*Doc, error) {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"unsafe"
 )
 
 // Root is the document's top-level value.
@@ -178,6 +179,17 @@ func (v Value) Str() string {
 		return string(raw[1 : len(raw)-1])
 	}
 	return decodeKey(raw, true)
+}
+
+// sharedStr is Str without a copy when the string holds no escape: the
+// text shares the document's bytes (which nothing changes), so it keeps
+// the whole input alive as long as it is.
+func (v Value) sharedStr() string {
+	raw := v.Raw()
+	if v.Kind() != KindString || len(raw) <= 2 || bytes.IndexByte(raw, '\\') >= 0 {
+		return v.Str()
+	}
+	return unsafe.String(&raw[1], len(raw)-2)
 }
 
 // Int reads a number value that is an integer, however it is spelled
