@@ -50,10 +50,11 @@ var Shapes = []Shape{
 	{"titles-10k-foreign", func() []byte { return Foreign(titled()) }},
 }
 
-// titled is 10,000 small events, a short title in every snapshot.
+// titled is 10,000 small events, a short title in every snapshot: 16 MB.
 func titled() []byte {
 	return chain(10000, func(i int) map[string]any {
-		return map[string]any{"graph_snapshot": map[string]any{"paper": map[string]any{"title": fmt.Sprintf("Paper %d", i)}}}
+		return map[string]any{"graph_snapshot": map[string]any{"paper": map[string]any{
+			"title": fmt.Sprintf("Paper %d", i), "primary_cat": "cs.LG", "license": "CC-BY-4.0", "submitted_at": "2017-11-13T15:11:56Z"}}}
 	})
 }
 
