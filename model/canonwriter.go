@@ -42,6 +42,10 @@ type canonWriter struct {
 	grown int    // bytes the numbers written so far have grown by
 	err   error
 	spans []memberSpan // the members of the objects being reordered, innermost last
+	// numbers remembers what CanonicalNumber made of recent short
+	// spellings: a bundle's numbers are a few small integers, thousands of
+	// times over.
+	numbers [64]struct{ raw, canonical string }
 }
 
 // memberSpan is a member of a received object: where its key and value start.
@@ -159,7 +163,13 @@ func (c *canonWriter) value(d *Doc, i int) int {
 // number writes a number as jcs.NumberToJSON spells it.
 func (c *canonWriter) number(i, end int) {
 	raw := c.src[i:end]
-	canonical, err := CanonicalNumber(raw)
+	var canonical string
+	var err error
+	if slot := &c.numbers[numberSlot(raw)]; len(raw) <= 16 && slot.canonical != "" && slot.raw == string(raw) {
+		canonical = slot.canonical
+	} else if canonical, err = CanonicalNumber(raw); err == nil && len(raw) <= 16 {
+		slot.raw, slot.canonical = string(raw), canonical
+	}
 	switch {
 	case err != nil:
 		c.fail(err)
@@ -171,6 +181,15 @@ func (c *canonWriter) number(i, end int) {
 			c.fail(fmt.Errorf("the canonical form is over %d bytes longer than the JSON received (numbers spelled short, such as 1e20, are written out in full)", MaxCanonicalGrowth))
 		}
 	}
+}
+
+// numberSlot hashes a short number spelling to a slot of canonWriter.numbers.
+func numberSlot(raw []byte) int {
+	h := uint32(2166136261)
+	for _, b := range raw {
+		h = (h ^ uint32(b)) * 16777619
+	}
+	return int(h % 64)
 }
 
 func (c *canonWriter) fail(err error) {
