@@ -41,7 +41,14 @@ func stateChecks(b *model.Bundle, canon *model.CanonicalBundle, merge *model.Mer
 	var res stateResult
 	dc := bundleCheck(CheckStateDigest)
 	digest, err := served.digest, served.err
-	recomputed, errRecomputed := merge.Canonical(canon).SHA256Without()
+	// Equal canonical forms are equal JSON data. The recomputed state is
+	// compared with the served one part by part, by their received bytes
+	// where those are the same (the served state copies its events'
+	// members), canonically where not: no second hash of the whole state.
+	same, errRecomputed := false, error(nil)
+	if canon.State != nil {
+		same, errRecomputed = merge.Canonical(canon).EqualTo(b.State.Value, "state_sha256")
+	}
 	switch {
 	case canon.State == nil:
 		dc.Status, dc.Detail = Fail, errNoState.Error()
@@ -52,9 +59,8 @@ func stateChecks(b *model.Bundle, canon *model.CanonicalBundle, merge *model.Mer
 		dc = compare(dc, "sha256(JCS(state minus state_sha256))", digest, b.State.StateSHA256)
 	}
 	rc := bundleCheck(CheckStateRecompute)
-	// Equal canonical forms mean equal JSON data: one hash decides, and
-	// only a mismatch pays for walking both documents to name the paths.
-	res.diff = &stateDiff{bundle: b, merge: merge, equal: errRecomputed == nil && digest != "" && recomputed == digest}
+	// Only a mismatch pays for walking both documents to name the paths.
+	res.diff = &stateDiff{bundle: b, merge: merge, equal: errRecomputed == nil && err == nil && same}
 	var diffs []model.Difference
 	if !res.diff.equal {
 		diffs, err = res.diff.get()
