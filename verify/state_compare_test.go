@@ -22,15 +22,24 @@ func TestStateComparisonAgreesWithCanonicalForms(t *testing.T) {
 		return verifytest.At(m, "state", "current", "graph_snapshots", 0).(map[string]any)
 	}
 	edits := map[string]func(m map[string]any){
-		"none":                 func(m map[string]any) {},
-		"count respelled":      func(m map[string]any) { m["state"].(map[string]any)["event_count"] = json.Number("3.00e0") },
-		"count changed":        func(m map[string]any) { m["state"].(map[string]any)["event_count"] = 4 },
-		"title changed":        func(m map[string]any) { verifytest.At(entry(m), "payload", "graph_snapshot", "paper").(map[string]any)["title"] = "other" },
-		"member added":         func(m map[string]any) { entry(m)["extra"] = true },
-		"member dropped":       func(m map[string]any) { delete(entry(m), "signer") },
-		"list entry dropped":   func(m map[string]any) { verifytest.At(m, "state", "current").(map[string]any)["graph_snapshots"] = []any{entry(m)} },
-		"id respelled":         func(m map[string]any) { m["state"].(map[string]any)["pith_number"] = json.RawMessage(`"pith:` + `\u0032` + `021:X"`) },
-		"id list reordered":    func(m map[string]any) { ids := m["state"].(map[string]any)["applied_event_ids"].([]any); ids[0], ids[1] = ids[1], ids[0] },
+		"none":            func(m map[string]any) {},
+		"count respelled": func(m map[string]any) { m["state"].(map[string]any)["event_count"] = json.Number("3.00e0") },
+		"count changed":   func(m map[string]any) { m["state"].(map[string]any)["event_count"] = 4 },
+		"title changed": func(m map[string]any) {
+			verifytest.At(entry(m), "payload", "graph_snapshot", "paper").(map[string]any)["title"] = "other"
+		},
+		"member added":   func(m map[string]any) { entry(m)["extra"] = true },
+		"member dropped": func(m map[string]any) { delete(entry(m), "signer") },
+		"list entry dropped": func(m map[string]any) {
+			verifytest.At(m, "state", "current").(map[string]any)["graph_snapshots"] = []any{entry(m)}
+		},
+		"id respelled": func(m map[string]any) {
+			m["state"].(map[string]any)["pith_number"] = json.RawMessage(`"pith:` + `\u0032` + `021:X"`)
+		},
+		"id list reordered": func(m map[string]any) {
+			ids := m["state"].(map[string]any)["applied_event_ids"].([]any)
+			ids[0], ids[1] = ids[1], ids[0]
+		},
 		"state_sha256 removed": func(m map[string]any) { delete(m["state"].(map[string]any), "state_sha256") },
 	}
 	for name, edit := range edits {
