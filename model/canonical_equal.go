@@ -28,15 +28,18 @@ func equalCanonical(c canonValue, v Value, exclude []string) (bool, error) {
 			return true, nil
 		}
 	case canonArray:
-		if v.Kind() != KindArray || v.Len() != len(x) {
+		if v.Kind() != KindArray {
 			return false, nil
 		}
-		for i, e := range v.Elems() {
-			if same, err := equalCanonical(x[i], e, nil); !same || err != nil {
-				return false, err
+		n, same, err := 0, true, error(nil)
+		v.eachChild(func(_ []byte, _ int32, e Value) bool {
+			if n < len(x) {
+				same, err = equalCanonical(x[n], e, nil)
 			}
-		}
-		return true, nil
+			n++
+			return same && err == nil && n <= len(x)
+		})
+		return same && err == nil && n == len(x), err
 	case *CanonObject:
 		if !x.source.Exists() {
 			return x.equalMembers(v, exclude)
@@ -49,30 +52,28 @@ func equalCanonical(c canonValue, v Value, exclude []string) (bool, error) {
 }
 
 // equalMembers compares a composed object with a received one member by
-// member, in canonical key order.
+// member. Keys are distinct on both sides (the strict reader refuses
+// duplicates), so the same number of members, each received key found
+// among the composed ones, means the same keys.
 func (o *CanonObject) equalMembers(v Value, exclude []string) (bool, error) {
 	if v.Kind() != KindObject {
 		return false, nil
 	}
-	received := slices.DeleteFunc(v.Members(), func(m Member) bool { return slices.Contains(exclude, m.Key) })
-	if len(received) != len(o.members) {
-		return false, nil
-	}
-	slices.SortFunc(received, func(a, b Member) int {
-		if lessUTF16(a.Key, b.Key) {
-			return -1
+	n, same, err := 0, true, error(nil)
+	v.eachChild(func(key []byte, _ int32, child Value) bool {
+		if slices.ContainsFunc(exclude, func(x string) bool { return keyIs(key, x) }) {
+			return true
 		}
-		return 1 // keys are distinct: the strict reader refuses duplicates
+		n++
+		i := slices.IndexFunc(o.members, func(m canonMember) bool { return keyIs(key, m.key) })
+		if i < 0 {
+			same = false
+		} else {
+			same, err = equalCanonical(o.members[i].value, child, nil)
+		}
+		return same && err == nil && n <= len(o.members)
 	})
-	for i, m := range o.members {
-		if received[i].Key != m.key {
-			return false, nil
-		}
-		if same, err := equalCanonical(m.value, received[i].Value, nil); !same || err != nil {
-			return false, err
-		}
-	}
-	return true, nil
+	return same && err == nil && n == len(o.members), err
 }
 
 // sameCanonicalForm compares two canonical forms by their digests.

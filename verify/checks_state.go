@@ -35,12 +35,11 @@ func servedStateDigest(canon *model.CanonicalBundle) servedState {
 
 var errNoState = errors.New("the bundle has no state")
 
-// stateChecks checks the served state's digest and compares it with the
-// state recomputed from the events.
-func stateChecks(b *model.Bundle, canon *model.CanonicalBundle, merge *model.Merge, served servedState) stateResult {
+// stateChecks checks the served state's digest (arriving on served) and
+// compares the state with the one recomputed from the events.
+func stateChecks(b *model.Bundle, canon *model.CanonicalBundle, merge *model.Merge, served <-chan servedState) stateResult {
 	var res stateResult
 	dc := bundleCheck(CheckStateDigest)
-	digest, err := served.digest, served.err
 	// Equal canonical forms are equal JSON data. The recomputed state is
 	// compared with the served one part by part, by their received bytes
 	// where those are the same (the served state copies its events'
@@ -49,6 +48,8 @@ func stateChecks(b *model.Bundle, canon *model.CanonicalBundle, merge *model.Mer
 	if canon.State != nil {
 		same, errRecomputed = merge.Canonical(canon).EqualTo(b.State.Value, "state_sha256")
 	}
+	s := <-served
+	digest, err := s.digest, s.err
 	switch {
 	case canon.State == nil:
 		dc.Status, dc.Detail = Fail, errNoState.Error()

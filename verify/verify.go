@@ -90,22 +90,21 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	add(receiptChecks(b, rec.digest, keys)...)
 
 	// Events, in parallel: each one's digest, id, signature. Beside them,
-	// as two more tasks for the same workers, the two digests that do not
-	// depend on the events' verdicts: the whole bundle's (then its
-	// signature) and the served state's. Started first, they run while
-	// the events are checked rather than after.
+	// as one more task for the same workers, the whole bundle's digest
+	// (then its signature), which does not depend on the events' verdicts:
+	// started first, it runs while the events are checked rather than
+	// after.
 	results := make([]eventResult, len(b.Events))
 	subjectNumber := r.PithNumber
 	duplicateOf := duplicates(b.Events)
 	var bc bundleResult
-	var served servedState
-	// Workers take tasks from a shared counter: the two digests, then the
+	// Workers take tasks from a shared counter: the bundle digest, then the
 	// events in small batches, each finished batch handed to this
 	// goroutine, which emits its checks. One channel send per batch rather
 	// than per event keeps the scheduler out of the way of the signature
 	// checks.
 	const batch = 32
-	const digestTasks = 2
+	const digestTasks = 1
 	tasks := digestTasks + (len(b.Events)+batch-1)/batch
 	var next atomic.Int64
 	done := make(chan [2]int, tasks+workers)
@@ -121,9 +120,6 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 					return
 				case task == 0:
 					bc = bundleChecks(b, canon.Root, keys)
-					continue
-				case task == 1:
-					served = servedStateDigest(canon)
 					continue
 				}
 				from := (task - digestTasks) * batch
@@ -150,7 +146,11 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 		r.EventSHA256[i] = results[i].digest
 	}
 
-	// The merged state, recomputed from the events that are valid.
+	// The merged state, recomputed from the events that are valid. The
+	// served state's digest, which does not depend on them, is hashed
+	// meanwhile on the core the merge leaves idle.
+	served := make(chan servedState, 1)
+	go func() { served <- servedStateDigest(canon) }()
 	merge := model.RecomputeState(b, r.PithNumber, func(e *model.Event) string { return results[e.Index].invalidReason })
 	sc := stateChecks(b, canon, merge, served)
 	r.StateSHA256, r.stateDiff = sc.digest, sc.diff
