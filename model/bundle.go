@@ -190,16 +190,14 @@ func bundleFromDoc(doc *Doc) (*Bundle, error) {
 		r.mustObj(a, p)
 		b.SourceAliases = append(b.SourceAliases, Alias{Kind: r.str(a, "alias_kind", p), Value: r.str(a, "alias_value", p), CreatedAt: r.str(a, "created_at", p)})
 	}
-	events := r.arr(root, "events", "$")
-	b.Events = make([]Event, 0, len(events))
-	r.shared = true
-	for i, ev := range events {
-		b.Events = append(b.Events, r.event(i, ev))
-		if r.err != nil {
-			return nil, r.err
-		}
+	events, err := readEvents(r.arr(root, "events", "$"))
+	if r.err == nil {
+		r.err = err
 	}
-	r.shared = false
+	if r.err != nil {
+		return nil, r.err
+	}
+	b.Events = events
 	b.TimestampProofs = root.Get("timestamp_proofs")
 	for i, m := range r.arr(root, "mirror_hints", "$") {
 		p := "$.mirror_hints[" + strconv.Itoa(i) + "]"
