@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -303,6 +304,11 @@ func (p *scanner) str() (escaped, ascii bool, err error) {
 	i := p.pos + 1
 	ascii = true
 	for {
+		// Eight bytes at a time while none of them needs a look: no
+		// quote, backslash, control character or non-ASCII byte.
+		for i+8 <= len(s) && plainWord(binary.LittleEndian.Uint64(s[i:])) {
+			i += 8
+		}
 		for i < len(s) && plainStringByte[s[i]] {
 			i++
 		}
@@ -371,6 +377,15 @@ var plainStringByte = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// plainWord reports whether all eight bytes of w are plainStringByte.
+func plainWord(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	hasZero := func(x uint64) uint64 { return (x - ones) &^ x & highs }
+	quote, backslash := hasZero(w^('"'*ones)), hasZero(w^('\\'*ones))
+	control := (w - 0x20*ones) &^ w & highs // a byte under 0x20 (or 0x80 and up, caught next)
+	return (quote | backslash | control | w&highs) == 0
+}
 
 func hex4(s []byte, i int) (rune, bool) {
 	if i+4 > len(s) {
@@ -553,7 +568,11 @@ func (p *scanner) keyString(k keySpan) string {
 // (the UTF-16 code units of the decoded keys).
 func (p *scanner) keyLess(a, b keySpan) bool {
 	if !a.escaped && !b.escaped && a.ascii && b.ascii {
-		return bytes.Compare(p.src[a.start+1:a.end-1], p.src[b.start+1:b.end-1]) < 0
+		ka, kb := p.src[a.start+1:a.end-1], p.src[b.start+1:b.end-1]
+		if len(ka) > 0 && len(kb) > 0 && ka[0] != kb[0] { // most keys differ at once
+			return ka[0] < kb[0]
+		}
+		return bytes.Compare(ka, kb) < 0
 	}
 	return lessUTF16(p.keyString(a), p.keyString(b))
 }
