@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"slices"
@@ -141,8 +142,8 @@ func (c *canonWriter) value(d *Doc, i int) int {
 	case '[':
 		return c.array(d, i)
 	case '"':
-		end := skipString(s, i)
-		if bytes.IndexByte(s[i+1:end-1], '\\') >= 0 {
+		end, escaped := scanString(s, i)
+		if escaped {
 			c.cut(i)
 			c.escapedString(s[i:end])
 			c.resume(end)
@@ -158,6 +159,30 @@ func (c *canonWriter) value(d *Doc, i int) int {
 	end := skipValue(s, i)
 	c.number(i, end)
 	return end
+}
+
+// scanString returns the index just past the (validated) string whose
+// quote is at s[i], and whether it holds an escape, looking at eight bytes
+// at a time while none is a quote or a backslash.
+func scanString(s []byte, i int) (end int, escaped bool) {
+	j := i + 1
+	for j+8 <= len(s) && !quoteOrBackslash(binary.LittleEndian.Uint64(s[j:])) {
+		j += 8
+	}
+	for s[j] != '"' {
+		if s[j] == '\\' {
+			return skipString(s, i), true
+		}
+		j++
+	}
+	return j + 1, false
+}
+
+// quoteOrBackslash reports whether one of the eight bytes of w is '"' or '\\'.
+func quoteOrBackslash(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	hasZero := func(x uint64) uint64 { return (x - ones) &^ x & highs }
+	return hasZero(w^('"'*ones))|hasZero(w^('\\'*ones)) != 0
 }
 
 // number writes a number as jcs.NumberToJSON spells it.
