@@ -38,8 +38,8 @@ func TestVerifyFileAsProcess(t *testing.T) {
 
 // BenchmarkVerifyPeakRSS runs `pithscope verify --json` on a bundle of each
 // generator shape (verifytest.Shapes) as a whole process and reports its
-// peak resident memory (VmHWM: heap, runtime and binary together) against
-// the file's size. Target: at most 4x on every shape.
+// time (ns/op) and peak resident memory (VmHWM: heap, runtime and binary
+// together) against the file's size. Target: at most 4x on every shape.
 func BenchmarkVerifyPeakRSS(b *testing.B) {
 	dir := b.TempDir()
 	key := filepath.Join(dir, "key.json")
@@ -54,12 +54,17 @@ func BenchmarkVerifyPeakRSS(b *testing.B) {
 				b.Fatal(err)
 			}
 			var peak int64
+			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				cmd := exec.Command(os.Args[0], "-test.run=^TestVerifyFileAsProcess$")
 				cmd.Env = append(os.Environ(), "PITHSCOPE_VERIFY_FILE="+file, "PITHSCOPE_TRUST_KEY="+key)
 				out, err := cmd.CombinedOutput()
-				if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 0 {
-					b.Fatalf("%s does not verify (%v):\n%s", shape.Name, err, out)
+				want := exitOK
+				if shape.Refused {
+					want = exitFailed
+				}
+				if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != want {
+					b.Fatalf("%s: exit %v, want %d:\n%.2000s", shape.Name, err, want, out)
 				}
 				var kib int64
 				if _, err := fmt.Sscanf(string(out[bytes.Index(out, []byte("VmHWM:")):]), "VmHWM: %d kB", &kib); err != nil {

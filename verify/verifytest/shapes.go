@@ -9,20 +9,24 @@ import (
 )
 
 // Shape is a kind of bundle the verifier must stay lean on: its name and a
-// generator (signed, with a state that verifies).
+// generator (signed, with a state that verifies, unless Refused).
 type Shape struct {
 	Name  string
 	Build func() []byte
+	// Refused is a bundle that must not verify, and must be refused as
+	// cheaply as the others are verified.
+	Refused bool
 }
 
-// Shapes are the bundles the memory and growth benchmarks run over: many
-// small events, few events with wide payloads, long strings, many keys,
-// the project's own 10,000-event bundle, a 16 MB one of 10,000 small
-// events with a short title each, and that one as another producer would
-// write it (members out of key order, indented).
+// Shapes are the bundles the memory benchmark runs over: many small
+// events, few events with wide payloads, long strings, many keys, the
+// project's own 10,000-event bundle, a 16 MB one of 10,000 small events
+// with a short title each, that one as another producer would write it
+// (members out of key order, indented), and one whose canonical form would
+// be five times its size.
 var Shapes = []Shape{
-	{"small-events", func() []byte { return chain(24000, func(i int) map[string]any { return map[string]any{"n": i} }) }},
-	{"wide-payloads", func() []byte {
+	{Name: "small-events", Build: func() []byte { return chain(24000, func(i int) map[string]any { return map[string]any{"n": i} }) }},
+	{Name: "wide-payloads", Build: func() []byte {
 		return chain(4, func(i int) map[string]any {
 			items := make([]any, 40000)
 			for j := range items {
@@ -31,12 +35,12 @@ var Shapes = []Shape{
 			return map[string]any{"items": items}
 		})
 	}},
-	{"long-strings", func() []byte {
+	{Name: "long-strings", Build: func() []byte {
 		return chain(24, func(i int) map[string]any {
 			return map[string]any{"text": strings.Repeat(fmt.Sprintf("line %d: café, naïve \"quoted\" \\ tab\t ", i), 8000)}
 		})
 	}},
-	{"many-keys", func() []byte {
+	{Name: "many-keys", Build: func() []byte {
 		return chain(3, func(i int) map[string]any {
 			m := make(map[string]any, 150000)
 			for j := 0; j < 150000; j++ {
@@ -45,9 +49,15 @@ var Shapes = []Shape{
 			return map[string]any{"table": m}
 		})
 	}},
-	{"generated-10k", func() []byte { return Generate(10000) }},
-	{"titles-10k", titled},
-	{"titles-10k-foreign", func() []byte { return Foreign(titled()) }},
+	{Name: "generated-10k", Build: func() []byte { return Generate(10000) }},
+	{Name: "titles-10k", Build: titled},
+	{Name: "titles-10k-foreign", Build: func() []byte { return Foreign(titled()) }},
+	// 30 MB: six million 1e20 in the record, each five times longer in
+	// canonical form (100000000000000000000).
+	{Name: "short-spelled-numbers", Refused: true, Build: func() []byte {
+		return []byte(strings.Replace(string(New().WithRecord().Build()), `"canonical_record":{`,
+			`"canonical_record":{"x":[`+strings.Repeat("1e20,", 6000000)+`1],`, 1))
+	}},
 }
 
 // titled is 10,000 small events, a short title in every snapshot: 16 MB.
