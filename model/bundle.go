@@ -30,6 +30,10 @@ type Bundle struct {
 	Links           Value
 	State           State
 	BundleSignature Signature
+
+	// digestRead is sha256(JCS(bundle minus bundle_signature)) when it was
+	// hashed while the bundle was read (readhash.go), else "".
+	digestRead string
 }
 
 // Source names the paper a record is about.
@@ -147,17 +151,17 @@ type State struct {
 // strict JSON object (see ParseDoc) and fields of the wrong JSON type, naming
 // the JSON path. Missing fields read as empty: the checks report them.
 func Parse(src []byte) (*Bundle, error) {
-	doc, err := ParseDoc(src)
+	doc, digest, err := parseBundleDoc(src)
 	if err != nil {
 		return nil, err
 	}
-	return bundleFromDoc(doc)
+	return bundleFromDoc(doc, digest)
 }
 
 // ParseDocument reads either a bundle or an equivocation evidence file
 // (which `pithscope verify` also checks); exactly one result is non-nil.
 func ParseDocument(src []byte) (*Bundle, *Evidence, error) {
-	doc, err := ParseDoc(src)
+	doc, digest, err := parseBundleDoc(src)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -165,17 +169,19 @@ func ParseDocument(src []byte) (*Bundle, *Evidence, error) {
 		ev, err := evidenceFromDoc(doc)
 		return nil, ev, err
 	}
-	b, err := bundleFromDoc(doc)
+	b, err := bundleFromDoc(doc, digest)
 	return b, nil, err
 }
 
-func bundleFromDoc(doc *Doc) (*Bundle, error) {
+// bundleFromDoc reads the bundle in doc. digest is the bundle's digest
+// (without its signature) when reading found it canonical as received.
+func bundleFromDoc(doc *Doc, digest string) (*Bundle, error) {
 	root := doc.Root()
 	if root.Kind() != KindObject {
 		return nil, &ParseError{Path: "$", Offset: -1, Msg: fmt.Sprintf("a bundle must be a JSON object, found %s", root.Kind())}
 	}
 	r := &reader{}
-	b := &Bundle{Doc: doc, Root: root}
+	b := &Bundle{Doc: doc, Root: root, digestRead: digest}
 	b.BundleType = r.str(root, "bundle_type", "$")
 	b.BundleVersion = r.str(root, "bundle_version", "$")
 	b.PithNumber = r.str(root, "pith_number", "$")

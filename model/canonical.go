@@ -174,11 +174,13 @@ type CanonicalBundle struct {
 	Root   *CanonObject
 	Events []*CanonObject
 	State  *CanonObject // nil when the bundle has no state object
+
+	digestRead string // the bundle's digest, hashed while it was read, or ""
 }
 
 // NewCanonicalBundle wraps a parsed bundle for hashing.
 func NewCanonicalBundle(b *Bundle) *CanonicalBundle {
-	cb := &CanonicalBundle{Root: CanonicalOf(b.Root), Events: make([]*CanonObject, len(b.Events))}
+	cb := &CanonicalBundle{Root: CanonicalOf(b.Root), Events: make([]*CanonObject, len(b.Events)), digestRead: b.digestRead}
 	for i := range b.Events {
 		cb.Events[i] = CanonicalOf(b.Events[i].Value)
 	}
@@ -186,6 +188,16 @@ func NewCanonicalBundle(b *Bundle) *CanonicalBundle {
 		cb.State = CanonicalOf(b.State.Value)
 	}
 	return cb
+}
+
+// BundleSHA256 is sha256(JCS(bundle minus bundle_signature)), as hex: the
+// digest hashed while the bundle was read when it was canonical as
+// received, else computed now.
+func (cb *CanonicalBundle) BundleSHA256() (string, error) {
+	if cb.digestRead != "" {
+		return cb.digestRead, nil
+	}
+	return cb.Root.SHA256Without("bundle_signature")
 }
 
 // CanonicalJSON is the RFC 8785 form of a received value.

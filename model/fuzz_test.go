@@ -62,9 +62,18 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("object's canonical form %q (%v), jcs %q (%v)", sub, err, want, werr)
 			}
 		}
-		// The bundle reader, on top, refuses or reads; it never panics.
-		if b, err := model.Parse(data); err == nil && b.Root.Kind() != model.KindObject {
+		// The bundle reader, on top, refuses or reads; it never panics. A
+		// digest it hashed while reading is the canonical form's.
+		restore := model.HashWhileReadingForTest()
+		b, err := model.Parse(data)
+		restore()
+		if err == nil && b.Root.Kind() != model.KindObject {
 			t.Fatal("Parse accepted a top level that is not an object")
+		}
+		if err == nil && model.DigestReadForTest(b) != "" {
+			if want, _ := model.CanonicalOf(b.Root).SHA256Without("bundle_signature"); model.DigestReadForTest(b) != want {
+				t.Fatalf("hashed while reading %s, canonical form %s", model.DigestReadForTest(b), want)
+			}
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -108,22 +109,44 @@ func ParseDoc(src []byte) (*Doc, error) {
 }
 
 func scanDoc(src []byte) (*Doc, error) {
+	doc, _, err := scan(src, "")
+	return doc, err
+}
+
+// hashChunk is how many bytes the reader gathers before handing them to
+// the hasher (hashing while reading, readhash.go).
+const hashChunk = 64 << 10
+
+// scan reads src; with hashWithout set and src large, it also returns the
+// SHA-256 of src's top-level object minus that member, when src is
+// canonical as received ("" when not).
+func scan(src []byte, hashWithout string) (*Doc, string, error) {
 	p := &scanner{src: src, doc: &Doc{src: src, nodes: make([]node, 0, len(src)/100+16)}}
 	p.skipSpace()
 	if p.pos >= len(src) {
-		return nil, p.fail("empty input: expected a JSON value")
+		return nil, "", p.fail("empty input: expected a JSON value")
+	}
+	if hashWithout != "" && len(src) >= hashWhileReadingMin && runtime.GOMAXPROCS(0) > 1 {
+		p.hash = newReadHash(src, hashWithout)
+		p.hash.from = p.pos
+		defer p.hash.spoil() // on an error: let the hasher go
 	}
 	if _, err := p.value(0, true); err != nil {
-		return nil, err
+		return nil, "", err
+	}
+	digest := ""
+	if p.hash != nil {
+		digest = p.hash.result(p.pos)
+		p.hash = nil // what follows the value is not part of it
 	}
 	p.skipSpace()
 	if p.pos < len(src) {
-		return nil, p.fail("unexpected data after the JSON value")
+		return nil, "", p.fail("unexpected data after the JSON value")
 	}
 	// An object is recorded when its first out-of-order key is read, which
 	// can be after nested objects of its earlier members were.
 	slices.Sort(p.doc.unsorted)
-	return p.doc, nil
+	return p.doc, digest, nil
 }
 
 // pathElem is one step of the path to where the scanner is: an object key
@@ -147,6 +170,7 @@ type scanner struct {
 	doc  *Doc
 	path []pathElem // no pointers in it: it changes at every member, and writes of pointers cost a GC barrier
 	keys []keySpan  // the keys of every object being scanned, innermost last
+	hash *readHash  // hashing while reading: when asked for, and while the input is canonical
 }
 
 func (p *scanner) fail(msg string) error {
@@ -183,13 +207,24 @@ func PathKey(key string) string {
 }
 
 func (p *scanner) skipSpace() {
+	start := p.pos
 	for p.pos < len(p.src) {
 		switch p.src[p.pos] {
 		case ' ', '\t', '\n', '\r':
 			p.pos++
 		default:
+			p.spaceSeen(start)
 			return
 		}
+	}
+	p.spaceSeen(start)
+}
+
+// spaceSeen drops the hash-while-reading speculation when whitespace was
+// skipped since start: the input is not compact.
+func (p *scanner) spaceSeen(start int) {
+	if p.hash != nil && p.pos > start {
+		p.hash.spoil()
 	}
 }
 
@@ -214,8 +249,12 @@ func (p *scanner) value(depth int, index bool) (int32, error) {
 	case c == '[':
 		return p.array(depth, index)
 	case c == '"':
-		if _, _, err := p.str(); err != nil {
+		escaped, _, err := p.str()
+		if err != nil {
 			return 0, err
+		}
+		if escaped && p.hash != nil {
+			p.hash.spoil()
 		}
 		return p.scalar(KindString, start, index), nil
 	case c == 't':
@@ -227,6 +266,9 @@ func (p *scanner) value(depth int, index bool) (int32, error) {
 	case c == '-' || c >= '0' && c <= '9':
 		if err := p.number(); err != nil {
 			return 0, err
+		}
+		if p.hash != nil {
+			p.hash.number(p.src[start:p.pos])
 		}
 		return p.scalar(KindNumber, start, index), nil
 	default:
@@ -482,6 +524,9 @@ func (p *scanner) object(depth int, index bool) (int32, error) {
 			// are looked for: in small objects (all of a bundle's) by a walk
 			// over the raw keys, in large ones with a map.
 			if inOrder && count > 0 && !p.keyLess(p.keys[len(p.keys)-1], key) {
+				if p.hash != nil {
+					p.hash.spoil()
+				}
 				inOrder = false
 				p.doc.unsorted = append(p.doc.unsorted, objStart)
 			}
@@ -513,9 +558,18 @@ func (p *scanner) object(depth int, index bool) (int32, error) {
 			}
 			p.pos++
 			p.skipSpace()
+			if keyEscaped && p.hash != nil {
+				p.hash.spoil()
+			}
+			excluded := depth == 0 && p.hash != nil && p.hash.member(keyStart, int(key.end), count == 0)
 			child, err := p.value(depth+1, indexChildren)
 			if err != nil {
 				return 0, err
+			}
+			if excluded {
+				p.hash.memberEnd(p.pos, count == 0)
+			} else if p.hash != nil && p.pos-p.hash.from >= hashChunk {
+				p.hash.commit(p.pos)
 			}
 			if indexChildren {
 				n := &p.doc.nodes[child]
@@ -603,6 +657,9 @@ func (p *scanner) array(depth int, index bool) (int32, error) {
 			child, err := p.value(depth+1, indexChildren)
 			if err != nil {
 				return 0, err
+			}
+			if p.hash != nil && p.pos-p.hash.from >= hashChunk {
+				p.hash.commit(p.pos)
 			}
 			if indexChildren {
 				p.link(&last, child)

@@ -134,12 +134,13 @@ type bundleResult struct {
 	checks []Check
 }
 
-// bundleChecks checks bundle_sha256 and the bundle signature. The digest is
-// composed from the events' and state's canonical forms already computed.
-func bundleChecks(b *model.Bundle, root *model.CanonObject, keys *keyring) bundleResult {
+// bundleChecks checks bundle_sha256 and the bundle signature. The digest
+// was hashed while the bundle was read when the bundle is canonical as
+// received, and is streamed from its bytes now when not.
+func bundleChecks(b *model.Bundle, canon *model.CanonicalBundle, keys *keyring) bundleResult {
 	var res bundleResult
 	dc, sc := bundleCheck(CheckBundleDigest), bundleCheck(CheckBundleSignature)
-	digest, err := root.SHA256Without("bundle_signature")
+	digest, err := canon.BundleSHA256()
 	if err != nil {
 		dc.Status, dc.Detail = Fail, "cannot canonicalize the bundle: "+err.Error()
 		sc.Status, sc.Detail = Unknown, "no bundle digest to check the signature against"

@@ -119,7 +119,7 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 				case task >= tasks:
 					return
 				case task == 0:
-					bc = bundleChecks(b, canon.Root, keys)
+					bc = bundleChecks(b, canon, keys)
 					continue
 				}
 				from := (task - digestTasks) * batch
