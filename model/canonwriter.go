@@ -42,7 +42,8 @@ type canonWriter struct {
 	run   int    // start of the pending run of received bytes, or -1
 	grown int    // bytes the numbers written so far have grown by
 	err   error
-	spans []memberSpan // the members of the objects being reordered, innermost last
+	spans []memberSpan   // the members of the objects being reordered, innermost last
+	ends  *containerEnds // where containers found while reordering end, for this output
 	// numbers remembers what CanonicalNumber made of recent short
 	// spellings: a bundle's numbers are a few small integers, thousands of
 	// times over.
@@ -69,7 +70,7 @@ func (c *canonWriter) release() {
 	if cap(c.out) > 4*writerChunk { // a kept output: do not pool its size
 		c.out = make([]byte, 0, writerChunk)
 	}
-	c.out, c.sink, c.src, c.spans = c.out[:0], nil, nil, c.spans[:0]
+	c.out, c.sink, c.src, c.spans, c.ends = c.out[:0], nil, nil, c.spans[:0], nil
 	writers.Put(c)
 }
 
@@ -266,7 +267,10 @@ func (c *canonWriter) object(d *Doc, i int, exclude []string) int {
 	v := d.objectAt(i)
 	mark := len(c.spans)
 	end := skipSpaceAt(s, i+1) // past the last member: where '}' is
-	v.eachChild(func(key []byte, keyAt int32, child Value) bool {
+	if c.ends == nil {
+		c.ends = newContainerEnds(s)
+	}
+	v.eachChildSkipping(c.ends, func(key []byte, keyAt int32, child Value) bool {
 		end = skipSpaceAt(s, int(child.end))
 		for _, x := range exclude {
 			if keyIs(key, x) {

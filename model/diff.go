@@ -23,6 +23,12 @@ type Difference struct {
 // members of an object, which are sorted to be matched).
 func DiffJSON(left, right Value, max int, skip ...string) []Difference {
 	d := &differ{max: max, skip: skip, path: []byte("$")}
+	if left.Exists() {
+		d.leftEnds = newContainerEnds(left.doc.src)
+	}
+	if right.Exists() {
+		d.rightEnds = newContainerEnds(right.doc.src)
+	}
 	d.walk(left, right)
 	return d.out
 }
@@ -32,6 +38,8 @@ type differ struct {
 	max  int
 	skip []string
 	path []byte // the path to the values being compared, grown and cut as the walk goes
+	// Where large containers of either side end, once found.
+	leftEnds, rightEnds *containerEnds
 }
 
 func (d *differ) add(l, r Value) {
@@ -52,7 +60,7 @@ func (d *differ) walk(l, r Value) {
 	case KindObject:
 		d.objects(l, r)
 	case KindArray:
-		le, re := l.Elems(), r.Elems()
+		le, re := l.elemsSkipping(d.leftEnds), r.elemsSkipping(d.rightEnds)
 		mark := len(d.path)
 		for i := 0; i < len(le) || i < len(re); i++ {
 			var a, b Value
@@ -89,7 +97,7 @@ func (d *differ) walk(l, r Value) {
 // walked side by side.
 func (d *differ) objects(l, r Value) {
 	byKey := func(a, b Member) int { return strings.Compare(a.Key, b.Key) }
-	lm, rm := l.Members(), r.Members()
+	lm, rm := l.membersSkipping(d.leftEnds), r.membersSkipping(d.rightEnds)
 	slices.SortFunc(lm, byKey)
 	slices.SortFunc(rm, byKey)
 	mark := len(d.path)
