@@ -76,7 +76,9 @@ type Report struct {
 	Evidence *ForkProof
 
 	bundle *model.Bundle // the bundle checked (nil for an evidence file)
-	index  struct {      // Find's index, built on first use: Checks no longer change by then
+	// unlinked marks the events event_links fails on (per event index).
+	unlinked []bool
+	index    struct { // Find's index, built on first use: Checks no longer change by then
 		once  sync.Once
 		byKey map[string]int
 	}

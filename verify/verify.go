@@ -168,7 +168,9 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	r.StateSHA256, r.stateDiff = sc.digest, sc.diff
 	add(sc.checks...)
 	add(equivocationChecks(b, merge)...)
-	add(eventLinksChecks(b, merge, signers, duplicateOf)...)
+	links, unlinked := eventLinksChecks(b, merge, signers, duplicateOf)
+	r.unlinked = unlinked
+	add(links...)
 	r.BundleSHA256 = bc.digest
 	add(bc.checks...)
 	if opts.Previous != nil {
