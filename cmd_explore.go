@@ -101,7 +101,7 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	err = ui.Run(ui.Config{
 		Ref: ref, Load: load, ValidateRef: describeRef, AcceptedForms: fetch.AcceptedForms,
-		Trust: trust, Watch: *watch, Prompt: *prompt,
+		Trust: trust, TrustKeyFiles: src.trustKeys, Watch: *watch, Prompt: *prompt,
 		Sources: compareSourcesFunc(&src, trust, sf.mirrorList()), SourcesAtOpen: sf.sources,
 	})
 	if err != nil {

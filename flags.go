@@ -88,7 +88,7 @@ type loaded struct {
 	// file, standard input and the embedded bundle, which teach the cache
 	// nothing.
 	fetched *fetch.Result
-	notes   []string // printable, from learn
+	notes   []string // from learn, as is: escaped where printed
 }
 
 // load reads REF, any form fetch.ParseRef accepts: "" for the embedded
@@ -149,7 +149,7 @@ func (l *loaded) document() (*model.Bundle, *model.Evidence, error) {
 
 // learn teaches the cache what the verification of a fetched bundle
 // proved (nothing, unless it is signed throughout by trusted keys) and
-// returns, printable, what a person should be told: why it was not
+// returns what a person should be told (as is: escaped where it is shown): why it was not
 // learned, another verified bundle claiming the alias it was fetched by, a
 // write that failed. A genuine bundle fetched by number has nothing to say.
 func (l *loaded) learn(report *verify.Report) []string {
@@ -171,9 +171,6 @@ func (l *loaded) learn(report *verify.Report) []string {
 	if err != nil {
 		notes = append(notes, "warning: "+err.Error())
 	}
-	for i, n := range notes {
-		notes[i] = model.Printable(n)
-	}
 	return notes
 }
 
@@ -186,8 +183,21 @@ func attemptLines(attempts []fetch.Attempt) []string {
 	return lines
 }
 
-// readFile reads a bundle file, refusing one over the size limit.
+// readFile reads a bundle file, refusing one over the size limit. A
+// regular file is read into a buffer of its size (io.ReadAll's would grow
+// by copying, to up to twice the file: most of the memory a verification
+// takes).
 func readFile(ref string) (*loaded, error) {
+	if fi, err := os.Stat(ref); err == nil && fi.Mode().IsRegular() && fi.Size() <= maxInputBytes {
+		data, err := os.ReadFile(ref)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", ref, err)
+		}
+		if len(data) > maxInputBytes { // it grew since
+			return nil, fmt.Errorf("%s is over the %d-byte limit", ref, maxInputBytes)
+		}
+		return &loaded{data: data, source: ref}, nil
+	}
 	f, err := os.Open(ref)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify"
 )
 
 // previewBytes bounds how much of a string value a tree row keeps.
@@ -24,6 +25,9 @@ type treeNode struct {
 	children []*treeNode
 	label    string // printable: the key, or [i]
 	preview  string // printable one-line rendering of the value
+	// provenFor is the report notProven was decided with (nil: not yet).
+	provenFor *verify.Report
+	notProven bool
 }
 
 // jsonTree is a foldable view of a JSON value: rows are the visible nodes
@@ -32,6 +36,12 @@ type treeNode struct {
 type jsonTree struct {
 	root *treeNode
 	rows []*treeNode
+	// base is the bundle path of the root, and session the open session,
+	// for a tree of part of the bundle: once verified, each row says
+	// whether a passed check proves its value. nil session for a tree
+	// that is not of the bundle.
+	base    string
+	session func() *session
 }
 
 func newTree(v model.Value) *jsonTree {
@@ -79,7 +89,8 @@ func newNode(parent *treeNode, i int, key string, isElem bool, v model.Value) *t
 }
 
 // previewOf renders a value on one line: scalars as JSON, containers by
-// size. Strings are decoded, made printable and cut.
+// size. Strings are decoded, made printable and cut; numbers are in their
+// RFC 8785 form, the one every digest saw.
 func previewOf(v model.Value) string {
 	switch v.Kind() {
 	case model.KindString:
@@ -91,7 +102,17 @@ func previewOf(v model.Value) string {
 	case model.KindInvalid:
 		return "(missing)"
 	}
-	return model.Printable(cutBytes(string(v.Raw()), previewBytes))
+	return model.Printable(cutBytes(scalarText(v), previewBytes))
+}
+
+// scalarText is a number, boolean or null as JSON text, a number in its
+// RFC 8785 form.
+func scalarText(v model.Value) string {
+	if v.Kind() == model.KindNumber {
+		n, _ := v.NumberText()
+		return n
+	}
+	return string(v.Raw())
 }
 
 func plural(n int, word string) string {
@@ -102,6 +123,29 @@ func plural(n int, word string) string {
 		return strconv.Itoa(n) + " " + word + "es"
 	}
 	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// notProven reports whether no passed check proves the value of n (by
+// verify.Report.Coverage of its bundle path): false until verification is
+// done, and for a tree that is not of a bundle. Decided once per report.
+func (t *jsonTree) notProven(n *treeNode) bool {
+	if t.session == nil {
+		return false
+	}
+	s := t.session()
+	if s == nil || s.report == nil || s.report.Bundle() == nil {
+		return false
+	}
+	if n.provenFor != s.report {
+		c, _ := s.coverage(t.pathOf(n))
+		n.provenFor, n.notProven = s.report, !c.Verified()
+	}
+	return n.notProven
+}
+
+// pathOf is the bundle path of n.
+func (t *jsonTree) pathOf(n *treeNode) string {
+	return t.base + strings.TrimPrefix(n.path(), "$")
 }
 
 // text is a row's printable text (without paint): indent, fold marker,
@@ -261,7 +305,7 @@ func (t *jsonTree) search(query string, from int, forward bool) (int, bool) {
 		case model.KindString:
 			return strings.Contains(strings.ToLower(v.Str()), q)
 		case model.KindNumber, model.KindBool, model.KindNull:
-			return strings.Contains(string(v.Raw()), q)
+			return strings.Contains(scalarText(v), q)
 		}
 		return false
 	}
@@ -325,10 +369,12 @@ func (t *jsonTree) search(query string, from int, forward bool) (int, bool) {
 }
 
 // rawValue is what copying a value gives: a string's text, or any other
-// value's JSON exactly as received.
+// value's JSON with its numbers in RFC 8785 form (model.DataJSON): a
+// number is copied as every digest reads it, never as it was spelled.
 func rawValue(v model.Value) string {
 	if v.Kind() == model.KindString {
 		return v.Str()
 	}
-	return string(v.Raw())
+	text, _ := model.DataJSON(v, 0)
+	return text
 }

@@ -24,6 +24,7 @@ type target struct {
 	pane  paneID
 	row   int    // the row to select in that pane, when key is ""
 	keyID string // the Keys pane selects by key id
+	item  string // the label of the detail item to put the cursor on, or ""
 }
 
 // pane is what the root routes to. Every pane draws exactly the body
@@ -52,7 +53,7 @@ type pane interface {
 type (
 	jumpMsg   struct{ to target }
 	statusMsg struct{ text string }
-	copyMsg   struct{ what, value string }
+	copyMsg   struct{ what, value string } // both as they are, unescaped
 )
 
 func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }

@@ -62,7 +62,7 @@ func (p *aliasesPane) match(i int, q string) bool {
 
 func (p *aliasesPane) copyRow(i int) (string, string) {
 	a := p.env.sess.bundle.SourceAliases[i]
-	return model.Printable(a.Kind) + " alias", a.Value
+	return a.Kind + " alias", a.Value
 }
 
 func (p *aliasesPane) detail(i int, d *doc) {

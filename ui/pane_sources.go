@@ -32,8 +32,10 @@ type sourcesPane struct {
 	gen    int
 	cancel context.CancelFunc // set while a comparison runs
 	spin   spinner.Model
-	// evidenceDir is where e writes (Config.EvidenceDir).
+	// evidenceDir is where e writes (Config.EvidenceDir), trustKeys the
+	// --trust-key files the command that checks it names.
 	evidenceDir   string
+	trustKeys     []string
 	startedAtOpen bool
 	now           func() time.Time // the clock ages are counted from
 }
@@ -108,7 +110,7 @@ func (m *Model) compareSources() tea.Cmd {
 	if m.active != paneSources {
 		m.jump(target{pane: paneSources, row: -1})
 	}
-	return m.sourcesPane().start(m.cfg.Sources, m.cfg.EvidenceDir, sessionNumber(m.env.sess))
+	return m.sourcesPane().start(m.cfg.Sources, m.cfg.EvidenceDir, m.cfg.TrustKeyFiles, sessionNumber(m.env.sess))
 }
 
 // sourcesAtOpen starts the comparison once, when the first bundle opens
@@ -176,14 +178,14 @@ func (p *sourcesPane) tabStatus() string {
 
 // start begins a comparison of number's sources with run, replacing any
 // under way.
-func (p *sourcesPane) start(run SourcesFunc, evidenceDir, number string) tea.Cmd {
+func (p *sourcesPane) start(run SourcesFunc, evidenceDir string, trustKeys []string, number string) tea.Cmd {
 	p.stop()
 	if run == nil {
 		return send(statusMsg{text: "comparing sources is not available here"})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p.gen++
-	p.cancel, p.number, p.evidenceDir = cancel, number, evidenceDir
+	p.cancel, p.number, p.evidenceDir, p.trustKeys = cancel, number, evidenceDir, trustKeys
 	p.rows, p.result, p.failed = nil, nil, ""
 	p.rowsChanged()
 	return tea.Batch(startSources(ctx, p.gen, run, number), p.spin.Tick)
@@ -287,16 +289,19 @@ func (p *sourcesPane) evidence() tea.Cmd {
 			break
 		}
 	}
-	dir := p.evidenceDir
+	dir, trustKeys := p.evidenceDir, p.trustKeys
+	if dir == "" {
+		dir = "."
+	}
 	return func() tea.Msg {
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs
+		}
 		path, err := verify.WriteSplitEvidenceFile(dir, c, n)
 		if err != nil {
 			return statusMsg{text: "evidence: " + err.Error()}
 		}
-		if abs, err := filepath.Abs(path); err == nil {
-			path = abs
-		}
-		return statusMsg{text: "wrote " + path + " (check it with: pithscope verify FILE)"}
+		return statusMsg{text: "wrote " + path + " · " + evidenceCommandLabel + ": " + checkCommand(trustKeys, path)}
 	}
 }
 

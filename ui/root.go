@@ -56,6 +56,8 @@ type Model struct {
 	watchEvery time.Duration
 	watchGen   int
 
+	// status is the status line's message, as is: the footer escapes it
+	// (model.Printable) once, so a message never holds escaped text.
 	status string
 	// clipModes say how a copy reaches the terminal (tmux, screen).
 	clipModes []osc52.Mode
@@ -215,6 +217,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.env.sess != nil {
 			return m, evidenceCmd(m.cfg.EvidenceDir, m.env.sess, msg.fork)
 		}
+	case evidenceWrittenMsg:
+		m.evidenceWritten(msg)
 	}
 	return m, nil
 }
@@ -241,13 +245,31 @@ func (m *Model) opened(s *session) tea.Cmd {
 		}
 		m.dirty[id] = false
 	}
+	if s.evidence != nil && !same {
+		m.switchPane(paneForks) // an evidence file is a fork to compare
+	}
 	if same {
-		m.status = "refreshed " + model.Printable(s.loaded.Source) + ": verifying…"
+		m.status = "refreshed " + s.loaded.Source + ": verifying…"
 	} else {
 		m.history = nil
-		m.status = "opened " + model.Printable(s.loaded.Source) + ": verifying…"
+		m.status = "opened " + s.loaded.Source + ": verifying…"
 	}
 	return tea.Batch(m.verify(), m.sourcesAtOpen())
+}
+
+// evidenceWritten records an evidence file written for the open session
+// and shows, in full, the command that checks it: on the status line, and
+// (wrapped, with y to copy it) in the fork's detail, which it shows.
+func (m *Model) evidenceWritten(msg evidenceWrittenMsg) {
+	s := m.env.sess
+	if s != msg.sess {
+		return // written for a bundle no longer open
+	}
+	w := writtenEvidence{path: msg.path, command: checkCommand(m.cfg.TrustKeyFiles, msg.path)}
+	s.written[msg.fork] = w
+	m.status = "wrote " + w.path + " · check it with: " + w.command
+	m.panes[paneForks].refresh() // the fork's detail gains the file
+	m.jump(target{pane: paneForks, row: msg.fork - 1, item: evidenceCommandLabel})
 }
 
 func (m *Model) fetchFailed(msg fetchFailedMsg) {

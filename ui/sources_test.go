@@ -154,7 +154,10 @@ func TestSourcesPaneWritesEvidence(t *testing.T) {
 	m, _ := sourcesModel(t, 120, 30, nil, servedCopy{resolverURL, verify.SourceResolver, cp.Current}, servedCopy{mirrorURL, verify.SourceMirror, cp.Diverged})
 	press(t, m, "s", "j", "e")
 	path, ok := strings.CutPrefix(m.status, "wrote ")
-	path, _, _ = strings.Cut(path, " (")
+	path, command, _ := strings.Cut(path, " · check it with: ")
+	if command != "pithscope verify "+path {
+		t.Errorf("the status does not give the command that checks it: %q", m.status)
+	}
 	if !ok || !strings.HasSuffix(path, "pith-evidence-"+model.BodyOf(cp.PithNumber)+"-split1.json") {
 		t.Fatalf("status %q", m.status)
 	}
@@ -167,7 +170,7 @@ func TestSourcesPaneWritesEvidence(t *testing.T) {
 		t.Errorf("verdict %q", verdict)
 	}
 	press(t, m, "e")
-	if !strings.HasSuffix(strings.SplitN(m.status, " (", 2)[0], "-split1-2.json") {
+	if !strings.HasSuffix(strings.SplitN(m.status, " · ", 2)[0], "-split1-2.json") {
 		t.Errorf("a second e overwrote or failed: %q", m.status)
 	}
 }
