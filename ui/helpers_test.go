@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -100,10 +101,28 @@ func settle(t testing.TB, m *Model, cmd tea.Cmd) {
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
 		default:
+			if cmds, ok := sequence(msg); ok {
+				queue = append(queue, cmds...)
+				continue
+			}
 			_, next := m.Update(msg)
 			queue = append(queue, next)
 		}
 	}
+}
+
+// sequence unpacks what tea.Sequence returns (its message type is
+// Bubble Tea's own): the commands, to run in order.
+func sequence(msg tea.Msg) ([]tea.Cmd, bool) {
+	v := reflect.ValueOf(msg)
+	if v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeFor[tea.Cmd]() {
+		return nil, false
+	}
+	cmds := make([]tea.Cmd, v.Len())
+	for i := range cmds {
+		cmds[i] = v.Index(i).Interface().(tea.Cmd)
+	}
+	return cmds, true
 }
 
 // runCmd runs one command with a deadline, so a command that blocks for

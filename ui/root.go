@@ -167,6 +167,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.relayout(msg.Width, msg.Height)
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Alt && !m.typing() {
+			return m, m.keysApart(msg)
+		}
 		return m, m.handleKey(msg)
 	case tea.MouseMsg:
 		return m, m.handleMouse(msg)
@@ -347,6 +350,36 @@ func (m *Model) back() {
 	default:
 		p.back()
 	}
+}
+
+// typing reports whether keys go into a text input (the open prompt, a
+// list's filter or search) rather than being commands.
+func (m *Model) typing() bool {
+	return m.prompt.open || (m.env.sess != nil && !m.showHelp && m.panes[m.active].capturing())
+}
+
+// keysApart handles letters that arrived in one message (a paste, a slow
+// ssh link, tmux) as the key presses they were, one by one, until one of
+// them opens a text input, which then takes the rest as typed text: a
+// pasted "jj" moves twice, "/graph" filters for graph. Digits are pane
+// keys, so "3j" is pane 3, then down: there is no count prefix.
+func (m *Model) keysApart(msg tea.KeyMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, r := range msg.Runes {
+		if m.typing() {
+			rest := msg
+			rest.Runes = msg.Runes[i:]
+			cmds = append(cmds, m.handleKey(rest))
+			break
+		}
+		one := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}
+		if key.Matches(one, m.env.keys.Quit) {
+			return tea.Quit
+		}
+		cmds = append(cmds, m.handleKey(one))
+	}
+	// in order: a copy or a jump the keys asked for happens as typed
+	return tea.Sequence(cmds...)
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
