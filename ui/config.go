@@ -24,11 +24,20 @@ type Loaded struct {
 	Requested verify.Request
 	Previous  *verify.PreviousVersion
 	Stale     string   // non-empty when served from a cache after a network failure: says so and when
-	Attempts  []string // every source tried, for people
+	Attempts  []Attempt // every source tried
 	// Learn, when set, is called once with the finished report, off the UI
 	// goroutine (it writes the cache); what it returns is shown as a
 	// warning on the status line.
 	Learn func(*verify.Report) error
+}
+
+// Attempt is one source a fetch tried: where, and why it gave no bundle,
+// in a few words that tell failures apart ("connection refused", "HTTP
+// 500 Internal Server Error", "timed out after 10s"); Why is "" for the
+// source that gave the bundle. Both are raw: escaped when drawn.
+type Attempt struct {
+	Source string
+	Why    string
 }
 
 // LoadFunc fetches or reads REF. progress, when called, says what is being

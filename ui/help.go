@@ -24,11 +24,11 @@ func (m *Model) openHelp() {
 	m.helpPage.GotoTop()
 }
 
-// fillHelp sizes the help screen's viewport to the body (and banner) and
+// fillHelp sizes the help screen's viewport to the body and
 // lays its text out for the width; the scroll position stays.
 func (m *Model) fillHelp() {
 	lay := m.env.layout
-	m.helpPage.Width, m.helpPage.Height = lay.width, lay.bodyHeight+lay.bannerLines
+	m.helpPage.Width, m.helpPage.Height = lay.width, lay.bodyHeight
 	m.helpPage.SetContent(strings.Join(m.helpLines(), "\n"))
 }
 

@@ -48,7 +48,7 @@ func testConfig(t testing.TB, data []byte, source string, trust *verify.TrustSto
 				progress("reading " + source)
 			}
 			if ref != "" && ref != source {
-				return Loaded{Attempts: []string{"https://resolver.test/pith/" + ref + "  404"}}, errors.New("not found: " + ref)
+				return Loaded{Attempts: []Attempt{{Source: "https://resolver.test/pith/" + ref, Why: "HTTP 404 Not Found"}}}, errors.New("not found: " + ref)
 			}
 			return Loaded{Data: data, Source: source}, nil
 		},

@@ -6,7 +6,7 @@ import (
 )
 
 // KeyMap is every key the explorer answers to, with its help text. The
-// short help line is built per pane from these bindings (paneHelp); `?`
+// short help line is built per pane from these bindings (helpLine); `?`
 // shows FullHelp.
 type KeyMap struct {
 	NextPane, PrevPane, GoToPane  key.Binding
@@ -95,26 +95,3 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Copy, k.Evidence, k.Open, k.Refresh, k.Watch, k.Help, k.Quit},
 	}
 }
-
-// paneHelp is the short help for the focused pane: its own keys first,
-// then the app-wide ones. It implements help.KeyMap.
-type paneHelp struct {
-	keys  KeyMap
-	local []key.Binding
-}
-
-func (h paneHelp) ShortHelp() []key.Binding {
-	out := append([]key.Binding{}, h.local...)
-	seen := map[string]bool{}
-	for _, b := range out {
-		seen[b.Help().Key] = true
-	}
-	for _, b := range h.keys.ShortHelp() {
-		if !seen[b.Help().Key] {
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
-func (h paneHelp) FullHelp() [][]key.Binding { return h.keys.FullHelp() }

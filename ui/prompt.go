@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -104,39 +105,46 @@ func (p *openPrompt) view(m *Model, w, h int) []string {
 type failure struct {
 	ref      string
 	err      string
-	attempts []string
+	attempts []Attempt
+	at       time.Time
 }
 
-func (f *failure) lines(st *Styles, w, h int) []string {
-	ref := f.ref
+// orEmbedded names the reference "" opens.
+func orEmbedded(ref string) string {
 	if ref == "" {
-		ref = "the embedded bundle"
+		return "the embedded bundle"
 	}
-	out := []string{"  " + st.Fail.on("✗ could not open ") + truncate(model.Printable(ref), max(w-20, 1))}
-	for _, l := range wrap(model.Printable(f.err), w-4, 3) {
-		out = append(out, "    "+l)
-	}
-	if len(f.attempts) > 0 {
-		out = append(out, "  "+st.Muted.on("tried:"))
-		for _, a := range f.attempts {
-			for n, l := range wrap(model.Printable(a), w-6, 2) {
-				indent := "    "
-				if n > 0 {
-					indent = "      "
-				}
-				out = append(out, indent+l)
+	return ref
+}
+
+// lines is the failure in at most h lines of w cells: what could not be
+// opened and why, then each source tried with why it gave nothing first
+// (so a narrow screen cuts the address, not the reason), all wrapped.
+func (f *failure) lines(st *Styles, w, h int) []string {
+	var out []string
+	hang := func(first, rest string, text string, p paint) {
+		for n, l := range wrap(text, max(w-width(first), 1), 8) {
+			if n == 0 {
+				out = append(out, first+p.on(l))
+			} else {
+				out = append(out, rest+p.on(l))
 			}
 		}
 	}
+	hang("  "+st.Fail.on("✗ "), "    ", "could not open "+model.Printable(orEmbedded(f.ref)), st.Fail)
+	hang("    ", "    ", model.Printable(f.err), paint{})
+	if len(f.attempts) > 0 {
+		out = append(out, "  "+st.Muted.on("tried:"))
+		for _, a := range f.attempts {
+			why := a.Why
+			if why == "" {
+				why = "answered"
+			}
+			hang("    ", "      ", model.Printable(why+": "+a.Source), paint{})
+		}
+	}
 	if len(out) > h {
-		out = append(out[:h-1], "    "+st.Muted.on("…"))
+		out = append(out[:max(h-1, 0)], "    "+st.Muted.on("…"))
 	}
 	return out
-}
-
-// banner is the failure drawn above the body while a bundle stays open.
-func (f *failure) banner(st *Styles, w, h int) []string {
-	lines := f.lines(st, w, h)
-	lines[0] = strings.TrimRight(lines[0], " ") + st.Muted.on("  (esc dismisses · r retries)")
-	return block(lines, w, h)
 }

@@ -46,8 +46,9 @@ type Model struct {
 	fetching    bool
 	fetchRef    string
 	progress    string
-	failure     *failure
-	banner      bool // the failure is drawn above the open bundle
+	// failure is the last fetch that gave no bundle: shown in the prompt,
+	// or on the status line while a bundle stays open.
+	failure *failure
 
 	verifyGen    int
 	verifyCancel context.CancelFunc
@@ -57,14 +58,18 @@ type Model struct {
 	watchGen   int
 
 	status string
+	// now is the clock ages are counted with ("1 min ago"); clockGen
+	// drops ticks of a clock since restarted.
+	now      func() time.Time
+	clockGen int
 	// clipModes say how a copy reaches the terminal (tmux, screen).
 	clipModes []osc52.Mode
 }
 
 // New builds the explorer's model (Run starts it on a terminal).
 func New(cfg Config) *Model {
-	e := &env{styles: newStyles(), keys: DefaultKeyMap(), layout: computeLayout(80, 24, 0)}
-	m := &Model{cfg: cfg, env: e, prompt: newPrompt(), active: paneTable[0].id, clipModes: []osc52.Mode{osc52.DefaultMode},
+	e := &env{styles: newStyles(), keys: DefaultKeyMap(), layout: computeLayout(80, 24, 1)}
+	m := &Model{cfg: cfg, env: e, prompt: newPrompt(), active: paneTable[0].id, clipModes: []osc52.Mode{osc52.DefaultMode}, now: time.Now,
 		panes: make(map[paneID]pane, len(paneTable)), dirty: make(map[paneID]bool, len(paneTable))}
 	for _, spec := range paneTable {
 		m.panes[spec.id] = spec.new(e)
@@ -110,13 +115,9 @@ func (m *Model) shutdown() {
 }
 
 // relayout is the one resize handler: the layout (from the terminal size
-// and the banner) and everything sized from it.
+// and the lines the status takes) and everything sized from it.
 func (m *Model) relayout(w, h int) {
-	banner := 0
-	if m.banner && m.failure != nil {
-		banner = len(m.failure.lines(m.env.styles, w, h))
-	}
-	m.env.layout = computeLayout(w, h, banner)
+	m.env.layout = computeLayout(w, h, len(m.statusView(w, statusRoom(h))))
 	m.help.Width = w
 	m.prompt.input.Width = max(w-4-3, 1)
 	if m.showHelp {
@@ -161,61 +162,85 @@ func (m *Model) verify() tea.Cmd {
 	return startVerify(ctx, m.verifyGen, m.env.sess, m.cfg.Trust)
 }
 
-// Update routes one message.
+// Update routes one message, then gives the status the lines it needs.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	lay := m.env.layout
+	if n := len(m.statusView(lay.width, statusRoom(lay.height))); n != lay.statusLines {
+		m.relayout(lay.width, lay.height)
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.relayout(msg.Width, msg.Height)
 	case tea.KeyMsg:
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Alt && !m.typing() {
-			return m, m.keysApart(msg)
+			return m.keysApart(msg)
 		}
-		return m, m.handleKey(msg)
+		return m.handleKey(msg)
 	case tea.MouseMsg:
-		return m, m.handleMouse(msg)
+		return m.handleMouse(msg)
 	case spinner.TickMsg:
 		if m.fetching {
 			var cmd tea.Cmd
 			m.spin, cmd = m.spin.Update(msg)
-			return m, cmd
+			return cmd
 		}
 	case fetchProgressMsg:
 		if msg.gen == m.fetchGen {
 			m.progress = msg.text
-			return m, msg.next
+			return msg.next
 		}
 	case bundleLoadedMsg:
 		if msg.gen == m.fetchGen {
-			return m, m.opened(msg.sess)
+			return m.opened(msg.sess)
 		}
 	case fetchFailedMsg:
 		if msg.gen == m.fetchGen {
-			m.fetchFailed(msg)
+			return m.fetchFailed(msg)
 		}
 	case checkDoneMsg:
 		if msg.gen == m.verifyGen && m.env.sess != nil {
-			return m, m.checksArrived(msg)
+			return m.checksArrived(msg)
 		}
 	case tickMsg:
 		if msg.gen == m.watchGen && m.watching {
-			cmds := []tea.Cmd{watchTick(m.watchGen, m.watchEvery)}
-			if !m.fetching && m.env.sess != nil {
-				cmds = append(cmds, m.fetch(m.env.sess.ref))
-			}
-			return m, tea.Batch(cmds...)
+			return tea.Batch(watchTick(m.watchGen, m.watchEvery), m.refetch())
+		}
+	case clockMsg:
+		// the age of a failed refresh keeps counting while it is shown
+		if msg.gen == m.clockGen && m.failure != nil && m.env.sess != nil {
+			return clockTick(m.clockGen)
 		}
 	case jumpMsg:
 		m.jump(msg.to)
 	case statusMsg:
 		m.status = msg.text
 	case copyMsg:
-		return m, setClipboard(m.cfg.Clipboard, m.clipModes, msg.what, msg.value)
+		return setClipboard(m.cfg.Clipboard, m.clipModes, msg.what, msg.value)
 	case evidenceMsg:
 		if m.env.sess != nil {
-			return m, evidenceCmd(m.cfg.EvidenceDir, m.env.sess, msg.fork)
+			return evidenceCmd(m.cfg.EvidenceDir, m.env.sess, msg.fork)
 		}
 	}
-	return m, nil
+	return nil
+}
+
+// refetch is what a watch tick does: fetch the open bundle again, or,
+// on the error screen of a first fetch that failed, try it again (unless
+// the prompt was since edited).
+func (m *Model) refetch() tea.Cmd {
+	switch {
+	case m.fetching:
+	case m.env.sess != nil:
+		return m.fetch(m.env.sess.ref)
+	case m.failure != nil && m.prompt.open && strings.TrimSpace(m.prompt.input.Value()) == m.failure.ref:
+		return m.fetch(m.failure.ref)
+	}
+	return nil
 }
 
 // opened makes a freshly loaded session current. A refetch of the same
@@ -229,8 +254,9 @@ func (m *Model) opened(s *session) tea.Cmd {
 	for id, p := range m.panes {
 		places[id] = p.location()
 	}
+	s.fetchedAt = m.now()
 	m.env.sess = s
-	m.failure, m.banner = nil, false
+	m.failure = nil
 	m.prompt.close()
 	m.relayout(m.env.layout.width, m.env.layout.height)
 	for id, p := range m.panes {
@@ -249,27 +275,32 @@ func (m *Model) opened(s *session) tea.Cmd {
 	return m.verify()
 }
 
-func (m *Model) fetchFailed(msg fetchFailedMsg) {
+// fetchFailed shows a fetch that gave no bundle: in the prompt (opened
+// with the reference, to edit or retry, when no bundle is open), or on
+// the status line while the open bundle stays, its age counting.
+func (m *Model) fetchFailed(msg fetchFailedMsg) tea.Cmd {
 	m.fetching, m.fetchCancel = false, nil
 	if errors.Is(msg.err, context.Canceled) {
 		m.status = "cancelled"
 		if m.env.sess == nil && !m.prompt.open {
-			m.prompt.show()
+			return m.prompt.show()
 		}
-		return
+		return nil
 	}
-	m.failure = &failure{ref: msg.ref, err: msg.err.Error(), attempts: msg.attempts}
+	m.failure = &failure{ref: msg.ref, err: msg.err.Error(), attempts: msg.attempts, at: m.now()}
 	switch {
 	case m.prompt.open:
 		// shown in the prompt, under the input
 	case m.env.sess == nil:
-		m.prompt.show()
+		cmd := m.prompt.show()
 		m.prompt.input.SetValue(msg.ref)
 		m.prompt.validate(m.cfg.ValidateRef)
-	default:
-		m.banner = true
-		m.relayout(m.env.layout.width, m.env.layout.height)
+		return cmd
+	case !m.still:
+		m.clockGen++
+		return clockTick(m.clockGen)
 	}
+	return nil
 }
 
 // checksArrived adds a batch of checks (and, last, the report) to the
@@ -332,14 +363,17 @@ func (m *Model) jump(t target) {
 	}
 }
 
-// back is Esc: leave a sub-screen, then walk back the jump history, then
-// let the pane step back (detail to list, clear the filter).
+// back is Esc: cancel a refresh under way or dismiss one that failed,
+// leave a sub-screen, then walk back the jump history, then let the pane
+// step back (detail to list, clear the filter).
 func (m *Model) back() {
 	p := m.panes[m.active]
 	switch {
-	case m.banner:
-		m.banner = false
-		m.relayout(m.env.layout.width, m.env.layout.height)
+	case m.fetching:
+		m.cancelFetch()
+		m.status = "cancelled: still showing the copy fetched " + ago(m.now().Sub(m.env.sess.fetchedAt))
+	case m.failure != nil:
+		m.failure = nil
 	case p.modal():
 		p.back()
 	case len(m.history) > 0:
@@ -497,7 +531,7 @@ func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 		m.switchPane(m.tabAt(msg.X))
 		return nil
 	}
-	top := headerLines + tabLines + lay.bannerLines
+	top := headerLines + tabLines
 	if msg.Y < top || msg.Y >= top+lay.bodyHeight {
 		return nil
 	}
@@ -507,7 +541,6 @@ func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 // View draws the whole screen: exactly the terminal's size.
 func (m *Model) View() string {
 	lay := m.env.layout
-	st := m.env.styles
 	if lay.tooSmall {
 		return truncate(fmt.Sprintf("pithscope needs at least %dx%d (this is %dx%d)", minUsableWidth, minUsableHeight, lay.width, lay.height), lay.width)
 	}
@@ -518,16 +551,14 @@ func (m *Model) View() string {
 	case m.env.sess == nil && !m.prompt.open:
 		lines = append(lines, m.loadingView(lay.bodyHeight)...)
 	case m.prompt.open:
-		lines = append(lines, m.prompt.view(m, lay.width, lay.bodyHeight+lay.bannerLines)...)
+		lines = append(lines, m.prompt.view(m, lay.width, lay.bodyHeight)...)
 	case m.showHelp:
 		lines = append(lines, m.helpView()...)
 	default:
-		if lay.bannerLines > 0 {
-			lines = append(lines, m.failure.banner(st, lay.width, lay.bannerLines)...)
-		}
 		lines = append(lines, m.panes[m.active].view()...)
 	}
-	lines = append(lines, m.footerView())
+	lines = append(lines, block(m.statusView(lay.width, lay.statusLines), lay.width, lay.statusLines)...)
+	lines = append(lines, m.helpLine())
 	return strings.Join(block(lines, lay.width, lay.height), "\n")
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pithscope/pithscope/model"
 	"github.com/pithscope/pithscope/verify"
@@ -13,9 +14,10 @@ import (
 // and its verification as it streams in. It is built off the UI goroutine
 // (newSession), then only read and updated by Update.
 type session struct {
-	ref    string
-	loaded Loaded
-	bundle *model.Bundle
+	ref       string
+	loaded    Loaded
+	bundle    *model.Bundle
+	fetchedAt time.Time // when it was opened (or last refreshed)
 
 	// The graph snapshot the overview describes: that of the event the
 	// served state lists last as current, else of the latest
@@ -161,7 +163,13 @@ func (s *session) finish(r *verify.Report, diffs []model.Difference, diffErr err
 		s.changedChecks = map[string]bool{}
 		s.changedEvents = make([]bool, n)
 		for _, c := range r.Checks {
-			if old, ok := s.base.statuses[checkKey(c)]; !ok || old != c.Status {
+			// A check is changed when its result differs from the first
+			// version's, or when it is new and not ok. A new check that
+			// passes is no change: the rollback check appears once the
+			// cache has seen the bundle, a new event brings its own checks
+			// (and is marked new).
+			old, seen := s.base.statuses[checkKey(c)]
+			if seen && old != c.Status || !seen && c.Status != verify.OK {
 				s.changedChecks[checkKey(c)] = true
 				if c.Event >= 0 && c.Event < n {
 					s.changedEvents[c.Event] = true

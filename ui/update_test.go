@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,61 +177,6 @@ func TestEvidenceFileVerifiesOnItsOwn(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("the evidence file does not prove the fork: %+v", r.Checks)
-	}
-}
-
-// TestRefreshMarksNewEvents refetches a bundle that gained an event: the
-// new one is marked, the place in each pane kept, changed checks counted.
-func TestRefreshMarksNewEvents(t *testing.T) {
-	b := verifytest.New().WithRecord()
-	first := b.AddSnapshot("2026-01-01T01:00:00Z", "", "one")
-	before := b.Build()
-	b.AddSnapshot("2026-01-01T02:00:00Z", first, "two")
-	after := b.Build()
-	cfg := testConfig(t, before, "resolver", b.Signer.Trust())
-	serve := before
-	cfg.Load = func(ctx context.Context, ref string, progress func(string)) (Loaded, error) {
-		return Loaded{Data: serve, Source: "resolver"}, nil
-	}
-	m := openModel(t, cfg, 80, 24)
-	press(t, m, "2", "j")
-	serve = after
-	press(t, m, "r")
-	s := m.env.sess
-	if len(s.bundle.Events) != 3 || !s.isNew(2) || s.isNew(1) {
-		t.Fatalf("after refresh: %d events, new marks %v; want event 2 new", len(s.bundle.Events), s.newEvents)
-	}
-	if got := m.panes[paneEvents].(*eventsPane).l.selected(); got != 1 {
-		t.Fatalf("the Events pane moved to row %d; a refresh should keep the place", got)
-	}
-	if len(s.changedChecks) == 0 {
-		t.Fatal("the new event's checks and the bundle digest are new: they should be marked changed")
-	}
-	if !strings.Contains(m.View(), " +2 graph_snapshot") {
-		t.Errorf("the new event should carry a + mark:\n%s", m.View())
-	}
-}
-
-func TestFailedRefreshKeepsTheBundle(t *testing.T) {
-	cfg := testConfig(t, verifytest.RealBundle(t), "embedded", nil)
-	m := openModel(t, cfg, 80, 24)
-	opened := m.env.sess
-	m.cfg.Load = func(ctx context.Context, ref string, progress func(string)) (Loaded, error) {
-		return Loaded{Attempts: []string{"https://pith.science/pith/X/bundle.json  503"}}, errors.New("every source failed")
-	}
-	press(t, m, "r")
-	if m.env.sess != opened {
-		t.Fatal("a failed refresh replaced the open bundle")
-	}
-	view := m.View()
-	for _, want := range []string{"every source failed", "pith.science/pith/X/bundle.json  503", "VERIFIED"} {
-		if !strings.Contains(view, want) {
-			t.Errorf("view lacks %q:\n%s", want, view)
-		}
-	}
-	press(t, m, "esc")
-	if m.banner || strings.Contains(m.View(), "every source failed") {
-		t.Fatal("esc should dismiss the error banner")
 	}
 }
 

@@ -124,14 +124,14 @@ func TestViewScreens(t *testing.T) {
 		{"prompt", []string{"o"}},
 		{"prompt-typed", []string{"o", "p", "i", "t", "h"}},
 		{"prompt-failed", []string{"o", "x", "enter"}},
-		{"refresh-failed-banner", nil},
+		{"refresh-failed", nil},
 		{"filter", []string{"2", "/", "g", "r", "a"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := testConfig(t, data, "embedded", nil)
 			m := openModel(t, cfg, 80, 24)
-			if c.name == "refresh-failed-banner" {
+			if c.name == "refresh-failed" {
 				m.env.sess.ref = "gone"
 				press(t, m, "r")
 			}
