@@ -66,7 +66,21 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		stdinData = l.data
 	}
-	load := func(ctx context.Context, ref string, progress func(string)) (ui.Loaded, error) {
+	err = ui.Run(ui.Config{
+		Ref: ref, Load: src.exploreLoader(stdinData), ValidateRef: describeRef, AcceptedForms: fetch.AcceptedForms,
+		Trust: trust, Watch: *watch, Prompt: *prompt,
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "pithscope:", model.Printable(err.Error()))
+		return exitBadInput
+	}
+	return exitOK
+}
+
+// exploreLoader reads a reference for the explorer the way pithscope
+// verify does; "-" is stdinData, read once before the program started.
+func (src *sourceFlags) exploreLoader(stdinData []byte) ui.LoadFunc {
+	return func(ctx context.Context, ref string, progress func(string)) (ui.Loaded, error) {
 		if ref == "-" && stdinData != nil {
 			return ui.Loaded{Data: stdinData, Source: "stdin"}, nil
 		}
@@ -76,29 +90,33 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			// error says what failed without repeating them.
 			var fe *fetch.FetchError
 			if errors.As(err, &fe) {
-				return ui.Loaded{Attempts: attemptLines(fe.Attempts)}, fmt.Errorf("cannot fetch %s: %w", fe.Ref, fe.Err)
+				return ui.Loaded{Attempts: uiAttempts(fe.Attempts)}, fmt.Errorf("cannot fetch %s: %w", fe.Ref, fe.Err)
 			}
 			return ui.Loaded{}, err
 		}
-		return ui.Loaded{
-			Data: l.data, Source: l.source, Requested: l.requested, Previous: l.previous, Stale: l.stale, Attempts: l.attempts,
+		out := ui.Loaded{
+			Data: l.data, Source: l.source, Requested: l.requested, Previous: l.previous, Stale: l.stale,
 			Learn: func(r *verify.Report) error {
 				if notes := l.learn(r); len(notes) > 0 {
 					return errors.New(strings.Join(notes, "; "))
 				}
 				return nil
 			},
-		}, nil
+		}
+		if l.fetched != nil {
+			out.Attempts = uiAttempts(l.fetched.Attempts)
+		}
+		return out, nil
 	}
-	err = ui.Run(ui.Config{
-		Ref: ref, Load: load, ValidateRef: describeRef, AcceptedForms: fetch.AcceptedForms,
-		Trust: trust, Watch: *watch, Prompt: *prompt,
-	})
-	if err != nil {
-		fmt.Fprintln(stderr, "pithscope:", model.Printable(err.Error()))
-		return exitBadInput
+}
+
+// uiAttempts are the sources a fetch tried, as the explorer shows them.
+func uiAttempts(attempts []fetch.Attempt) []ui.Attempt {
+	out := make([]ui.Attempt, len(attempts))
+	for i, a := range attempts {
+		out[i] = ui.Attempt{Source: a.URL, Why: a.Why()}
 	}
-	return exitOK
+	return out
 }
 
 // describeRef says, for the open prompt, what a typed reference was
@@ -114,6 +132,9 @@ func describeRef(s string) (string, error) {
 		return "", errors.New(msg)
 	}
 	form := r.Kind.String() + " " + r.String()
+	if r.Kind != fetch.URL && strings.Contains(s, "://") {
+		form += " from the page URL"
+	}
 	if r.Networked() {
 		form += " (fetched, or read from the cache)"
 	}

@@ -23,7 +23,7 @@ type Loaded struct {
 	Source    string // for people: a path, a URL, "embedded", "cache (fetched 3m ago)"
 	Requested verify.Request
 	Previous  *verify.PreviousVersion
-	Stale     string   // non-empty when served from a cache after a network failure: says so and when
+	Stale     string    // non-empty when served from a cache after a network failure: says so and when
 	Attempts  []Attempt // every source tried
 	// Learn, when set, is called once with the finished report, off the UI
 	// goroutine (it writes the cache); what it returns is shown as a
