@@ -69,22 +69,35 @@ func (p *openPrompt) view(m *Model, w, h int) []string {
 		"  " + st.Heading.on("Open a bundle"),
 		"  " + truncate(p.input.View(), inner),
 	}
+	// what the text reads as, or why it is none, wrapped beside its mark
+	said := func(mark string, p paint, text string) {
+		for n, l := range wrap(model.Printable(text), inner-2, 4) {
+			if n == 0 {
+				out = append(out, "  "+p.on(mark)+" "+l)
+			} else {
+				out = append(out, "    "+l)
+			}
+		}
+	}
 	switch {
 	case p.invalid != "":
-		out = append(out, "  "+st.Fail.on("✗ ")+truncate(model.Printable(p.invalid), inner-2))
+		said("✗", st.Fail, p.invalid)
 	case p.form != "":
-		out = append(out, "  "+st.OK.on("✓ ")+truncate(model.Printable(p.form), inner-2))
+		said("✓", st.OK, p.form)
 	case m.env.sess == nil && strings.TrimSpace(p.input.Value()) == "":
 		out = append(out, "  "+st.Muted.on(truncate("enter with nothing typed opens the bundle built into pithscope", inner)))
 	default:
 		out = append(out, "")
 	}
-	accepted := m.cfg.AcceptedForms
-	if accepted == "" {
-		accepted = defaultAcceptedForms
-	}
-	for _, l := range wrap("Accepts "+accepted+".", inner, 6) {
-		out = append(out, "  "+st.Muted.on(l))
+	if m.failure == nil || m.fetching {
+		// what it accepts, unless the room is better given to an error
+		accepted := m.cfg.AcceptedForms
+		if accepted == "" {
+			accepted = defaultAcceptedForms
+		}
+		for _, l := range wrap("Accepts "+accepted+".", inner, 6) {
+			out = append(out, "  "+st.Muted.on(l))
+		}
 	}
 	out = append(out, "")
 	switch {
@@ -95,7 +108,7 @@ func (p *openPrompt) view(m *Model, w, h int) []string {
 		}
 		out = append(out, "  "+st.Muted.on("esc cancels"))
 	case m.failure != nil:
-		out = append(out, m.failure.lines(st, inner, max(h-len(out)-1, 2))...)
+		out = append(out, m.failure.lines(st, inner, max(h-len(out), 2))...)
 	}
 	return block(out, w, h)
 }
