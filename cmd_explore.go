@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/pithscope/pithscope/fetch"
@@ -13,7 +14,7 @@ import (
 	"github.com/pithscope/pithscope/verify"
 )
 
-const exploreUsage = `Usage: pithscope [--trust-key FILE] [--resolver URL] [--offline] [--watch DURATION] [--prompt] [REF]
+const exploreUsage = `Usage: pithscope [--trust-key FILE] [--resolver URL] [--offline] [--watch DURATION] [--prompt] [--theme THEME] [REF]
 
 Opens the terminal explorer on REF (a pith number, short number, arXiv id,
 DOI, URL, file path, or - for standard input); with no REF, the bundle built
@@ -32,6 +33,7 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	src.register(fs)
 	watch := fs.Duration("watch", 0, "refetch and re-verify every `DURATION` (w toggles watching)")
 	prompt := fs.Bool("prompt", false, "with no REF, start at the open prompt instead of the embedded bundle")
+	themeName := fs.String("theme", "", "colours for a `THEME` background: auto, dark or light (default $PITHSCOPE_THEME, else auto)")
 	refs, exit, done := parseArgs(fs, args)
 	if done {
 		return exit
@@ -46,6 +48,14 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if _, err := fetch.ParseRef(ref); err != nil {
 		fmt.Fprintln(stderr, "pithscope:", model.Printable(err.Error()))
+		return exitBadInput
+	}
+	if *themeName == "" {
+		*themeName = os.Getenv("PITHSCOPE_THEME")
+	}
+	theme, err := ui.ParseTheme(*themeName)
+	if err != nil {
+		fmt.Fprintln(stderr, "pithscope: --theme or PITHSCOPE_THEME:", model.Printable(err.Error()))
 		return exitBadInput
 	}
 	trust, err := src.trustStore()
@@ -68,7 +78,7 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	err = ui.Run(ui.Config{
 		Ref: ref, Load: src.exploreLoader(stdinData), ValidateRef: describeRef, AcceptedForms: fetch.AcceptedForms,
-		Trust: trust, Watch: *watch, Prompt: *prompt,
+		Trust: trust, Watch: *watch, Prompt: *prompt, Theme: theme,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "pithscope:", model.Printable(err.Error()))

@@ -30,3 +30,17 @@ func TestExploreLoaderSaysWhyEachSourceFailed(t *testing.T) {
 		}
 	}
 }
+
+// TestThemeIsCheckedBeforeTheExplorerStarts: an unknown theme, from the
+// flag or the environment, is a usage error naming the themes.
+func TestThemeIsCheckedBeforeTheExplorerStarts(t *testing.T) {
+	code, _, errOut := runCLI(t, nil, "--theme", "solarized")
+	if code != exitBadInput || !strings.Contains(errOut, "give auto, dark or light") {
+		t.Errorf("--theme solarized: exit %d, %q", code, errOut)
+	}
+	t.Setenv("PITHSCOPE_THEME", "sepia")
+	code, _, errOut = runCLI(t, nil)
+	if code != exitBadInput || !strings.Contains(errOut, `theme "sepia"`) {
+		t.Errorf("PITHSCOPE_THEME=sepia: exit %d, %q", code, errOut)
+	}
+}

@@ -64,6 +64,9 @@ type Config struct {
 	Prompt bool
 	// EvidenceDir is where `e` writes evidence files ("" = current dir).
 	EvidenceDir string
+	// Theme picks the colours for a dark or a light background ("" is
+	// auto: ask the terminal).
+	Theme Theme
 	// Clipboard receives OSC 52 copy sequences (nil: the program's own
 	// output, the terminal it draws on).
 	Clipboard io.Writer
@@ -74,10 +77,12 @@ const DefaultWatch = 30 * time.Second
 
 // Run starts the explorer on the terminal and returns when it quits.
 func Run(cfg Config) error {
-	// Ask the terminal for its background before Bubble Tea owns it: the
-	// adaptive colours need the answer, and a query sent later would race
-	// the program's own input reading.
-	lipgloss.HasDarkBackground()
+	// Ask the terminal for its background (unless the theme says) before
+	// Bubble Tea owns it: a query sent later would race the program's own
+	// input reading.
+	if cfg.Theme != ThemeDark && cfg.Theme != ThemeLight {
+		lipgloss.HasDarkBackground()
+	}
 	out := newTerminalOutput(os.Stdout)
 	if cfg.Clipboard == nil {
 		cfg.Clipboard = out

@@ -469,7 +469,7 @@ func (p *listDetail) listView() []string {
 		}
 		switch {
 		case pos == p.l.cursor && focused:
-			out = append(out, st.Cursor.on("›")+r.mark+st.Selected.on(r.text))
+			out = append(out, st.Cursor.on("›")+r.mark+st.selectedLine(r.text))
 		case pos == p.l.cursor:
 			out = append(out, st.Cursor.on("·")+r.mark+st.Bold.on(r.text))
 		default:
@@ -552,7 +552,7 @@ func (p *listDetail) detailView() []string {
 	start := clamp(p.d.offset, 0, max(len(p.d.lines)-p.detH, 0))
 	for n, l := range p.d.view(p.detH) {
 		if p.focusDetail && start+n == p.d.cursor {
-			out = append(out, st.Cursor.on("›")+l.text)
+			out = append(out, st.Cursor.on("›")+st.selectedLine(pad(l.text, p.detW-1)))
 		} else {
 			out = append(out, " "+l.text)
 		}

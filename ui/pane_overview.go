@@ -125,7 +125,7 @@ func (p *overviewPane) view() []string {
 	out := make([]string, 0, h)
 	for n, l := range p.d.view(h) {
 		if start+n == p.d.cursor {
-			out = append(out, st.Cursor.on("›")+l.text)
+			out = append(out, st.Cursor.on("›")+st.selectedLine(pad(l.text, p.env.layout.width-1)))
 		} else {
 			out = append(out, " "+l.text)
 		}

@@ -68,7 +68,7 @@ type Model struct {
 
 // New builds the explorer's model (Run starts it on a terminal).
 func New(cfg Config) *Model {
-	e := &env{styles: newStyles(), keys: DefaultKeyMap(), layout: computeLayout(80, 24, 1)}
+	e := &env{styles: newStyles(cfg.Theme.dark()), keys: DefaultKeyMap(), layout: computeLayout(80, 24, 1)}
 	m := &Model{cfg: cfg, env: e, prompt: newPrompt(), active: paneTable[0].id, clipModes: []osc52.Mode{osc52.DefaultMode}, now: time.Now,
 		panes: make(map[paneID]pane, len(paneTable)), dirty: make(map[paneID]bool, len(paneTable))}
 	for _, spec := range paneTable {

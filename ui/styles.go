@@ -1,16 +1,17 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/pithscope/pithscope/verify"
 )
 
-// Colours are complete adaptive colours: a light and a dark variant, each
-// with explicit 256- and 16-colour fallbacks, so that no profile ever
-// degrades a colour to ANSI 8 (bright black), which is unreadable on many
-// dark themes.
+// Colours are complete adaptive colours: a light and a dark variant (the
+// theme picks one), each with explicit 256- and 16-colour fallbacks, so
+// that no profile ever degrades a colour to ANSI 8 (bright black), which
+// is unreadable on many dark themes.
 var (
 	colorAccent = lipgloss.CompleteAdaptiveColor{
 		Light: lipgloss.CompleteColor{TrueColor: "#5A3FC0", ANSI256: "56", ANSI: "5"},
@@ -71,9 +72,49 @@ type Styles struct {
 	HelpKey, HelpDesc, HelpSep lipgloss.Style
 }
 
-func newStyles() *Styles {
+// Theme is the palette: for a dark background, a light one, or auto,
+// which asks the terminal (terminals inside tmux and screen often cannot
+// say, hence the choice).
+type Theme string
+
+const (
+	ThemeAuto  Theme = "auto"
+	ThemeDark  Theme = "dark"
+	ThemeLight Theme = "light"
+)
+
+// ParseTheme reads a theme's name ("" is auto).
+func ParseTheme(s string) (Theme, error) {
+	switch t := Theme(strings.ToLower(strings.TrimSpace(s))); t {
+	case "", ThemeAuto:
+		return ThemeAuto, nil
+	case ThemeDark, ThemeLight:
+		return t, nil
+	}
+	return "", fmt.Errorf("theme %q: give auto, dark or light", s)
+}
+
+// dark says whether the theme is for a dark background; auto asks the
+// terminal (once, and Run asks before the program owns the terminal).
+func (t Theme) dark() bool {
+	switch t {
+	case ThemeDark:
+		return true
+	case ThemeLight:
+		return false
+	}
+	return lipgloss.HasDarkBackground()
+}
+
+// newStyles builds the styles for a dark background or a light one.
+func newStyles(dark bool) *Styles {
 	s := lipgloss.NewStyle()
-	fg := func(c lipgloss.TerminalColor) lipgloss.Style { return s.Foreground(c) }
+	fg := func(c lipgloss.CompleteAdaptiveColor) lipgloss.Style {
+		if dark {
+			return s.Foreground(c.Dark)
+		}
+		return s.Foreground(c.Light)
+	}
 	return &Styles{
 		Title:     paintOf(fg(colorAccent).Bold(true)),
 		Accent:    paintOf(fg(colorAccent)),
@@ -153,6 +194,19 @@ func (st *Styles) badge(s state) string {
 	}
 	return p.on(symbol + " " + word)
 }
+
+// selectedLine paints a line as selected across its whole width: the
+// reverse video is put back after every reset inside the line (a painted
+// cell ends in one), where a plain wrap would stop at the first.
+func (st *Styles) selectedLine(s string) string {
+	if st.Selected.pre == "" {
+		return s
+	}
+	return st.Selected.pre + strings.ReplaceAll(s, sgrReset, sgrReset+st.Selected.pre) + st.Selected.post
+}
+
+// sgrReset is how every paint ends.
+const sgrReset = "\x1b[0m"
 
 // mark is the one-cell form for narrow table columns.
 func (st *Styles) mark(s state) string {
