@@ -35,6 +35,9 @@ type docItem struct {
 	lines int
 	// expand names what Enter unfolds under the item, for the pane to do.
 	expand string
+	// failing marks an item about a check that failed or could not be
+	// decided: `]` and `[` go to the next and previous.
+	failing bool
 }
 
 // docLine is one laid-out line and what it belongs to.
@@ -246,6 +249,23 @@ func (d *doc) moveKey(msg tea.KeyMsg, k KeyMap, pageHeight int) bool {
 		d.move(delta)
 	}
 	return ok
+}
+
+// nextFailing moves the cursor to the next (delta 1) or previous (-1)
+// failing item, wrapping round the doc; found is false when there is
+// none, wrapped true when it went round.
+func (d *doc) nextFailing(delta int) (found, wrapped bool) {
+	n := len(d.lines)
+	for step := 1; step <= n; step++ {
+		pos := d.cursor + delta*step
+		wrapped = pos < 0 || pos >= n
+		pos = (pos%n + n) % n
+		if d.stop(pos) && d.items[d.lines[pos].item].failing {
+			d.cursor = pos
+			return true, wrapped
+		}
+	}
+	return false, false
 }
 
 // snap puts the cursor on the stop at or before it (or the first stop).

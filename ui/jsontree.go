@@ -98,10 +98,15 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
+	return strconv.Itoa(n) + " " + pluralOf(word)
+}
+
+// pluralOf is a noun's plural: "events", "aliases".
+func pluralOf(word string) string {
 	if strings.HasSuffix(word, "s") {
-		return strconv.Itoa(n) + " " + word + "es"
+		return word + "es"
 	}
-	return strconv.Itoa(n) + " " + word + "s"
+	return word + "s"
 }
 
 // text is a row's printable text (without paint): indent, fold marker,

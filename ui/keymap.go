@@ -14,6 +14,8 @@ type KeyMap struct {
 	Top, Bottom, PageUp, PageDown key.Binding
 	Enter, Back                   key.Binding
 	Filter, NextMatch, PrevMatch  key.Binding
+	FailingOnly                   key.Binding
+	NextFailing, PrevFailing      key.Binding
 	Copy, Evidence                key.Binding
 	Open, Refresh, Watch          key.Binding
 	Help, Quit                    key.Binding
@@ -41,13 +43,17 @@ func DefaultKeyMap() KeyMap {
 		Filter:    b("/", "filter", "/"),
 		NextMatch: b("n/N", "next/prev", "n"),
 		PrevMatch: b("N", "prev", "N"),
-		Copy:      b("y", "copy", "y"),
-		Evidence:  b("e", "evidence file", "e"),
-		Open:      b("o", "open", "o"),
-		Refresh:   b("r", "refresh", "r"),
-		Watch:     b("w", "watch", "w"),
-		Help:      b("?", "help", "?"),
-		Quit:      b("q", "quit", "q", "ctrl+c"),
+		// ! and ] [ put failures first, in every list
+		FailingOnly: b("!", "failing only", "!"),
+		NextFailing: b("]/[", "next/prev failing", "]"),
+		PrevFailing: b("[", "prev failing", "["),
+		Copy:        b("y", "copy", "y"),
+		Evidence:    b("e", "evidence file", "e"),
+		Open:        b("o", "open", "o"),
+		Refresh:     b("r", "refresh", "r"),
+		Watch:       b("w", "watch", "w"),
+		Help:        b("?", "help", "?"),
+		Quit:        b("q", "quit", "q", "ctrl+c"),
 	}
 }
 
@@ -91,7 +97,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.Top, k.PageUp, k.PageDown},
-		{k.NextPane, k.PrevPane, k.GoToPane, k.Enter, k.Back, k.Filter, k.NextMatch},
+		{k.NextPane, k.PrevPane, k.GoToPane, k.Enter, k.Back, k.Filter, k.NextMatch, k.FailingOnly, k.NextFailing},
 		{k.Copy, k.Evidence, k.Open, k.Refresh, k.Watch, k.Help, k.Quit},
 	}
 }

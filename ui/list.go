@@ -72,12 +72,13 @@ func (l *list) scroll(h int) {
 	l.offset = clamp(l.offset, 0, max(l.count()-h, 0))
 }
 
-// filter shows only the rows for which match is true, keeping the cursor
-// on the same row when it still matches.
+// filter shows only the rows for which match is true (every row, when
+// match is nil), keeping the cursor on the same row when it still
+// matches; query is the filter's text, "" for none.
 func (l *list) filter(query string, match func(row int) bool, h int) {
 	keep := l.selected()
 	l.query = query
-	if query == "" {
+	if match == nil {
 		l.visible = nil
 	} else {
 		l.visible = []int{}

@@ -34,6 +34,17 @@ type searcher interface {
 	search(q string, from int, forward bool) (int, bool)
 }
 
+// failer is a rowSource whose rows are checked: failing reports a row
+// with a check that failed or could not be decided. `!` shows only those,
+// `]` and `[` go to the next and previous.
+type failer interface {
+	failing(row int) bool
+}
+
+// failed reports a state that is a problem: a failure, or a check that
+// could not be decided.
+func failed(s state) bool { return s == stateFail || s == stateUnknown }
+
 // explainer is a rowSource that says what an empty list means.
 type explainer interface {
 	explainEmpty(d *doc)
@@ -64,6 +75,7 @@ type listDetail struct {
 	input       textinput.Model // what is typed
 	counted     bool            // the tab shows the row count
 	searchQuery string          // the search query, for a searcher
+	failingOnly bool            // `!`: only the rows that fail (a failer's)
 	noun        string
 
 	cols   []column
@@ -94,7 +106,7 @@ func (p *listDetail) tabStatus() string {
 func (p *listDetail) reset() {
 	p.drawn = nil
 	p.l.setLen(p.src.rowCount())
-	p.focusDetail = false
+	p.focusDetail, p.failingOnly = false, false
 	p.stopEditing()
 	p.detailRow = -1
 	p.resize()
@@ -102,9 +114,14 @@ func (p *listDetail) reset() {
 
 func (p *listDetail) refresh() {
 	p.drawn = nil
+	q := p.l.query
 	if n := p.src.rowCount(); n != p.l.n {
 		p.l.setLen(n)
 		p.resize()
+	}
+	if q != "" || p.failingOnly {
+		// the rows that match or fail change as checks arrive
+		p.setFilter(q)
 	}
 	p.rebuildDetail(true)
 }
@@ -170,22 +187,99 @@ func (p *listDetail) back() bool {
 	case p.l.query != "":
 		p.setFilter("")
 		return true
+	case p.failingOnly:
+		p.failingOnly = false
+		p.setFilter("")
+		return true
 	}
 	return false
 }
 
+// setFilter shows the rows that hold q and, with failing only on, fail.
 func (p *listDetail) setFilter(q string) {
-	lq := strings.ToLower(q)
-	p.l.filter(q, func(row int) bool { return p.src.match(row, lq) }, p.listH)
+	p.l.filter(q, p.rowFilter(q), p.listH)
 	if p.stacked {
 		p.resize()
 	}
 	p.rebuildDetail(false)
 }
 
+// rowFilter is the test a row passes to be shown, nil for every row.
+func (p *listDetail) rowFilter(q string) func(row int) bool {
+	lq := strings.ToLower(q)
+	f, checked := p.src.(failer)
+	failingOnly := p.failingOnly && checked
+	switch {
+	case q == "" && !failingOnly:
+		return nil
+	case q == "":
+		return f.failing
+	case !failingOnly:
+		return func(row int) bool { return p.src.match(row, lq) }
+	}
+	return func(row int) bool { return f.failing(row) && p.src.match(row, lq) }
+}
+
+// toggleFailing is `!`: only the failing rows, or every row again.
+func (p *listDetail) toggleFailing() tea.Cmd {
+	if _, checked := p.src.(failer); !checked {
+		return send(statusMsg{text: "no check is made row by row here: ! shows the failing rows of Events, Aliases, Keys, State and Forks"})
+	}
+	p.failingOnly = !p.failingOnly
+	p.setFilter(p.l.query)
+	if !p.failingOnly {
+		return send(statusMsg{text: "every " + p.noun + " shown"})
+	}
+	text := "failing only: " + plural(p.l.count(), p.noun) + " of " + strconv.Itoa(p.l.n) + " (! shows all)"
+	if p.env.sess != nil && !p.env.sess.checks.done {
+		text += ", so far: checking…"
+	}
+	return send(statusMsg{text: text})
+}
+
+// nextFailing is `]` (delta 1) and `[` (-1): the next or previous failing
+// row shown, wrapping round the list and saying so.
+func (p *listDetail) nextFailing(delta int) tea.Cmd {
+	f, checked := p.src.(failer)
+	if !checked {
+		return send(statusMsg{text: "no check is made row by row here"})
+	}
+	n := p.l.count()
+	for step := 1; step <= n; step++ {
+		pos := p.l.cursor + delta*step
+		wrapped := pos < 0 || pos >= n
+		pos = (pos%n + n) % n
+		if !f.failing(p.l.at(pos)) {
+			continue
+		}
+		p.l.move(pos-p.l.cursor, p.listH)
+		p.rebuildDetail(false)
+		switch {
+		case step == n:
+			return send(statusMsg{text: "this is the only failing " + p.noun})
+		case wrapped && delta > 0:
+			return send(statusMsg{text: "wrapped to the first failing " + p.noun})
+		case wrapped:
+			return send(statusMsg{text: "wrapped to the last failing " + p.noun})
+		}
+		return nil
+	}
+	text := "no failing " + pluralOf(p.noun)
+	if p.l.query != "" {
+		text += " among those shown"
+	}
+	if p.env.sess != nil && !p.env.sess.checks.done {
+		text += " so far (checking…)"
+	}
+	return send(statusMsg{text: text})
+}
+
 func (p *listDetail) show(t target) bool {
 	if !p.l.show(t.row, p.listH) {
 		return false
+	}
+	if p.l.visible == nil {
+		p.failingOnly = false // the row was hidden: the filter is off
 	}
 	if p.stacked {
 		p.resize()
@@ -215,6 +309,9 @@ func (p *listDetail) helpKeys() []key.Binding {
 	if p.l.query != "" {
 		out = append(out, k.NextMatch)
 	}
+	if p.failingOnly {
+		out = append(out, k.NextFailing)
+	}
 	return append(out, k.Copy)
 }
 
@@ -241,6 +338,12 @@ func (p *listDetail) key(msg tea.KeyMsg) tea.Cmd {
 		return p.nextMatch(1)
 	case key.Matches(msg, k.PrevMatch):
 		return p.nextMatch(-1)
+	case key.Matches(msg, k.FailingOnly):
+		return p.toggleFailing()
+	case key.Matches(msg, k.NextFailing):
+		return p.nextFailing(1)
+	case key.Matches(msg, k.PrevFailing):
+		return p.nextFailing(-1)
 	case key.Matches(msg, k.Copy):
 		if row := p.l.selected(); row >= 0 {
 			what, value := p.src.copyRow(row)
@@ -261,7 +364,7 @@ func (p *listDetail) nextMatch(delta int) tea.Cmd {
 		return p.runSearch(delta > 0)
 	}
 	if p.l.query == "" {
-		return nil
+		return send(statusMsg{text: "no filter: / filters the list, then n and N step through it"})
 	}
 	p.l.wrapMove(delta, p.listH)
 	p.rebuildDetail(false)
@@ -286,6 +389,13 @@ func (p *listDetail) detailKey(msg tea.KeyMsg) tea.Cmd {
 		p.stepRow(1)
 	case key.Matches(msg, k.PrevMatch):
 		p.stepRow(-1)
+	case key.Matches(msg, k.NextFailing):
+		return p.nextFailing(1)
+	case key.Matches(msg, k.PrevFailing):
+		return p.nextFailing(-1)
+	case key.Matches(msg, k.FailingOnly):
+		p.focusDetail = false
+		return p.toggleFailing()
 	case key.Matches(msg, k.Filter):
 		p.focusDetail = false
 		return p.startEditing()
@@ -298,7 +408,7 @@ func (p *listDetail) detailKey(msg tea.KeyMsg) tea.Cmd {
 
 // stepRow shows the next row's detail while the detail keeps the focus.
 func (p *listDetail) stepRow(delta int) {
-	if p.l.query != "" {
+	if p.l.visible != nil {
 		p.l.wrapMove(delta, p.listH)
 	} else {
 		p.l.move(delta, p.listH)
@@ -478,8 +588,11 @@ func (p *listDetail) listView() []string {
 	}
 	if p.l.count() == 0 {
 		msg := "no " + p.noun
-		if p.l.query != "" {
+		switch {
+		case p.l.query != "":
 			msg = "no " + p.noun + " match \"" + model.Printable(p.l.query) + "\""
+		case p.failingOnly:
+			msg = "no failing " + pluralOf(p.noun) + " (! shows all)"
 		}
 		out = append(out, "  "+st.Muted.on(truncate(msg, p.listW-2)))
 	}
@@ -514,8 +627,13 @@ func (p *listDetail) listTitle() string {
 		status = "/" + p.typed() + " " + strconv.Itoa(p.l.count()) + " of " + strconv.Itoa(p.l.n)
 	case p.l.query != "":
 		status = strconv.Itoa(p.l.count()) + " of " + strconv.Itoa(p.l.n) + " · /" + model.Printable(p.l.query)
+	case p.failingOnly:
+		status = strconv.Itoa(p.l.count()) + " of " + strconv.Itoa(p.l.n)
 	default:
 		status = plural(p.l.n, p.noun)
+	}
+	if p.failingOnly {
+		status += " · failing only"
 	}
 	status = truncate(status, max(p.listW-2, 1))
 	header := tableHeader(p.cols, p.widths)
@@ -524,7 +642,7 @@ func (p *listDetail) listTitle() string {
 		return pad(st.Cursor.on(status), p.listW)
 	case width(header)+width(status)+3 <= p.listW:
 		return "  " + st.Muted.on(pad(header, p.listW-width(status)-3)) + " " + st.Muted.on(status)
-	case p.l.query != "" || p.searchQuery != "":
+	case p.l.query != "" || p.searchQuery != "" || p.failingOnly:
 		// a filter on is worth more than the column titles
 		return "  " + st.Muted.on(status)
 	}

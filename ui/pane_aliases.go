@@ -55,6 +55,10 @@ func (p *aliasesPane) cells(i int) []cell {
 
 func (p *aliasesPane) marker(int) string { return "" }
 
+func (p *aliasesPane) failing(i int) bool {
+	return failed(p.aliasState(p.env.sess.bundle.SourceAliases[i]))
+}
+
 func (p *aliasesPane) match(i int, q string) bool {
 	a := p.env.sess.bundle.SourceAliases[i]
 	return matchAny(q, a.Kind, a.Value, a.CreatedAt)

@@ -93,6 +93,14 @@ func (p *eventsPane) marker(i int) string {
 	return ""
 }
 
+// failing: a check of the event failed or could not be decided, the merge
+// found it invalid, or it is part of a fork.
+func (p *eventsPane) failing(i int) bool {
+	s := p.env.sess
+	return failed(s.checks.eventState(i, verify.CheckEventDigest, verify.CheckEventID, verify.CheckEventSignature, verify.CheckEventSubject)) ||
+		s.role(i) == "invalid" || i < len(s.forkOf) && s.forkOf[i] > 0
+}
+
 func (p *eventsPane) match(i int, q string) bool {
 	s := p.env.sess
 	e := &s.bundle.Events[i]

@@ -74,6 +74,10 @@ func (p *forksPane) cells(i int) []cell {
 
 func (p *forksPane) marker(int) string { return "" }
 
+func (p *forksPane) failing(i int) bool {
+	return failed(p.env.sess.checks.subjectState("fork:"+strconv.Itoa(i+1), verify.CheckEquivocation))
+}
+
 func (p *forksPane) match(i int, q string) bool {
 	f := p.forks()[i]
 	return matchAny(q, append([]string{f.SignerKeyID, f.Target, f.PrevEvent}, f.EventIDs...)...)

@@ -126,6 +126,12 @@ func (p *keysPane) fingerprintState(id string) state {
 
 func (p *keysPane) marker(int) string { return "" }
 
+// failing: the key is not trusted, or its fingerprints are wrong.
+func (p *keysPane) failing(i int) bool {
+	_, trust := p.trust(p.ids[i])
+	return failed(trust) || failed(p.fingerprintState(p.ids[i]))
+}
+
 func (p *keysPane) match(i int, q string) bool {
 	id := p.ids[i]
 	trust, _ := p.trust(id)

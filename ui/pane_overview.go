@@ -25,6 +25,8 @@ type overviewPane struct {
 	// open are the verification rows unfolded to show their checks (the
 	// rows with no pane of their own: record, bundle…).
 	open map[string]bool
+	// failingOnly (`!`) shows only the areas and checks that fail.
+	failingOnly bool
 }
 
 func newOverviewPane(e *env) pane { return &overviewPane{env: e, open: map[string]bool{}} }
@@ -98,6 +100,11 @@ func (p *overviewPane) key(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Copy):
 		return p.d.copyCmd()
+	case key.Matches(msg, k.FailingOnly):
+		p.failingOnly = !p.failingOnly
+		p.refresh()
+	case key.Matches(msg, k.NextFailing), key.Matches(msg, k.PrevFailing):
+		return p.nextFailing(key.Matches(msg, k.NextFailing))
 	case key.Matches(msg, k.Filter):
 		return send(statusMsg{text: "the overview has no list to filter: / filters the lists of the other panes"})
 	}
@@ -213,18 +220,46 @@ func (p *overviewPane) build(d *doc) {
 	}
 }
 
-// verification is one row per area of checks (overviewAreas).
+// nextFailing is `]` (forward) and `[`: the next failing row, wrapping.
+func (p *overviewPane) nextFailing(forward bool) tea.Cmd {
+	delta := 1
+	if !forward {
+		delta = -1
+	}
+	found, wrapped := p.d.nextFailing(delta)
+	p.d.scrollTo(p.env.layout.bodyHeight)
+	switch {
+	case !found && !p.env.sess.checks.done:
+		return send(statusMsg{text: "nothing failing so far (checking…)"})
+	case !found:
+		return send(statusMsg{text: "nothing failing: every check passed"})
+	case wrapped:
+		return send(statusMsg{text: "wrapped round to the other end"})
+	}
+	return nil
+}
+
+// verification is one row per area of checks (overviewAreas); failing
+// only, just the areas with a problem.
 func (p *overviewPane) verification(d *doc) {
 	c := &p.env.sess.checks
+	hidden := 0
 	for _, a := range overviewAreas {
 		names := areaChecks(a.area)
 		if a.optional && c.counts(names...) == (tally{}) {
+			continue
+		}
+		if p.failingOnly && !failed(c.nameState(names...)) {
+			hidden++
 			continue
 		}
 		p.areaItem(d, a, names)
 		if a.after != nil {
 			a.after(p.env.sess, d)
 		}
+	}
+	if p.failingOnly {
+		d.text(plural(hidden, "area") + " with nothing failing hidden (! shows them)")
 	}
 }
 
@@ -234,7 +269,8 @@ func (p *overviewPane) verification(d *doc) {
 func (p *overviewPane) areaItem(d *doc, a areaRow, names []string) {
 	st := p.env.styles
 	c := &p.env.sess.checks
-	it := docItem{kind: itemLink, label: a.label, prefix: pad(st.badge(c.nameState(names...)), badgeWidth), text: p.areaText(a, names)}
+	state := c.nameState(names...)
+	it := docItem{kind: itemLink, label: a.label, prefix: pad(st.badge(state), badgeWidth), text: p.areaText(a, names), failing: failed(state)}
 	if a.pane != "" {
 		row := -1
 		if a.row != nil {
@@ -256,7 +292,11 @@ func (p *overviewPane) areaItem(d *doc, a areaRow, names []string) {
 		return
 	}
 	for _, ch := range c.named(names...) {
+		if p.failingOnly && ch.Status == verify.OK {
+			continue
+		}
 		d.badgeField("  "+checkLabel(ch.Name), st.badge(stateOf(ch.Status)), ruleText(ch))
+		d.items[len(d.items)-1].failing = ch.Status != verify.OK
 		if ch.Expected != "" || ch.Found != "" {
 			d.field("    expected", orDash(model.Printable(ch.Expected)), ch.Expected)
 			d.field("    found", orDash(model.Printable(ch.Found)), ch.Found)
