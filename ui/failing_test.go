@@ -29,7 +29,7 @@ func TestFailingOnlyInEvents(t *testing.T) {
 	if got := shownRows(events.listDetail); !slices.Equal(got, []int{2, 3, 4}) {
 		t.Fatalf("failing only shows %v, want events 2, 3 and 4", got)
 	}
-	if !strings.Contains(m.status, "failing only: 3 events of 5") || !strings.Contains(events.listTitle(), "3 of 5 · failing only") {
+	if !strings.Contains(m.status, "failing only: 3 events of 5") || !strings.Contains(events.listTitle(), "[1/3] of 5 · failing only") {
 		t.Errorf("status %q, title %q should say failing only, 3 of 5", m.status, events.listTitle())
 	}
 	press(t, m, "]", "]")

@@ -242,22 +242,34 @@ func stepsOf(n *treeNode) []int {
 	return out
 }
 
+// searchHit is where a search landed: the row, which match it is of how
+// many in the whole document (1-based), and whether it went round an end.
+type searchHit struct {
+	row, index, total int
+	wrapped           bool
+}
+
 // search finds the next (or previous) value after the node at row from,
 // in document order and wrapping around, whose key or scalar value holds
 // query (case-insensitive). It walks the whole document, folded parts
-// included, and unfolds the match's ancestors; it returns the match's row.
-func (t *jsonTree) search(query string, from int, forward bool) (int, bool) {
+// included (to count the matches), and unfolds the match's ancestors.
+func (t *jsonTree) search(query string, from int, forward bool) (searchHit, bool) {
 	q := strings.ToLower(query)
 	if q == "" {
-		return -1, false
+		return searchHit{}, false
 	}
 	var cur []int
 	if from >= 0 && from < len(t.rows) {
 		cur = stepsOf(t.rows[from])
 	}
-	var first, last, before, after []int
+	// a match: its index path and its place among the matches
+	type match struct {
+		steps []int
+		index int
+	}
+	var first, last, before, after *match
+	total := 0
 	var path []int
-	var walk func(v model.Value, key string) bool
 	matches := func(v model.Value, key string) bool {
 		if strings.Contains(strings.ToLower(key), q) {
 			return true
@@ -270,63 +282,55 @@ func (t *jsonTree) search(query string, from int, forward bool) (int, bool) {
 		}
 		return false
 	}
-	record := func() bool {
-		p := append([]int(nil), path...)
+	record := func() {
+		total++
+		m := &match{steps: slices.Clone(path), index: total}
 		if first == nil {
-			first = p
+			first = m
 		}
-		last = p
-		c := slices.Compare(p, cur) // document (pre-)order
-		if c < 0 {
-			before = p
+		last = m
+		switch c := slices.Compare(m.steps, cur); { // document (pre-)order
+		case c < 0:
+			before = m
+		case c > 0 && after == nil:
+			after = m
 		}
-		if c > 0 && after == nil {
-			after = p
-			return forward // forward search can stop at the first match after
-		}
-		return false
 	}
-	walk = func(v model.Value, key string) bool {
-		if len(path) > 0 && matches(v, key) && record() {
-			return true
+	var walk func(v model.Value, key string)
+	walk = func(v model.Value, key string) {
+		if len(path) > 0 && matches(v, key) {
+			record()
 		}
 		switch v.Kind() {
 		case model.KindObject:
 			for i, m := range v.Members() {
 				path = append(path, i)
-				stop := walk(m.Value, m.Key)
+				walk(m.Value, m.Key)
 				path = path[:len(path)-1]
-				if stop {
-					return true
-				}
 			}
 		case model.KindArray:
 			for i, e := range v.Elems() {
 				path = append(path, i)
-				stop := walk(e, "")
+				walk(e, "")
 				path = path[:len(path)-1]
-				if stop {
-					return true
-				}
 			}
 		}
-		return false
 	}
 	walk(t.root.value, "")
-	target := after
-	if target == nil {
-		target = first
-	}
+	target, wrapped := after, false
 	if !forward {
 		target = before
-		if target == nil {
+	}
+	if target == nil {
+		target, wrapped = first, true
+		if !forward {
 			target = last
 		}
 	}
 	if target == nil {
-		return -1, false
+		return searchHit{}, false
 	}
-	return t.expandTo(target), true
+	return searchHit{row: t.expandTo(target.steps), index: target.index, total: total, wrapped: wrapped}, true
 }
 
 // rawValue is what copying a value gives: a string's text, or any other

@@ -54,12 +54,16 @@ func (l *list) move(delta, h int) {
 	l.scroll(h)
 }
 
-// wrapMove moves by one with wrap-around (n/N through matches).
-func (l *list) wrapMove(delta, h int) {
+// wrapMove moves by one with wrap-around (n/N through matches) and
+// reports whether it went round an end.
+func (l *list) wrapMove(delta, h int) (wrapped bool) {
 	if c := l.count(); c > 0 {
-		l.cursor = ((l.cursor+delta)%c + c) % c
+		next := l.cursor + delta
+		wrapped = next < 0 || next >= c
+		l.cursor = (next%c + c) % c
 	}
 	l.scroll(h)
+	return wrapped
 }
 
 func (l *list) scroll(h int) {

@@ -28,10 +28,10 @@ type rowSource interface {
 }
 
 // searcher is a rowSource whose `/` searches rather than filters: the Raw
-// tree, where a match may sit in a folded part. search returns the row of
-// the next (or previous) match after row from, unfolding what hides it.
+// tree, where a match may sit in a folded part. search finds the next (or
+// previous) match after row from, unfolding what hides it.
 type searcher interface {
-	search(q string, from int, forward bool) (int, bool)
+	search(q string, from int, forward bool) (searchHit, bool)
 }
 
 // failer is a rowSource whose rows are checked: failing reports a row
@@ -75,6 +75,7 @@ type listDetail struct {
 	input       textinput.Model // what is typed
 	counted     bool            // the tab shows the row count
 	searchQuery string          // the search query, for a searcher
+	searchHit   searchHit       // where the last search landed
 	failingOnly bool            // `!`: only the rows that fail (a failer's)
 	noun        string
 
@@ -84,6 +85,8 @@ type listDetail struct {
 	// a row changes when checks arrive or the layout changes, not from one
 	// frame to the next, and a frame should cost the visible rows' lookups.
 	drawn map[int]drawnRow
+	// drawnFor is the text highlighted in the drawn rows
+	drawnFor string
 	// geometry, from the layout
 	stacked    bool
 	listW      int
@@ -106,7 +109,7 @@ func (p *listDetail) tabStatus() string {
 func (p *listDetail) reset() {
 	p.drawn = nil
 	p.l.setLen(p.src.rowCount())
-	p.focusDetail, p.failingOnly = false, false
+	p.focusDetail, p.failingOnly, p.searchHit = false, false, searchHit{}
 	p.stopEditing()
 	p.detailRow = -1
 	p.resize()
@@ -254,15 +257,10 @@ func (p *listDetail) nextFailing(delta int) tea.Cmd {
 		}
 		p.l.move(pos-p.l.cursor, p.listH)
 		p.rebuildDetail(false)
-		switch {
-		case step == n:
+		if step == n {
 			return send(statusMsg{text: "this is the only failing " + p.noun})
-		case wrapped && delta > 0:
-			return send(statusMsg{text: "wrapped to the first failing " + p.noun})
-		case wrapped:
-			return send(statusMsg{text: "wrapped to the last failing " + p.noun})
 		}
-		return nil
+		return wrappedStatus(wrapped, delta > 0, "failing "+p.noun)
 	}
 	text := "no failing " + pluralOf(p.noun)
 	if p.l.query != "" {
@@ -366,9 +364,20 @@ func (p *listDetail) nextMatch(delta int) tea.Cmd {
 	if p.l.query == "" {
 		return send(statusMsg{text: "no filter: / filters the list, then n and N step through it"})
 	}
-	p.l.wrapMove(delta, p.listH)
+	wrapped := p.l.wrapMove(delta, p.listH)
 	p.rebuildDetail(false)
-	return nil
+	return wrappedStatus(wrapped, delta > 0, "match")
+}
+
+// wrappedStatus says that a step went round the end of a list, or nil.
+func wrappedStatus(wrapped, forward bool, what string) tea.Cmd {
+	switch {
+	case !wrapped:
+		return nil
+	case forward:
+		return send(statusMsg{text: "wrapped to the first " + what})
+	}
+	return send(statusMsg{text: "wrapped to the last " + what})
 }
 
 func (p *listDetail) detailKey(msg tea.KeyMsg) tea.Cmd {
@@ -386,9 +395,9 @@ func (p *listDetail) detailKey(msg tea.KeyMsg) tea.Cmd {
 			p.focusDetail = false
 		}
 	case key.Matches(msg, k.NextMatch):
-		p.stepRow(1)
+		return p.stepRow(1)
 	case key.Matches(msg, k.PrevMatch):
-		p.stepRow(-1)
+		return p.stepRow(-1)
 	case key.Matches(msg, k.NextFailing):
 		return p.nextFailing(1)
 	case key.Matches(msg, k.PrevFailing):
@@ -407,13 +416,15 @@ func (p *listDetail) detailKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 // stepRow shows the next row's detail while the detail keeps the focus.
-func (p *listDetail) stepRow(delta int) {
+func (p *listDetail) stepRow(delta int) tea.Cmd {
 	if p.l.visible != nil {
-		p.l.wrapMove(delta, p.listH)
-	} else {
-		p.l.move(delta, p.listH)
+		wrapped := p.l.wrapMove(delta, p.listH)
+		p.rebuildDetail(false)
+		return wrappedStatus(wrapped, delta > 0, "match")
 	}
+	p.l.move(delta, p.listH)
 	p.rebuildDetail(false)
+	return nil
 }
 
 // startEditing is `/`: type the filter (or the search) from what it is.
@@ -479,14 +490,15 @@ func (p *listDetail) runSearch(forward bool) tea.Cmd {
 	if p.searchQuery == "" {
 		return nil
 	}
-	row, ok := srch.search(p.searchQuery, p.l.selected(), forward)
+	hit, ok := srch.search(p.searchQuery, p.l.selected(), forward)
+	p.searchHit = hit
 	if !ok {
 		return send(statusMsg{text: "no match for \"" + model.Printable(p.searchQuery) + "\""})
 	}
 	p.rowsChanged()
-	p.l.show(row, p.listH)
+	p.l.show(hit.row, p.listH)
 	p.rebuildDetail(false)
-	return nil
+	return wrappedStatus(hit.wrapped, forward, "match")
 }
 
 // rowsChanged follows a change in the number of rows (a tree folded),
@@ -561,9 +573,11 @@ func (p *listDetail) listView() []string {
 	out := make([]string, 0, p.listH+1)
 	out = append(out, p.listTitle())
 	focused := !p.focusDetail && !p.editing
-	if len(p.drawn) > 4*p.listH+64 {
+	matched := p.query() // what the filter or the search matches
+	if len(p.drawn) > 4*p.listH+64 || matched != p.drawnFor {
 		p.drawn = nil // scrolled far: keep the cache to about a screen
 	}
+	p.drawnFor = matched
 	if p.drawn == nil {
 		p.drawn = map[int]drawnRow{}
 	}
@@ -571,7 +585,7 @@ func (p *listDetail) listView() []string {
 		row := p.l.at(pos)
 		r, ok := p.drawn[row]
 		if !ok {
-			r = drawnRow{mark: p.src.marker(row), text: pad(tableRow(p.cols, p.widths, p.src.cells(row)), p.listW-2)}
+			r = drawnRow{mark: p.src.marker(row), text: st.Match.highlight(pad(tableRow(p.cols, p.widths, p.src.cells(row)), p.listW-2), matched)}
 			if r.mark == "" {
 				r.mark = " "
 			}
@@ -599,6 +613,11 @@ func (p *listDetail) listView() []string {
 	return out
 }
 
+// counter is a place among matches: "[3/12]".
+func counter(i, n int) string {
+	return "[" + strconv.Itoa(i) + "/" + strconv.Itoa(n) + "]"
+}
+
 // typed is the text being typed with the cursor drawn as ▏ (a mark that
 // reads without colour), cut from the left when it is long, so the
 // cursor stays in sight.
@@ -621,18 +640,22 @@ func (p *listDetail) listTitle() string {
 	switch {
 	case searching && p.editing:
 		status = "search /" + p.typed() + " enter finds"
+	case searching && p.searchQuery != "" && p.searchHit.total > 0:
+		status = counter(p.searchHit.index, p.searchHit.total) + " · /" + model.Printable(p.searchQuery) + " (n/N)"
 	case searching && p.searchQuery != "":
-		status = plural(p.l.n, p.noun) + " · /" + model.Printable(p.searchQuery) + " (n/N)"
+		status = "no match · /" + model.Printable(p.searchQuery)
 	case p.editing:
 		status = "/" + p.typed() + " " + strconv.Itoa(p.l.count()) + " of " + strconv.Itoa(p.l.n)
-	case p.l.query != "":
-		status = strconv.Itoa(p.l.count()) + " of " + strconv.Itoa(p.l.n) + " · /" + model.Printable(p.l.query)
-	case p.failingOnly:
-		status = strconv.Itoa(p.l.count()) + " of " + strconv.Itoa(p.l.n)
+	case p.l.visible != nil:
+		// [3/12]: the cursor's place among the rows the filter shows
+		status = counter(min(p.l.cursor+1, p.l.count()), p.l.count()) + " of " + strconv.Itoa(p.l.n)
+		if p.l.query != "" {
+			status += " · /" + model.Printable(p.l.query)
+		}
 	default:
 		status = plural(p.l.n, p.noun)
 	}
-	if p.failingOnly {
+	if p.failingOnly && !p.editing {
 		status += " · failing only"
 	}
 	status = truncate(status, max(p.listW-2, 1))

@@ -50,7 +50,7 @@ func (p *rawPane) marker(int) string { return "" }
 // match is unused: `/` searches the tree (search) instead of filtering.
 func (p *rawPane) match(int, string) bool { return false }
 
-func (p *rawPane) search(q string, from int, forward bool) (int, bool) {
+func (p *rawPane) search(q string, from int, forward bool) (searchHit, bool) {
 	return p.tree.search(q, from, forward)
 }
 
