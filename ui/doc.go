@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -388,6 +389,45 @@ func (d *doc) fold(open bool, st *Styles) bool {
 		}
 	}
 	return false
+}
+
+// reshape runs a fold key on the doc's JSON tree (the one under the
+// cursor, else the first), keeping the cursor on its node or the nearest
+// one shown.
+func (d *doc) reshape(op treeOp, st *Styles) tea.Cmd {
+	it, row := d.current()
+	if it == nil || it.kind != itemTree {
+		i := slices.IndexFunc(d.items, func(it docItem) bool { return it.kind == itemTree })
+		if i < 0 {
+			return send(statusMsg{text: "no JSON tree here: E C + - fold the trees of Raw and the event and graph details"})
+		}
+		it, row = &d.items[i], -1
+	}
+	var node *treeNode
+	if row >= 0 && row < len(it.tree.rows) {
+		node = it.tree.rows[row]
+	}
+	text := it.tree.reshape(op)
+	item := slices.IndexFunc(d.items, func(x docItem) bool { return x.tree == it.tree })
+	d.layout(d.width, st)
+	if r := it.tree.nearestRow(node); r >= 0 {
+		for n, l := range d.lines {
+			if l.item == item && l.row == r {
+				d.cursor = n
+			}
+		}
+	}
+	return send(statusMsg{text: text})
+}
+
+// copyPathCmd is what `Y` does at the cursor: copy the JSON path of the
+// tree node there.
+func (d *doc) copyPathCmd() tea.Cmd {
+	if it, row := d.current(); it != nil && it.kind == itemTree && row >= 0 && row < len(it.tree.rows) {
+		path := it.tree.rows[row].path()
+		return send(copyMsg{what: "JSON path " + model.Printable(path), value: path})
+	}
+	return send(statusMsg{text: "no JSON path on this line: Y copies the path of a value in a JSON tree"})
 }
 
 // copyCmd is what `y` does at the cursor: copy the item's raw value, or

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,8 +23,10 @@ type treeNode struct {
 	parent   *treeNode
 	expanded bool
 	children []*treeNode
-	label    string // printable: the key, or [i]
-	preview  string // printable one-line rendering of the value
+	// label is the key or [i], printable; the root's is the JSON path of
+	// the tree's value in the bundle ("$" for the bundle itself).
+	label   string
+	preview string // printable one-line rendering of the value
 }
 
 // jsonTree is a foldable view of a JSON value: rows are the visible nodes
@@ -34,8 +37,10 @@ type jsonTree struct {
 	rows []*treeNode
 }
 
-func newTree(v model.Value) *jsonTree {
-	t := &jsonTree{root: &treeNode{value: v, depth: -1}}
+// newTree is the tree of v, the value at path in the bundle ("$" for the
+// bundle itself): paths copied with Y start there.
+func newTree(v model.Value, path string) *jsonTree {
+	t := &jsonTree{root: &treeNode{value: v, depth: -1, label: path}}
 	t.root.expanded = true
 	t.root.build()
 	t.rows = append(t.rows, t.root.children...)
@@ -128,10 +133,11 @@ func (n *treeNode) text() string {
 	return b.String()
 }
 
-// path is the node's JSON path from the tree's root ($).
+// path is the node's JSON path in the bundle: "$.events[1].signature".
 func (n *treeNode) path() string {
 	var steps []string
-	for c := n; c.parent != nil; c = c.parent {
+	c := n
+	for ; c.parent != nil; c = c.parent {
 		if c.isElem {
 			steps = append(steps, "["+strconv.Itoa(c.index)+"]")
 		} else {
@@ -139,7 +145,7 @@ func (n *treeNode) path() string {
 		}
 	}
 	var b strings.Builder
-	b.WriteString("$")
+	b.WriteString(cmp.Or(c.label, "$"))
 	for i := len(steps) - 1; i >= 0; i-- {
 		b.WriteString(steps[i])
 	}
@@ -198,6 +204,144 @@ func (t *jsonTree) toggle(r int) bool {
 	}
 	return t.expand(r)
 }
+
+// maxTreeRows bounds the rows unfolding makes at once (E, +): a
+// 10,000-event bundle unfolded whole would be millions of rows.
+const maxTreeRows = 200_000
+
+// relist makes the rows again from the fold of every node.
+func (t *jsonTree) relist() {
+	t.rows = t.rows[:0]
+	var walk func(n *treeNode)
+	walk = func(n *treeNode) {
+		for _, c := range n.children {
+			t.rows = append(t.rows, c)
+			if c.expanded {
+				walk(c)
+			}
+		}
+	}
+	walk(t.root)
+}
+
+// unfoldLevel unfolds every folded node at the shallowest depth that has
+// one: one more level across the whole tree (+). It does nothing, and
+// says tooBig, when that would make more than limit rows.
+func (t *jsonTree) unfoldLevel(limit int) (changed, tooBig bool) {
+	depth, add := -1, 0
+	for _, n := range t.rows {
+		if n.foldable() && !n.expanded && (depth < 0 || n.depth < depth) {
+			depth, add = n.depth, 0
+		}
+		if n.foldable() && !n.expanded && n.depth == depth {
+			add += n.value.Len()
+		}
+	}
+	if depth < 0 {
+		return false, false
+	}
+	if len(t.rows)+add > limit {
+		return false, true
+	}
+	for _, n := range t.rows {
+		if n.foldable() && !n.expanded && n.depth == depth {
+			n.expanded = true
+			n.build()
+		}
+	}
+	t.relist()
+	return true, false
+}
+
+// foldLevel folds every unfolded node at the deepest depth shown: one
+// level less across the whole tree (-).
+func (t *jsonTree) foldLevel() bool {
+	depth := -1
+	for _, n := range t.rows {
+		if n.expanded {
+			depth = max(depth, n.depth)
+		}
+	}
+	for _, n := range t.rows {
+		if n.expanded && n.depth == depth {
+			n.expanded = false
+		}
+	}
+	t.relist()
+	return depth >= 0
+}
+
+// unfoldAll unfolds level after level (E) until nothing is folded, or the
+// next level would make more than limit rows; whole says which.
+func (t *jsonTree) unfoldAll(limit int) (whole bool) {
+	for {
+		changed, tooBig := t.unfoldLevel(limit)
+		if !changed {
+			return !tooBig
+		}
+	}
+}
+
+// foldAll folds every node (C), those hidden under a folded one too.
+func (t *jsonTree) foldAll() {
+	var walk func(n *treeNode)
+	walk = func(n *treeNode) {
+		for _, c := range n.children {
+			c.expanded = false
+			walk(c)
+		}
+	}
+	walk(t.root)
+	t.relist()
+}
+
+// nearestRow is the row of n, or of its nearest ancestor shown (after a
+// fold hid n), or -1.
+func (t *jsonTree) nearestRow(n *treeNode) int {
+	for ; n != nil && n.parent != nil; n = n.parent {
+		if r := t.rowOf(n); r >= 0 {
+			return r
+		}
+	}
+	return -1
+}
+
+// reshape is what the fold keys do to a tree (E, C, +, -), with what to
+// tell the person.
+func (t *jsonTree) reshape(op treeOp) string {
+	switch op {
+	case unfoldAll:
+		if !t.unfoldAll(maxTreeRows) {
+			return "unfolded as far as " + strconv.Itoa(maxTreeRows) + " rows allow: + unfolds one more level of a part you fold first"
+		}
+		return "unfolded everything: " + plural(len(t.rows), "row")
+	case foldAll:
+		t.foldAll()
+		return "folded everything"
+	case unfoldOne:
+		switch changed, tooBig := t.unfoldLevel(maxTreeRows); {
+		case tooBig:
+			return "the next level would be more than " + strconv.Itoa(maxTreeRows) + " rows: fold a part first"
+		case !changed:
+			return "everything is unfolded"
+		}
+		return "one more level unfolded: " + plural(len(t.rows), "row")
+	}
+	if !t.foldLevel() {
+		return "everything is folded"
+	}
+	return "one level folded: " + plural(len(t.rows), "row")
+}
+
+// treeOp is a fold key's work on a whole tree.
+type treeOp uint8
+
+const (
+	unfoldAll treeOp = iota // E
+	foldAll                 // C
+	unfoldOne               // +
+	foldOne                 // -
+)
 
 // parentRow is the row of the node's parent, or -1 at the top level.
 func (t *jsonTree) parentRow(r int) int {

@@ -16,9 +16,12 @@ type KeyMap struct {
 	Filter, NextMatch, PrevMatch  key.Binding
 	FailingOnly                   key.Binding
 	NextFailing, PrevFailing      key.Binding
-	Copy, Evidence                key.Binding
-	Open, Refresh, Watch          key.Binding
-	Help, Quit                    key.Binding
+	// the JSON trees: unfold and fold all, or one level across the tree
+	UnfoldAll, FoldAll       key.Binding
+	UnfoldLevel, FoldLevel   key.Binding
+	Copy, CopyPath, Evidence key.Binding
+	Open, Refresh, Watch     key.Binding
+	Help, Quit               key.Binding
 }
 
 // DefaultKeyMap is the key map the explorer ships with.
@@ -47,7 +50,12 @@ func DefaultKeyMap() KeyMap {
 		FailingOnly: b("!", "failing only", "!"),
 		NextFailing: b("]/[", "next/prev failing", "]"),
 		PrevFailing: b("[", "prev failing", "["),
+		UnfoldAll:   b("E/C", "unfold/fold all", "E"),
+		FoldAll:     b("C", "fold all", "C"),
+		UnfoldLevel: b("+/-", "a level more/less", "+"),
+		FoldLevel:   b("-", "a level less", "-"),
 		Copy:        b("y", "copy", "y"),
+		CopyPath:    b("Y", "copy JSON path", "Y"),
 		Evidence:    b("e", "evidence file", "e"),
 		Open:        b("o", "open", "o"),
 		Refresh:     b("r", "refresh", "r"),
@@ -88,6 +96,21 @@ func (k KeyMap) moveDelta(msg tea.KeyMsg, total, page int) (delta int, ok bool) 
 	return 0, false
 }
 
+// treeOp is the fold key msg is, if any.
+func (k KeyMap) treeOp(msg tea.KeyMsg) (treeOp, bool) {
+	switch {
+	case key.Matches(msg, k.UnfoldAll):
+		return unfoldAll, true
+	case key.Matches(msg, k.FoldAll):
+		return foldAll, true
+	case key.Matches(msg, k.UnfoldLevel):
+		return unfoldOne, true
+	case key.Matches(msg, k.FoldLevel):
+		return foldOne, true
+	}
+	return 0, false
+}
+
 // ShortHelp is the app-wide part of the bottom help line.
 func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.NextPane, k.Help, k.Quit}
@@ -98,6 +121,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.Top, k.PageUp, k.PageDown},
 		{k.NextPane, k.PrevPane, k.GoToPane, k.Enter, k.Back, k.Filter, k.NextMatch, k.FailingOnly, k.NextFailing},
-		{k.Copy, k.Evidence, k.Open, k.Refresh, k.Watch, k.Help, k.Quit},
+		{k.UnfoldAll, k.UnfoldLevel, k.Copy, k.CopyPath, k.Evidence, k.Open, k.Refresh, k.Watch, k.Help, k.Quit},
 	}
 }

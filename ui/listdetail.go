@@ -45,6 +45,12 @@ type failer interface {
 // could not be decided.
 func failed(s state) bool { return s == stateFail || s == stateUnknown }
 
+// pather is a rowSource whose rows are values of the bundle: Y copies
+// the row's JSON path ("$.events[3]"), "" for a row that is none.
+type pather interface {
+	jsonPath(row int) string
+}
+
 // explainer is a rowSource that says what an empty list means.
 type explainer interface {
 	explainEmpty(d *doc)
@@ -347,8 +353,26 @@ func (p *listDetail) key(msg tea.KeyMsg) tea.Cmd {
 			what, value := p.src.copyRow(row)
 			return send(copyMsg{what: what, value: value})
 		}
+	case key.Matches(msg, k.CopyPath):
+		return p.copyPath()
+	default:
+		if _, ok := k.treeOp(msg); ok {
+			return send(statusMsg{text: "E C + - fold JSON trees: those of Raw, and of a detail (→ into it first)"})
+		}
 	}
 	return nil
+}
+
+// copyPath is `Y` on a row: its JSON path in the bundle.
+func (p *listDetail) copyPath() tea.Cmd {
+	if f, ok := p.src.(pather); ok {
+		if row := p.l.selected(); row >= 0 {
+			if path := f.jsonPath(row); path != "" {
+				return send(copyMsg{what: "JSON path " + model.Printable(path), value: path})
+			}
+		}
+	}
+	return send(statusMsg{text: "no JSON path for this row: Y copies the path of a value of the bundle"})
 }
 
 func (p *listDetail) moveList(delta int) {
@@ -410,6 +434,14 @@ func (p *listDetail) detailKey(msg tea.KeyMsg) tea.Cmd {
 		return p.startEditing()
 	case key.Matches(msg, k.Copy):
 		return p.d.copyCmd()
+	case key.Matches(msg, k.CopyPath):
+		return p.d.copyPathCmd()
+	default:
+		if op, ok := k.treeOp(msg); ok {
+			cmd := p.d.reshape(op, st)
+			p.d.scrollTo(p.detH)
+			return cmd
+		}
 	}
 	p.d.scrollTo(p.detH)
 	return nil

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/pithscope/pithscope/model"
@@ -63,6 +64,8 @@ func (p *aliasesPane) match(i int, q string) bool {
 	a := p.env.sess.bundle.SourceAliases[i]
 	return matchAny(q, a.Kind, a.Value, a.CreatedAt)
 }
+
+func (p *aliasesPane) jsonPath(i int) string { return "$.source_aliases[" + strconv.Itoa(i) + "]" }
 
 func (p *aliasesPane) copyRow(i int) (string, string) {
 	a := p.env.sess.bundle.SourceAliases[i]

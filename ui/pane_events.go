@@ -107,6 +107,8 @@ func (p *eventsPane) match(i int, q string) bool {
 	return matchAny(q, e.EventType, e.Target, e.CreatedAt, e.EventID, e.Signer.SignerID, e.Signer.KeyID, s.role(i), strconv.Itoa(i))
 }
 
+func (p *eventsPane) jsonPath(i int) string { return "$.events[" + strconv.Itoa(i) + "]" }
+
 func (p *eventsPane) copyRow(i int) (string, string) {
 	return "event id", p.env.sess.bundle.Events[i].EventID
 }
@@ -213,7 +215,7 @@ func (p *eventsPane) detail(i int, d *doc) {
 
 	d.heading("JSON")
 	if p.treeFor != i {
-		p.tree, p.treeFor = newTree(e.Value), i
+		p.tree, p.treeFor = newTree(e.Value, "$.events["+strconv.Itoa(i)+"]"), i
 	}
 	d.tree(p.tree)
 }

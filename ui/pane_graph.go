@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"strconv"
 
 	"github.com/pithscope/pithscope/model"
 )
@@ -126,7 +127,7 @@ func (p *graphPane) detail(i int, d *doc) {
 	}
 	d.heading("JSON")
 	if p.treeFor != i {
-		p.tree, p.treeFor = newTree(m.Value), i
+		p.tree, p.treeFor = newTree(m.Value, "$.events["+strconv.Itoa(s.snapshotEvent)+"].payload.graph_snapshot"+model.PathKey(m.Key)), i
 	}
 	d.tree(p.tree)
 }

@@ -142,6 +142,13 @@ func (p *keysPane) match(i int, q string) bool {
 	return matchAny(q, id, trust, fp)
 }
 
+func (p *keysPane) jsonPath(i int) string {
+	if k, ok := p.bundleKey[p.ids[i]]; ok {
+		return "$.public_keys[" + strconv.Itoa(k) + "]"
+	}
+	return ""
+}
+
 func (p *keysPane) copyRow(i int) (string, string) {
 	id := p.ids[i]
 	if k, ok := p.bundleKey[id]; ok {

@@ -26,7 +26,7 @@ func newRawPane(e *env) pane {
 func (p *rawPane) reset() {
 	p.tree = nil
 	if p.env.sess != nil {
-		p.tree = newTree(p.env.sess.bundle.Root)
+		p.tree = newTree(p.env.sess.bundle.Root, "$")
 	}
 	p.searchQuery = ""
 	p.listDetail.reset()
@@ -53,6 +53,8 @@ func (p *rawPane) match(int, string) bool { return false }
 func (p *rawPane) search(q string, from int, forward bool) (searchHit, bool) {
 	return p.tree.search(q, from, forward)
 }
+
+func (p *rawPane) jsonPath(i int) string { return p.tree.rows[i].path() }
 
 func (p *rawPane) copyRow(i int) (string, string) {
 	n := p.tree.rows[i]
@@ -85,7 +87,7 @@ func (p *rawPane) helpKeys() []key.Binding {
 		return p.listDetail.helpKeys()
 	}
 	search := key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search"))
-	return []key.Binding{k.Down, k.Enter, k.Left, search, k.NextMatch, k.Copy}
+	return []key.Binding{k.Down, k.Enter, search, k.NextMatch, k.UnfoldAll, k.UnfoldLevel, k.Copy, k.CopyPath}
 }
 
 // key folds and unfolds on the tree (Enter, h, l) and leaves the rest to
@@ -118,10 +120,29 @@ func (p *rawPane) key(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 	default:
+		if op, ok := k.treeOp(msg); ok {
+			return p.reshape(op)
+		}
 		return p.listDetail.key(msg)
 	}
 	if changed {
 		p.rowsChanged()
 	}
 	return nil
+}
+
+// reshape runs a fold key on the whole tree, keeping the cursor on its
+// node, or on the nearest one shown when a fold hid it.
+func (p *rawPane) reshape(op treeOp) tea.Cmd {
+	var node *treeNode
+	if row := p.l.selected(); row >= 0 {
+		node = p.tree.rows[row]
+	}
+	text := p.tree.reshape(op)
+	p.rowsChanged()
+	if r := p.tree.nearestRow(node); r >= 0 {
+		p.l.show(r, p.listH)
+		p.rebuildDetail(false)
+	}
+	return send(statusMsg{text: text})
 }
