@@ -20,6 +20,7 @@ type KeyMap struct {
 	UnfoldAll, FoldAll       key.Binding
 	UnfoldLevel, FoldLevel   key.Binding
 	Copy, CopyPath, Evidence key.Binding
+	DiffOnly                 key.Binding // the fork comparison
 	Open, Refresh, Watch     key.Binding
 	Help, Quit               key.Binding
 }
@@ -57,6 +58,7 @@ func DefaultKeyMap() KeyMap {
 		Copy:        b("y", "copy", "y"),
 		CopyPath:    b("Y", "copy JSON path", "Y"),
 		Evidence:    b("e", "evidence file", "e"),
+		DiffOnly:    b("d", "differences only", "d"),
 		Open:        b("o", "open", "o"),
 		Refresh:     b("r", "refresh", "r"),
 		Watch:       b("w", "watch", "w"),
@@ -121,6 +123,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.Top, k.PageUp, k.PageDown},
 		{k.NextPane, k.PrevPane, k.GoToPane, k.Enter, k.Back, k.Filter, k.NextMatch, k.FailingOnly, k.NextFailing},
-		{k.UnfoldAll, k.UnfoldLevel, k.Copy, k.CopyPath, k.Evidence, k.Open, k.Refresh, k.Watch, k.Help, k.Quit},
+		{k.UnfoldAll, k.UnfoldLevel, k.Copy, k.CopyPath, k.Evidence, k.DiffOnly, k.Open, k.Refresh, k.Watch, k.Help, k.Quit},
 	}
 }

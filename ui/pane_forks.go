@@ -136,7 +136,7 @@ func (p *forksPane) back() bool {
 func (p *forksPane) helpKeys() []key.Binding {
 	k := p.env.keys
 	if p.cmp != nil {
-		out := []key.Binding{k.Down, k.Evidence, k.Back}
+		out := []key.Binding{k.Down, k.NextMatch, k.DiffOnly, k.Evidence, k.Back}
 		if len(p.forks()[p.cmp.fork].Events) > 2 {
 			out = append([]key.Binding{key.NewBinding(key.WithKeys("h", "l"), key.WithHelp("h/l", "other event"))}, out...)
 		}
@@ -214,6 +214,7 @@ type comparison struct {
 	l           list // the cursor and scroll over lines
 	differ      int
 	pathW, valW int
+	diffOnly    bool // `d`: only the lines that differ
 }
 
 type compareLine struct {
@@ -262,6 +263,16 @@ func (c *comparison) layout(e *env) {
 	c.pathW = clamp(w*30/100, 10, 40)
 	c.valW = max((w-c.pathW-2-6)/2, 4)
 	c.l.resize(len(c.lines), c.rowsHeight(e))
+	c.narrow(e)
+}
+
+// narrow shows the differing lines only, or all of them, as diffOnly says.
+func (c *comparison) narrow(e *env) {
+	var differs func(int) bool
+	if c.diffOnly {
+		differs = func(i int) bool { return c.lines[i].differs }
+	}
+	c.l.filter("", differs, c.rowsHeight(e))
 }
 
 type leaf struct{ path, value string }
@@ -310,9 +321,16 @@ func (c *comparison) key(msg tea.KeyMsg, e *env) tea.Cmd {
 			c.layout(e)
 		}
 	case key.Matches(msg, k.NextMatch):
-		c.nextDiff(1, h)
+		return c.nextDiff(1, h)
 	case key.Matches(msg, k.PrevMatch):
-		c.nextDiff(-1, h)
+		return c.nextDiff(-1, h)
+	case key.Matches(msg, k.DiffOnly):
+		c.diffOnly = !c.diffOnly
+		c.narrow(e)
+		if c.diffOnly {
+			return send(statusMsg{text: "differences only: " + plural(c.differ, "field") + " of " + strconv.Itoa(len(c.lines)) + " (d shows all)"})
+		}
+		return send(statusMsg{text: "every field shown"})
 	case key.Matches(msg, k.Copy):
 		if row := c.l.selected(); row >= 0 {
 			return send(copyMsg{what: "path", value: c.lines[row].path})
@@ -321,16 +339,20 @@ func (c *comparison) key(msg tea.KeyMsg, e *env) tea.Cmd {
 	return nil
 }
 
-// nextDiff moves to the next differing line shown (n/N), wrapping.
-func (c *comparison) nextDiff(delta, h int) {
+// nextDiff moves to the next differing line shown (n/N), wrapping round
+// and saying so.
+func (c *comparison) nextDiff(delta, h int) tea.Cmd {
 	n := c.l.count()
 	for step := 1; step <= n; step++ {
-		pos := ((c.l.cursor+delta*step)%n + n) % n
+		pos := c.l.cursor + delta*step
+		wrapped := pos < 0 || pos >= n
+		pos = (pos%n + n) % n
 		if c.lines[c.l.at(pos)].differs {
 			c.l.move(pos-c.l.cursor, h)
-			return
+			return wrappedStatus(wrapped, delta > 0, "difference")
 		}
 	}
+	return send(statusMsg{text: "the two events do not differ"})
 }
 
 // compareHead and compareFoot are the lines above and below the
@@ -364,20 +386,27 @@ func (c *comparison) view(e *env) []string {
 	if len(f.Events) > 2 {
 		more = " · h/l: another of its " + strconv.Itoa(len(f.Events)) + " events"
 	}
-	title := "fork " + strconv.Itoa(c.fork+1) + ": " + strconv.Itoa(c.differ) + " of " + strconv.Itoa(len(c.lines)) + " fields differ (≠) · n/N next difference" + more
+	title := "fork " + strconv.Itoa(c.fork+1) + ": " + strconv.Itoa(c.differ) + " of " + strconv.Itoa(len(c.lines)) + " fields differ (≠)"
+	if c.diffOnly {
+		title += " · differences only (d: all)"
+	} else {
+		title += " · d: differences only"
+	}
+	title += " · n/N next difference" + more
 	out := []string{" " + st.Heading.on(truncate(title, lay.width-1)), row(label(li), label(ri)), row(badges(li), badges(ri))}
 	h := c.rowsHeight(e)
 	for pos := c.l.offset; pos < c.l.count() && pos < c.l.offset+h; pos++ {
 		l := c.lines[c.l.at(pos)]
-		cursor := " "
-		if pos == c.l.cursor {
-			cursor = st.Cursor.on("›")
-		}
 		mark, vp := " ", paint{}
 		if l.differs {
 			mark, vp = st.Diff.on("≠"), st.Diff
 		}
-		out = append(out, cursor+mark+truncateLeft(l.path, c.pathW-1)+" "+sep+vp.on(fit(l.left, c.valW))+" "+sep+vp.on(truncate(l.right, c.valW)))
+		line := mark + truncateLeft(l.path, c.pathW-1) + " " + sep + vp.on(fit(l.left, c.valW)) + " " + sep + vp.on(truncate(l.right, c.valW))
+		if pos == c.l.cursor {
+			out = append(out, st.Cursor.on("›")+st.selectedLine(pad(line, lay.width-1)))
+		} else {
+			out = append(out, " "+line)
+		}
 	}
 	out = block(out, lay.width, compareHead+h)
 	if row := c.l.selected(); row >= 0 {

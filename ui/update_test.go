@@ -388,3 +388,38 @@ func TestComparisonMoves(t *testing.T) {
 		t.Fatalf("y should copy the selected path (status %q)", m.status)
 	}
 }
+
+// TestComparisonDifferencesOnly: d shows only the fields that differ, and
+// all of them again; n and N say when they wrap.
+func TestComparisonDifferencesOnly(t *testing.T) {
+	data, trust := forkedBundle()
+	m := openModel(t, testConfig(t, data, "forked.json", trust), 80, 24)
+	press(t, m, "7", "enter")
+	c := m.panes[paneForks].(*forksPane).cmp
+	press(t, m, "d")
+	if c.l.count() != c.differ || c.differ == 0 || c.differ == len(c.lines) {
+		t.Fatalf("d shows %d lines; want the %d that differ of %d", c.l.count(), c.differ, len(c.lines))
+	}
+	for pos := range c.l.count() {
+		if !c.lines[c.l.at(pos)].differs {
+			t.Fatalf("line %q is shown and does not differ", c.lines[c.l.at(pos)].path)
+		}
+	}
+	if view := m.View(); !strings.Contains(view, "differences only") {
+		t.Errorf("the comparison should say it shows differences only:\n%s", view)
+	}
+	press(t, m, "G", "n")
+	if c.l.cursor != 0 || m.status != "wrapped to the first difference" {
+		t.Fatalf("n on the last difference: at %d, status %q", c.l.cursor, m.status)
+	}
+	press(t, m, "d")
+	if c.l.count() != len(c.lines) {
+		t.Fatalf("d again shows %d of %d lines", c.l.count(), len(c.lines))
+	}
+	// a resize lays the comparison out again and keeps the choice
+	press(t, m, "d")
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if !c.diffOnly || c.l.count() != c.differ {
+		t.Fatalf("after a resize: differences only %v, %d lines", c.diffOnly, c.l.count())
+	}
+}
