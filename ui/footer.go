@@ -32,6 +32,9 @@ func (m *Model) statusView(w, maxLines int) []string {
 			text += " " + model.Printable(m.progress)
 		}
 		text += " · esc cancels"
+	case m.env.sess != nil && len(m.history) > 0:
+		// one line: the newest steps say most
+		return []string{truncate(st.Muted.on(m.trail()), w)}
 	default:
 		return []string{""}
 	}
@@ -62,6 +65,30 @@ func (m *Model) failureNote() string {
 	b.WriteString(" · showing the copy fetched " + ago(m.now().Sub(s.fetchedAt)) + " · r retries, esc dismisses")
 	return b.String()
 }
+
+// trail says what esc goes back to after links were followed: the place
+// each jump left, newest first.
+func (m *Model) trail() string {
+	var b strings.Builder
+	b.WriteString("esc back to ")
+	for i := len(m.history) - 1; i >= 0 && i >= len(m.history)-maxTrail; i-- {
+		t := m.history[i]
+		if i < len(m.history)-1 {
+			b.WriteString(" ‹ ")
+		}
+		b.WriteString(paneTable[paneIndex(t.pane)].title)
+		if what := m.panes[t.pane].describe(t); what != "" {
+			b.WriteString(" " + what)
+		}
+	}
+	if len(m.history) > maxTrail {
+		b.WriteString(" ‹ …")
+	}
+	return b.String()
+}
+
+// maxTrail bounds the steps the trail names.
+const maxTrail = 4
 
 // shortSource is a source without its scheme: the host and path say where.
 func shortSource(s string) string {

@@ -64,9 +64,14 @@ func (m *Model) helpFooterKeys() []key.Binding {
 	}
 }
 
-// helpView is the help screen's lines, exactly the size of the body.
+// helpView is the help screen's lines, exactly the size of the body, the
+// last saying there is more when there is.
 func (m *Model) helpView() []string {
-	return block(strings.Split(m.helpPage.View(), "\n"), m.helpPage.Width, m.helpPage.Height)
+	out := block(strings.Split(m.helpPage.View(), "\n"), m.helpPage.Width, m.helpPage.Height)
+	if !m.helpPage.AtBottom() && len(out) > 1 {
+		out[len(out)-1] = fit("  "+m.env.styles.Accent.on(moreBelow+" (j, pgdn, G)"), m.helpPage.Width)
+	}
+	return out
 }
 
 // helpLines is the `?` screen: every key (the groups side by side when

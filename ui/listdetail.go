@@ -51,6 +51,12 @@ type pather interface {
 	jsonPath(row int) string
 }
 
+// namer is a rowSource that names its rows for the trail of jumps
+// (printable); without it a row is "noun N".
+type namer interface {
+	rowName(row int) string
+}
+
 // explainer is a rowSource that says what an empty list means.
 type explainer interface {
 	explainEmpty(d *doc)
@@ -297,6 +303,16 @@ func (p *listDetail) show(t target) bool {
 }
 
 func (p *listDetail) location() target { return target{pane: p.id, row: p.l.selected()} }
+
+func (p *listDetail) describe(t target) string {
+	switch n, named := p.src.(namer); {
+	case t.row < 0 || t.row >= p.src.rowCount():
+		return ""
+	case named:
+		return n.rowName(t.row)
+	}
+	return p.noun + " " + strconv.Itoa(t.row+1)
+}
 
 func (p *listDetail) helpKeys() []key.Binding {
 	k := p.env.keys
@@ -645,6 +661,9 @@ func (p *listDetail) listView() []string {
 	return out
 }
 
+// moreBelow marks a list or a detail that goes on below what is shown.
+const moreBelow = "↓ more"
+
 // counter is a place among matches: "[3/12]".
 func counter(i, n int) string {
 	return "[" + strconv.Itoa(i) + "/" + strconv.Itoa(n) + "]"
@@ -690,8 +709,11 @@ func (p *listDetail) listTitle() string {
 	if p.failingOnly && !p.editing {
 		status += " · failing only"
 	}
+	if !p.editing && p.l.offset+p.listH < p.l.count() {
+		status += " " + moreBelow
+	}
 	status = truncate(status, max(p.listW-2, 1))
-	header := tableHeader(p.cols, p.widths)
+	header := strings.TrimRight(tableHeader(p.cols, p.widths), " ")
 	switch {
 	case p.editing:
 		return pad(st.Cursor.on(status), p.listW)
@@ -713,16 +735,20 @@ func (p *listDetail) detailView() []string {
 	if title == "" {
 		title = "detail"
 	}
+	start := clamp(p.d.offset, 0, max(len(p.d.lines)-p.detH, 0))
+	more := ""
+	if start+p.detH < len(p.d.lines) {
+		more = " " + moreBelow + " "
+	}
 	var head string
 	if p.stacked {
-		t := " " + title + " "
-		head = st.Muted.on("──") + st.Heading.on(truncate(t, max(p.detW-4, 1))) + st.Muted.on(strings.Repeat("─", max(p.detW-2-width(truncate(t, max(p.detW-4, 1))), 0)))
+		t := truncate(" "+title+" ", max(p.detW-4-width(more), 1))
+		head = st.Muted.on("──") + st.Heading.on(t) + st.Muted.on(strings.Repeat("─", max(p.detW-2-width(t)-width(more)-1, 0))) + st.Accent.on(more) + st.Muted.on("─")
 	} else {
-		head = " " + st.Heading.on(truncate(title, p.detW-1))
+		head = spread(" "+st.Heading.on(truncate(title, p.detW-1)), st.Accent.on(more), p.detW)
 	}
 	out := make([]string, 0, p.detH+1)
 	out = append(out, head)
-	start := clamp(p.d.offset, 0, max(len(p.d.lines)-p.detH, 0))
 	for n, l := range p.d.view(p.detH) {
 		if p.focusDetail && start+n == p.d.cursor {
 			out = append(out, st.Cursor.on("›")+st.selectedLine(pad(l.text, p.detW-1)))

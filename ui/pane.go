@@ -46,6 +46,9 @@ type pane interface {
 	back() bool // handled Esc itself
 	show(t target) bool
 	location() target
+	// describe names a place in the pane for the trail of jumps ("event
+	// #2", "key pith-v1-2026-05"), or "".
+	describe(t target) string
 }
 
 // Messages panes send to the root.

@@ -65,6 +65,10 @@ func (p *aliasesPane) match(i int, q string) bool {
 	return matchAny(q, a.Kind, a.Value, a.CreatedAt)
 }
 
+func (p *aliasesPane) rowName(i int) string {
+	return model.Printable(p.env.sess.bundle.SourceAliases[i].Kind) + " alias"
+}
+
 func (p *aliasesPane) jsonPath(i int) string { return "$.source_aliases[" + strconv.Itoa(i) + "]" }
 
 func (p *aliasesPane) copyRow(i int) (string, string) {

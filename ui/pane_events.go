@@ -107,6 +107,8 @@ func (p *eventsPane) match(i int, q string) bool {
 	return matchAny(q, e.EventType, e.Target, e.CreatedAt, e.EventID, e.Signer.SignerID, e.Signer.KeyID, s.role(i), strconv.Itoa(i))
 }
 
+func (p *eventsPane) rowName(i int) string { return "event #" + strconv.Itoa(i) }
+
 func (p *eventsPane) jsonPath(i int) string { return "$.events[" + strconv.Itoa(i) + "]" }
 
 func (p *eventsPane) copyRow(i int) (string, string) {

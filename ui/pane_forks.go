@@ -393,6 +393,9 @@ func (c *comparison) view(e *env) []string {
 		title += " · d: differences only"
 	}
 	title += " · n/N next difference" + more
+	if c.l.offset+c.rowsHeight(e) < c.l.count() {
+		title += " · " + moreBelow
+	}
 	out := []string{" " + st.Heading.on(truncate(title, lay.width-1)), row(label(li), label(ri)), row(badges(li), badges(ri))}
 	h := c.rowsHeight(e)
 	for pos := c.l.offset; pos < c.l.count() && pos < c.l.offset+h; pos++ {

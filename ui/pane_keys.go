@@ -142,6 +142,8 @@ func (p *keysPane) match(i int, q string) bool {
 	return matchAny(q, id, trust, fp)
 }
 
+func (p *keysPane) rowName(i int) string { return "key " + model.Printable(p.ids[i]) }
+
 func (p *keysPane) jsonPath(i int) string {
 	if k, ok := p.bundleKey[p.ids[i]]; ok {
 		return "$.public_keys[" + strconv.Itoa(k) + "]"

@@ -47,6 +47,14 @@ func (p *overviewPane) show(t target) bool {
 }
 func (p *overviewPane) location() target { return target{pane: paneOverview, row: p.d.cursor} }
 
+// describe names the line's item ("Keys"), for the trail of jumps.
+func (p *overviewPane) describe(t target) string {
+	if t.row < 0 || t.row >= len(p.d.lines) {
+		return ""
+	}
+	return strings.TrimSpace(p.d.items[p.d.lines[t.row].item].label)
+}
+
 func (p *overviewPane) reset() {
 	p.d = doc{}
 	p.refresh()
@@ -136,6 +144,9 @@ func (p *overviewPane) view() []string {
 		} else {
 			out = append(out, " "+l.text)
 		}
+	}
+	if start+h < len(p.d.lines) && len(out) > 1 && start+h-1 != p.d.cursor {
+		out[len(out)-1] = "  " + st.Accent.on(moreBelow+" (j, pgdn)")
 	}
 	return block(out, p.env.layout.width, h)
 }

@@ -56,6 +56,8 @@ func (p *rawPane) search(q string, from int, forward bool) (searchHit, bool) {
 
 func (p *rawPane) jsonPath(i int) string { return p.tree.rows[i].path() }
 
+func (p *rawPane) rowName(i int) string { return model.Printable(p.tree.rows[i].path()) }
+
 func (p *rawPane) copyRow(i int) (string, string) {
 	n := p.tree.rows[i]
 	return model.Printable(n.path()), rawValue(n.value)

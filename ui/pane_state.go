@@ -173,6 +173,8 @@ func (p *statePane) marker(i int) string {
 	return ""
 }
 
+func (p *statePane) rowName(i int) string { return p.rows[i].label }
+
 func (p *statePane) failing(i int) bool { return failed(p.rows[i].st) }
 
 func (p *statePane) match(i int, q string) bool {

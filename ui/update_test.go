@@ -423,3 +423,74 @@ func TestComparisonDifferencesOnly(t *testing.T) {
 		t.Fatalf("after a resize: differences only %v, %d lines", c.diffOnly, c.l.count())
 	}
 }
+
+// TestTrailAfterJumps: after following links, the status line says what
+// esc goes back to, newest first; going back shortens it.
+func TestTrailAfterJumps(t *testing.T) {
+	data, trust := forkedBundle()
+	m := openModel(t, testConfig(t, data, "forked.json", trust), 80, 24)
+	press(t, m, "7", "l")
+	forks := m.panes[paneForks].(*forksPane)
+	moveToItem(t, m, forks.listDetail, "prev_event")
+	press(t, m, "enter")
+	if view := m.View(); !strings.Contains(view, "esc back to Forks fork 1") {
+		t.Fatalf("after a jump the trail should name where esc returns:\n%s", view)
+	}
+	events := m.panes[paneEvents].(*eventsPane)
+	press(t, m, "l")
+	moveToItem(t, m, events.listDetail, "key")
+	press(t, m, "enter")
+	if view := m.View(); !strings.Contains(view, "esc back to Events event #1 ‹ Forks fork 1") || m.active != paneKeys {
+		t.Fatalf("a second jump adds to the trail:\n%s", view)
+	}
+	press(t, m, "esc")
+	if view := m.View(); m.active != paneEvents || !strings.Contains(view, "esc back to Forks fork 1") || strings.Contains(view, "event #1 ‹") {
+		t.Fatalf("esc goes back one step and the trail says the rest:\n%s", view)
+	}
+	press(t, m, "esc", "esc")
+	if view := m.View(); m.active != paneForks || strings.Contains(view, "esc back to") {
+		t.Fatalf("with the history walked back, no trail:\n%s", view)
+	}
+}
+
+// TestMoreBelowMarks: a list, a detail, the overview and the help say when
+// they go on below what is shown, and stop saying it at their end.
+func TestMoreBelowMarks(t *testing.T) {
+	m := openModel(t, testConfig(t, verifytest.RealBundle(t), "embedded", nil), 80, 24)
+	lines := func() []string { return strings.Split(m.View(), "\n") }
+	body := func() string {
+		return strings.Join(lines()[headerLines+tabLines:headerLines+tabLines+m.env.layout.bodyHeight], "\n")
+	}
+
+	if !strings.Contains(body(), "↓ more (j, pgdn)") {
+		t.Errorf("the overview is cut at 80x24 and should say so:\n%s", body())
+	}
+	press(t, m, "G")
+	if strings.Contains(body(), "↓ more") {
+		t.Errorf("at the overview's end there is no more:\n%s", body())
+	}
+	press(t, m, "2")
+	if detailHead := lines()[headerLines+tabLines+3]; !strings.Contains(detailHead, "event #0") || !strings.Contains(detailHead, "↓ more") {
+		t.Errorf("the event's detail is cut and its title should say so: %q", detailHead)
+	}
+	press(t, m, "enter", "G")
+	if strings.Contains(body(), "↓ more") {
+		t.Errorf("at the detail's end there is no more:\n%s", body())
+	}
+	press(t, m, "8", "E")
+	if title := lines()[headerLines+tabLines]; !strings.Contains(title, "↓ more") {
+		t.Errorf("the unfolded tree is cut and its title should say so: %q", title)
+	}
+	press(t, m, "G")
+	if title := lines()[headerLines+tabLines]; strings.Contains(title, "↓ more") {
+		t.Errorf("at the tree's end its title should not say more: %q", title)
+	}
+	press(t, m, "?")
+	if !strings.Contains(body(), "↓ more (j, pgdn, G)") {
+		t.Errorf("the help is cut and should say so:\n%s", body())
+	}
+	press(t, m, "G")
+	if strings.Contains(body(), "↓ more") {
+		t.Errorf("at the help's end there is no more:\n%s", body())
+	}
+}
