@@ -77,7 +77,7 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		stdinData = l.data
 	}
 	err = ui.Run(ui.Config{
-		Ref: ref, Load: src.exploreLoader(stdinData), ValidateRef: describeRef, AcceptedForms: fetch.AcceptedForms,
+		Ref: ref, Load: src.exploreLoader(stdinData), ValidateRef: describeRef, AcceptedForms: fetch.AcceptedForms, Recent: src.recentBundles,
 		Trust: trust, Watch: *watch, Prompt: *prompt, Theme: theme,
 	})
 	if err != nil {
@@ -118,6 +118,21 @@ func (src *sourceFlags) exploreLoader(stdinData []byte) ui.LoadFunc {
 		}
 		return out, nil
 	}
+}
+
+// recentBundles lists, for the open prompt, the bundles the cache holds
+// (it holds only verified ones), most recently opened first.
+func (f *fetchFlags) recentBundles(limit int) ([]ui.RecentBundle, error) {
+	dir, err := fetch.DefaultCacheDir(f.cacheDir)
+	if err != nil {
+		return nil, err
+	}
+	list, err := (&fetch.Cache{Dir: dir}).Recent(limit)
+	out := make([]ui.RecentBundle, len(list))
+	for i, r := range list {
+		out[i] = ui.RecentBundle{PithNumber: r.PithNumber, Title: r.Title, Verdict: r.Verdict, OpenedAt: r.OpenedAt}
+	}
+	return out, err
 }
 
 // uiAttempts are the sources a fetch tried, as the explorer shows them.

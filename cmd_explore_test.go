@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
 // TestExploreLoaderSaysWhyEachSourceFailed: the explorer is told, per
@@ -42,5 +44,33 @@ func TestThemeIsCheckedBeforeTheExplorerStarts(t *testing.T) {
 	code, _, errOut = runCLI(t, nil)
 	if code != exitBadInput || !strings.Contains(errOut, `theme "sepia"`) {
 		t.Errorf("PITHSCOPE_THEME=sepia: exit %d, %q", code, errOut)
+	}
+}
+
+// TestRecentBundlesComeFromTheCache: the open prompt's list is what the
+// cache learned from verified fetches, and nothing from a file.
+func TestRecentBundlesComeFromTheCache(t *testing.T) {
+	srv := fetchTestMirror(t)
+	dir := t.TempDir()
+	src := sourceFlags{fetchFlags: fetchFlags{cacheDir: dir}}
+	if list, err := src.recentBundles(10); err != nil || len(list) != 0 {
+		t.Fatalf("an empty cache lists %v, %v", list, err)
+	}
+	if code, _, errOut := runFetchTest("verify", writeTemp(t, "seed.json", verifytest.RealBundle(t)), "--cache-dir", dir); code != exitOK {
+		t.Fatalf("verify a file: exit %d: %s", code, errOut)
+	}
+	if list, _ := src.recentBundles(10); len(list) != 0 {
+		t.Fatalf("a file taught the cache: %v", list)
+	}
+	if code, _, errOut := runFetchTest("verify", "1711.04623", "--resolver", srv.URL, "--cache-dir", dir); code != exitOK {
+		t.Fatalf("verify: exit %d: %s", code, errOut)
+	}
+	list, err := src.recentBundles(10)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("after one verified fetch the cache lists %+v, %v", list, err)
+	}
+	r := list[0]
+	if r.PithNumber != "pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T" || r.Title != "Three Factors Influencing Minima in SGD" || r.Verdict != "verified" || r.OpenedAt.IsZero() {
+		t.Errorf("recent bundle %+v", r)
 	}
 }

@@ -40,6 +40,15 @@ type Attempt struct {
 	Why    string
 }
 
+// RecentBundle is a bundle opened before. Its texts are raw: escaped
+// when drawn.
+type RecentBundle struct {
+	PithNumber string
+	Title      string
+	Verdict    string // "verified", or the checks that were not ok when last opened
+	OpenedAt   time.Time
+}
+
 // LoadFunc fetches or reads REF. progress, when called, says what is being
 // tried (shown beside the spinner). On failure it may still return the
 // attempts made, which the error screen lists.
@@ -64,6 +73,10 @@ type Config struct {
 	Prompt bool
 	// EvidenceDir is where `e` writes evidence files ("" = current dir).
 	EvidenceDir string
+	// Recent lists at most limit bundles opened before (from the cache,
+	// which holds only verified ones), most recent first, for the open
+	// prompt; nil: none.
+	Recent func(limit int) ([]RecentBundle, error)
 	// Theme picks the colours for a dark or a light background ("" is
 	// auto: ask the terminal).
 	Theme Theme

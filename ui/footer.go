@@ -143,6 +143,9 @@ func (m *Model) footerKeys() (local, global []key.Binding) {
 	switch {
 	case m.prompt.open:
 		local = []key.Binding{named("enter", "open")}
+		if len(m.prompt.shown) > 0 {
+			local = append(local, key.NewBinding(key.WithKeys("down"), key.WithHelp("↑/↓", "recent")))
+		}
 		switch {
 		case m.fetching:
 			local = append(local, named("esc", "cancel"))

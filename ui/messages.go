@@ -48,6 +48,11 @@ type (
 	tickMsg struct{ gen int }
 	// clockMsg makes the ages on screen count ("1 min ago").
 	clockMsg struct{ gen int }
+	// recentMsg brings the open prompt the bundles opened before.
+	recentMsg struct {
+		list []RecentBundle
+		err  error
+	}
 	// evidenceMsg asks the root to write the evidence file of a fork.
 	evidenceMsg struct{ fork int }
 )

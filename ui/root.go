@@ -94,7 +94,7 @@ func New(cfg Config) *Model {
 func (m *Model) Init() tea.Cmd {
 	var cmds []tea.Cmd
 	if m.cfg.Prompt && m.cfg.Ref == "" {
-		cmds = append(cmds, m.prompt.show())
+		cmds = append(cmds, m.showPrompt())
 	} else {
 		cmds = append(cmds, m.fetch(m.cfg.Ref))
 	}
@@ -215,6 +215,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if msg.gen == m.clockGen && m.failure != nil && m.env.sess != nil {
 			return clockTick(m.clockGen)
 		}
+	case recentMsg:
+		if m.prompt.open {
+			m.prompt.setRecent(msg)
+		}
 	case jumpMsg:
 		m.jump(msg.to)
 	case statusMsg:
@@ -283,7 +287,7 @@ func (m *Model) fetchFailed(msg fetchFailedMsg) tea.Cmd {
 	if errors.Is(msg.err, context.Canceled) {
 		m.status = "cancelled"
 		if m.env.sess == nil && !m.prompt.open {
-			return m.prompt.show()
+			return m.showPrompt()
 		}
 		return nil
 	}
@@ -292,7 +296,7 @@ func (m *Model) fetchFailed(msg fetchFailedMsg) tea.Cmd {
 	case m.prompt.open:
 		// shown in the prompt, under the input
 	case m.env.sess == nil:
-		cmd := m.prompt.show()
+		cmd := m.showPrompt()
 		m.prompt.input.SetValue(msg.ref)
 		m.prompt.validate(m.cfg.ValidateRef)
 		return cmd
@@ -436,12 +440,12 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			ref := m.fetchRef
 			m.cancelFetch()
 			m.status = "cancelled"
-			cmd := m.prompt.show()
+			cmd := m.showPrompt()
 			m.prompt.input.SetValue(ref) // to edit or retry
 			m.prompt.validate(m.cfg.ValidateRef)
 			return cmd
 		case key.Matches(msg, k.Open):
-			return m.prompt.show()
+			return m.showPrompt()
 		}
 		return nil
 	}
@@ -461,7 +465,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.GoToPane):
 		m.switchPane(paneAt(msg.String()))
 	case key.Matches(msg, k.Open):
-		return m.prompt.show()
+		return m.showPrompt()
 	case key.Matches(msg, k.Refresh):
 		if m.fetching {
 			m.status = "already fetching"
@@ -491,6 +495,10 @@ func (m *Model) promptKey(msg tea.KeyMsg) tea.Cmd {
 	switch msg.Type {
 	case tea.KeyEnter:
 		ref := strings.TrimSpace(m.prompt.input.Value())
+		if chosen := m.prompt.chosen(); chosen != "" && !m.fetching {
+			m.failure = nil
+			return m.fetch(chosen)
+		}
 		if m.fetching || (ref == "" && m.env.sess != nil) {
 			return nil
 		}
@@ -511,7 +519,14 @@ func (m *Model) promptKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if m.fetching {
+	switch {
+	case m.fetching:
+		return nil
+	case msg.Type == tea.KeyDown:
+		m.prompt.moveRecent(1)
+		return nil
+	case msg.Type == tea.KeyUp:
+		m.prompt.moveRecent(-1)
 		return nil
 	}
 	return m.prompt.edit(msg, m.cfg.ValidateRef)
