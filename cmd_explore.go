@@ -77,7 +77,7 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		stdinData = l.data
 	}
 	err = ui.Run(ui.Config{
-		Ref: ref, Load: src.exploreLoader(stdinData), ValidateRef: describeRef, AcceptedForms: fetch.AcceptedForms, Recent: src.recentBundles,
+		Ref: ref, Load: src.exploreLoader(stdinData), ValidateRef: describeRef, AcceptedForms: fetch.AcceptedForms, Recent: src.recentBundles, LinkRef: linkRef,
 		Trust: trust, Watch: *watch, Prompt: *prompt, Theme: theme,
 	})
 	if err != nil {
@@ -133,6 +133,16 @@ func (f *fetchFlags) recentBundles(limit int) ([]ui.RecentBundle, error) {
 		out[i] = ui.RecentBundle{PithNumber: r.PithNumber, Title: r.Title, Verdict: r.Verdict, OpenedAt: r.OpenedAt}
 	}
 	return out, err
+}
+
+// linkRef reads a string of a bundle as a link to a bundle, the way
+// fetch.ParseLink does: opening it fetches (and verifies) that id.
+func linkRef(s string) (ui.Link, bool) {
+	r, ok := fetch.ParseLink(s)
+	if !ok {
+		return ui.Link{}, false
+	}
+	return ui.Link{Ref: r.String(), Request: r.Request()}, true
 }
 
 // uiAttempts are the sources a fetch tried, as the explorer shows them.

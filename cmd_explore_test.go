@@ -74,3 +74,24 @@ func TestRecentBundlesComeFromTheCache(t *testing.T) {
 		t.Errorf("recent bundle %+v", r)
 	}
 }
+
+// TestLinkRefOpensTheIDNamed: the explorer's links are fetched by the id
+// they name, and must be that bundle.
+func TestLinkRefOpensTheIDNamed(t *testing.T) {
+	for in, want := range map[string]string{
+		"pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T":                                      "pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T",
+		"https://evil.test/.well-known/pith/M5BNRHPUWGA7MHPFDKCQKNVN6T/bundle.json": "M5BNRHPUWGA7MHPFDKCQKNVN6T",
+		"https://arxiv.org/abs/1711.04623":                                          "1711.04623",
+	} {
+		l, ok := linkRef(in)
+		if !ok || l.Ref != want || l.Request.IsZero() {
+			t.Errorf("linkRef(%q) = %+v, %v; want %s, asked for by id", in, l, ok, want)
+		}
+		if _, err := describeRef(l.Ref); err != nil {
+			t.Errorf("the link's reference %q does not read as one: %v", l.Ref, err)
+		}
+	}
+	if _, ok := linkRef("computed"); ok {
+		t.Error("a word is no link")
+	}
+}

@@ -40,6 +40,13 @@ type Attempt struct {
 	Why    string
 }
 
+// Link is a string of a bundle read as a reference to a bundle: what to
+// open (Ref, given to Load) and what the bundle opened must be.
+type Link struct {
+	Ref     string
+	Request verify.Request
+}
+
 // RecentBundle is a bundle opened before. Its texts are raw: escaped
 // when drawn.
 type RecentBundle struct {
@@ -63,6 +70,11 @@ type Config struct {
 	// ValidateRef says which form a typed reference has ("pith number",
 	// "arXiv id"…) or why it is not one; nil accepts anything.
 	ValidateRef func(string) (form string, err error)
+	// LinkRef reads a string of a bundle as a reference to a bundle (a
+	// pith number in any form, an arXiv id, a DOI, a URL naming one): such
+	// strings are links, which enter opens (fetched with Load and verified
+	// like any other). nil: no links.
+	LinkRef func(s string) (Link, bool)
 	// AcceptedForms is the one-line list of what the open prompt accepts.
 	AcceptedForms string
 	Trust         *verify.TrustStore

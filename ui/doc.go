@@ -30,6 +30,7 @@ type docItem struct {
 	paint  paint
 	copy   string
 	jump   *target
+	open   *Link // the bundle the value refers to: enter opens it
 	tree   *jsonTree
 	// lines bounds the wrapped lines of the value (0: maxValueLines);
 	// y copies the whole of it.
@@ -51,7 +52,10 @@ type docLine struct {
 // doc is a detail: items laid out for a width into lines, a cursor over
 // the lines (shown when the detail has focus) and a scroll offset.
 type doc struct {
-	title  string
+	title string
+	// links reads a value of the bundle as a reference to another bundle
+	// (env.link); nil: no links.
+	links  func(string) *Link
 	items  []docItem
 	lines  []docLine
 	width  int
@@ -66,8 +70,18 @@ func (d *doc) heading(s string) {
 	d.items = append(d.items, docItem{kind: itemHeading, text: s})
 }
 
+// field is a labelled value; copyValue is the raw value, which is a link
+// when it refers to another bundle.
 func (d *doc) field(label, text, copyValue string) {
-	d.items = append(d.items, docItem{kind: itemField, label: label, text: text, copy: copyValue})
+	d.items = append(d.items, docItem{kind: itemField, label: label, text: text, copy: copyValue, open: d.linkOf(copyValue)})
+}
+
+// linkOf is the bundle a value of the bundle refers to, or nil.
+func (d *doc) linkOf(value string) *Link {
+	if d.links == nil || value == "" {
+		return nil
+	}
+	return d.links(value)
 }
 
 // badgeField is a labelled badge with its explanation after it.
@@ -81,7 +95,10 @@ func (d *doc) link(label, text string, t *target, copyValue string) {
 	d.items = append(d.items, docItem{kind: itemLink, label: label, text: text, jump: t, copy: copyValue})
 }
 
-func (d *doc) tree(t *jsonTree) { d.items = append(d.items, docItem{kind: itemTree, tree: t}) }
+func (d *doc) tree(t *jsonTree) {
+	t.links = d.links
+	d.items = append(d.items, docItem{kind: itemTree, tree: t})
+}
 
 // layout lays the items out for width w, keeping the cursor on the item
 // (and tree row) it was on.
@@ -125,19 +142,25 @@ func (d *doc) layoutItem(i, w int, st *Styles) {
 		}
 	case itemTree:
 		for r, n := range it.tree.rows {
+			it.tree.link(n)
 			d.lines = append(d.lines, docLine{text: treeRowText(n, w, st), item: i, row: r})
 		}
 	case itemField, itemLink:
-		value := it.text
-		arrow := it.kind == itemLink && it.jump != nil
-		if arrow {
-			value = "→ " + value
+		value, arrow := it.text, ""
+		switch {
+		case it.kind == itemLink && it.jump != nil:
+			arrow = "→"
+		case it.open != nil:
+			arrow = bundleLinkMark
+		}
+		if arrow != "" {
+			value = arrow + " " + value
 		}
 		// paintLine paints a wrapped line; a link's arrow is drawn in the
 		// link colour so links stand out without underlining whole rows.
 		paintLine := func(n int, l string) string {
-			if arrow && n == 0 && strings.HasPrefix(l, "→") {
-				return st.Link.on("→") + it.paint.on(strings.TrimPrefix(l, "→"))
+			if rest, ok := strings.CutPrefix(l, arrow); arrow != "" && n == 0 && ok {
+				return st.Link.on(arrow) + it.paint.on(rest)
 			}
 			return it.paint.on(l)
 		}
@@ -197,6 +220,13 @@ func treeRowText(n *treeNode, w int, st *Styles) string {
 	head := indent + marker + n.label + ": "
 	if width(head) >= w {
 		return truncate(head, w)
+	}
+	if n.link != nil {
+		head += bundleLinkMark + " "
+		if width(head) >= w {
+			return truncate(head, w)
+		}
+		return indent + marker + st.Accent.on(n.label) + ": " + st.Link.on(bundleLinkMark) + " " + truncate(n.preview, w-width(head))
 	}
 	value := truncate(n.preview, w-width(head))
 	return indent + marker + st.Accent.on(n.label) + ": " + value
@@ -346,21 +376,30 @@ func (d *doc) current() (*docItem, int) {
 	return &d.items[l.item], l.row
 }
 
-// activate acts on the cursor line: follow a link or fold a tree node.
-// It returns the link target, if any.
-func (d *doc) activate(st *Styles) *target {
+// activate is enter on the cursor line: the message that follows its
+// link (a jump within the bundle, or opening the bundle a value refers
+// to), or nil after folding a tree node or when there is nothing to do.
+func (d *doc) activate(st *Styles) tea.Cmd {
 	it, row := d.current()
-	if it == nil {
-		return nil
-	}
-	if it.kind == itemTree {
+	switch {
+	case it == nil:
+	case it.kind == itemTree && row >= 0 && row < len(it.tree.rows) && it.tree.rows[row].link != nil:
+		return send(openMsg{link: *it.tree.rows[row].link})
+	case it.kind == itemTree:
 		if it.tree.toggle(row) {
 			d.layout(d.width, st)
 		}
-		return nil
+	case it.open != nil:
+		return send(openMsg{link: *it.open})
+	case it.jump != nil:
+		return send(jumpMsg{to: *it.jump})
 	}
-	return it.jump
+	return nil
 }
+
+// bundleLinkMark is drawn before a value that refers to another bundle
+// (→ is a place in this one).
+const bundleLinkMark = "↗"
 
 // fold folds (open=false) or unfolds the tree node under the cursor; on a
 // leaf, folding moves to its parent. It reports whether it did anything.

@@ -32,7 +32,7 @@ func (m *Model) statusView(w, maxLines int) []string {
 			text += " " + model.Printable(m.progress)
 		}
 		text += " · esc cancels"
-	case m.env.sess != nil && len(m.history) > 0:
+	case m.env.sess != nil && (len(m.history) > 0 || len(m.bundles) > 0):
 		// one line: the newest steps say most
 		return []string{truncate(st.Muted.on(m.trail()), w)}
 	default:
@@ -67,24 +67,32 @@ func (m *Model) failureNote() string {
 }
 
 // trail says what esc goes back to after links were followed: the place
-// each jump left, newest first.
+// each jump left, newest first; then the bundle backspace returns to.
 func (m *Model) trail() string {
-	var b strings.Builder
-	b.WriteString("esc back to ")
-	for i := len(m.history) - 1; i >= 0 && i >= len(m.history)-maxTrail; i-- {
-		t := m.history[i]
-		if i < len(m.history)-1 {
-			b.WriteString(" ‹ ")
+	var parts []string
+	if len(m.history) > 0 {
+		var b strings.Builder
+		b.WriteString("esc back to ")
+		for i := len(m.history) - 1; i >= 0 && i >= len(m.history)-maxTrail; i-- {
+			t := m.history[i]
+			if i < len(m.history)-1 {
+				b.WriteString(" ‹ ")
+			}
+			b.WriteString(paneTable[paneIndex(t.pane)].title)
+			if what := m.panes[t.pane].describe(t); what != "" {
+				b.WriteString(" " + what)
+			}
 		}
-		b.WriteString(paneTable[paneIndex(t.pane)].title)
-		if what := m.panes[t.pane].describe(t); what != "" {
-			b.WriteString(" " + what)
+		if len(m.history) > maxTrail {
+			b.WriteString(" ‹ …")
 		}
+		parts = append(parts, b.String())
 	}
-	if len(m.history) > maxTrail {
-		b.WriteString(" ‹ …")
+	if n := len(m.bundles); n > 0 {
+		last := m.bundles[n-1].sess
+		parts = append(parts, "⌫ back to "+model.Printable(shortNumber(last.bundle.PithNumber))+" "+last.title)
 	}
-	return b.String()
+	return strings.Join(parts, " · ")
 }
 
 // maxTrail bounds the steps the trail names.

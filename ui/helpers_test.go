@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -58,11 +59,31 @@ func testConfig(t testing.TB, data []byte, source string, trust *verify.TrustSto
 			}
 			return "reference " + s, nil
 		},
+		LinkRef:     testLinkRef,
 		Trust:       trust,
 		EvidenceDir: t.TempDir(),
 		Clipboard:   io.Discard,
 	}
 }
+
+// testLinkRef reads pith:… and arXiv-shaped text as links, as
+// fetch.ParseLink does for the command (which ui does not import).
+func testLinkRef(s string) (Link, bool) {
+	if rest, ok := strings.CutPrefix(s, "pith:"); ok {
+		parts := strings.Split(rest, ":")
+		req := verify.Request{Text: s, PithPrefix: parts[len(parts)-1]}
+		if len(parts) == 2 {
+			req.PithYear = parts[0]
+		}
+		return Link{Ref: s, Request: req}, true
+	}
+	if arxivShape.MatchString(s) {
+		return Link{Ref: s, Request: verify.Request{Text: s, Alias: s}}, true
+	}
+	return Link{}, false
+}
+
+var arxivShape = regexp.MustCompile(`^[0-9]{4}\.[0-9]{4,5}(v[0-9]+)?$`)
 
 // openModel builds a model of size w×h with the bundle loaded and every
 // check in.

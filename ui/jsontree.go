@@ -27,6 +27,10 @@ type treeNode struct {
 	// the tree's value in the bundle ("$" for the bundle itself).
 	label   string
 	preview string // printable one-line rendering of the value
+	// link is the bundle a string value refers to (jsonTree.link), known
+	// once linkDone.
+	link     *Link
+	linkDone bool
 }
 
 // jsonTree is a foldable view of a JSON value: rows are the visible nodes
@@ -35,6 +39,19 @@ type treeNode struct {
 type jsonTree struct {
 	root *treeNode
 	rows []*treeNode
+	// links reads a string as a reference to another bundle (env.link);
+	// nil: no links.
+	links func(string) *Link
+}
+
+// link finds out, once per node, whether a string value refers to
+// another bundle; a row is drawn after it asked.
+func (t *jsonTree) link(n *treeNode) *Link {
+	if !n.linkDone && t.links != nil && n.value.Kind() == model.KindString {
+		n.link = t.links(n.value.Str())
+	}
+	n.linkDone = true
+	return n.link
 }
 
 // newTree is the tree of v, the value at path in the bundle ("$" for the
@@ -129,6 +146,9 @@ func (n *treeNode) text() string {
 	}
 	b.WriteString(n.label)
 	b.WriteString(": ")
+	if n.link != nil {
+		b.WriteString(bundleLinkMark + " ")
+	}
 	b.WriteString(n.preview)
 	return b.String()
 }

@@ -12,7 +12,7 @@ type KeyMap struct {
 	NextPane, PrevPane, GoToPane  key.Binding
 	Up, Down, Left, Right         key.Binding
 	Top, Bottom, PageUp, PageDown key.Binding
-	Enter, Back                   key.Binding
+	Enter, Back, PrevBundle       key.Binding
 	Filter, NextMatch, PrevMatch  key.Binding
 	FailingOnly                   key.Binding
 	NextFailing, PrevFailing      key.Binding
@@ -31,22 +31,24 @@ func DefaultKeyMap() KeyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return KeyMap{
-		NextPane:  b("tab", "pane", "tab"),
-		PrevPane:  b("shift+tab", "pane back", "shift+tab"),
-		GoToPane:  goToPane(),
-		Up:        b("↑/k", "up", "up", "k"),
-		Down:      b("↓/j", "move", "down", "j"),
-		Left:      b("←/h", "fold / list", "left", "h"),
-		Right:     b("→/l", "unfold / detail", "right", "l"),
-		Top:       b("g/G", "top/bottom", "g", "home"),
-		Bottom:    b("G", "bottom", "G", "end"),
-		PageUp:    b("pgup", "page up", "pgup", "ctrl+u"),
-		PageDown:  b("pgdn", "page down", "pgdown", "ctrl+d", " "),
-		Enter:     b("enter", "open", "enter"),
-		Back:      b("esc", "back", "esc", "backspace"),
-		Filter:    b("/", "filter", "/"),
-		NextMatch: b("n/N", "next/prev", "n"),
-		PrevMatch: b("N", "prev", "N"),
+		NextPane: b("tab", "pane", "tab"),
+		PrevPane: b("shift+tab", "pane back", "shift+tab"),
+		GoToPane: goToPane(),
+		Up:       b("↑/k", "up", "up", "k"),
+		Down:     b("↓/j", "move", "down", "j"),
+		Left:     b("←/h", "fold / list", "left", "h"),
+		Right:    b("→/l", "unfold / detail", "right", "l"),
+		Top:      b("g/G", "top/bottom", "g", "home"),
+		Bottom:   b("G", "bottom", "G", "end"),
+		PageUp:   b("pgup", "page up", "pgup", "ctrl+u"),
+		PageDown: b("pgdn", "page down", "pgdown", "ctrl+d", " "),
+		Enter:    b("enter", "open", "enter"),
+		Back:     b("esc", "back", "esc", "backspace"),
+		// backspace at the top level does it too
+		PrevBundle: b("alt+←", "previous bundle (⌫ at the top)", "alt+left"),
+		Filter:     b("/", "filter", "/"),
+		NextMatch:  b("n/N", "next/prev", "n"),
+		PrevMatch:  b("N", "prev", "N"),
 		// ! and ] [ put failures first, in every list
 		FailingOnly: b("!", "failing only", "!"),
 		NextFailing: b("]/[", "next/prev failing", "]"),
@@ -118,11 +120,14 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.NextPane, k.Help, k.Quit}
 }
 
-// FullHelp is the `?` screen, one column per group.
+// FullHelp is the `?` screen, one column per group: moving, going
+// places, finding, the JSON trees and copying, the program.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right, k.Top, k.PageUp, k.PageDown},
-		{k.NextPane, k.PrevPane, k.GoToPane, k.Enter, k.Back, k.Filter, k.NextMatch, k.FailingOnly, k.NextFailing},
-		{k.UnfoldAll, k.UnfoldLevel, k.Copy, k.CopyPath, k.Evidence, k.DiffOnly, k.Open, k.Refresh, k.Watch, k.Help, k.Quit},
+		{k.NextPane, k.PrevPane, k.GoToPane, k.Enter, k.Back, k.PrevBundle},
+		{k.Filter, k.NextMatch, k.FailingOnly, k.NextFailing, k.DiffOnly},
+		{k.UnfoldAll, k.UnfoldLevel, k.Copy, k.CopyPath, k.Evidence},
+		{k.Open, k.Refresh, k.Watch, k.Help, k.Quit},
 	}
 }

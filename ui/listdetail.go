@@ -172,7 +172,7 @@ func (p *listDetail) rebuildDetail(force bool) {
 	}
 	same := row == p.detailRow
 	cursor, offset := p.d.cursor, p.d.offset
-	p.d = doc{}
+	p.d = doc{links: p.env.link}
 	if row >= 0 {
 		p.src.detail(row, &p.d)
 	} else if e, ok := p.src.(explainer); ok && p.env.sess != nil && p.l.query == "" {
@@ -425,8 +425,8 @@ func (p *listDetail) detailKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case p.d.moveKey(msg, k, p.detH):
 	case key.Matches(msg, k.Enter):
-		if t := p.d.activate(st); t != nil {
-			return send(jumpMsg{to: *t})
+		if cmd := p.d.activate(st); cmd != nil {
+			return cmd
 		}
 	case key.Matches(msg, k.Right):
 		p.d.fold(true, st)

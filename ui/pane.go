@@ -13,6 +13,22 @@ type env struct {
 	keys   KeyMap
 	layout layout
 	sess   *session
+	// linkRef reads a bundle's string as a reference (Config.LinkRef).
+	linkRef func(string) (Link, bool)
+}
+
+// link is the bundle a string of the open bundle refers to, or nil: for
+// a string that names no bundle, or names the open one (its own number
+// and aliases are no way out of it).
+func (e *env) link(s string) *Link {
+	if e.linkRef == nil || e.sess == nil {
+		return nil
+	}
+	l, ok := e.linkRef(s)
+	if !ok || e.sess.names(l.Request) {
+		return nil
+	}
+	return &l
 }
 
 // paneID names a pane. Each pane file declares its own; the pane table
@@ -24,6 +40,9 @@ type target struct {
 	pane  paneID
 	row   int    // the row to select in that pane, when key is ""
 	keyID string // the Keys pane selects by key id
+	// steps is a JSON tree node's index path: the Raw pane selects it
+	// (unfolding what hides it) rather than a row, which folds move.
+	steps []int
 }
 
 // pane is what the root routes to. Every pane draws exactly the body
@@ -53,7 +72,9 @@ type pane interface {
 
 // Messages panes send to the root.
 type (
-	jumpMsg   struct{ to target }
+	jumpMsg struct{ to target }
+	// openMsg opens the bundle a link refers to.
+	openMsg   struct{ link Link }
 	statusMsg struct{ text string }
 	copyMsg   struct{ what, value string }
 )

@@ -66,7 +66,7 @@ func (p *overviewPane) reset() {
 
 func (p *overviewPane) refresh() {
 	cursor, offset := p.d.cursor, p.d.offset
-	p.d = doc{}
+	p.d = doc{links: p.env.link}
 	if p.env.sess != nil {
 		p.build(&p.d)
 	}
@@ -103,8 +103,8 @@ func (p *overviewPane) key(msg tea.KeyMsg) tea.Cmd {
 		if key.Matches(msg, k.Left) {
 			return nil
 		}
-		if t := p.d.activate(p.env.styles); t != nil {
-			return send(jumpMsg{to: *t})
+		if cmd := p.d.activate(p.env.styles); cmd != nil {
+			return cmd
 		}
 	case key.Matches(msg, k.Copy):
 		return p.d.copyCmd()

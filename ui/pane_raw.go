@@ -27,6 +27,7 @@ func (p *rawPane) reset() {
 	p.tree = nil
 	if p.env.sess != nil {
 		p.tree = newTree(p.env.sess.bundle.Root, "$")
+		p.tree.links = p.env.link
 	}
 	p.searchQuery = ""
 	p.listDetail.reset()
@@ -43,7 +44,11 @@ func (p *rawPane) columns() []column {
 	return []column{{title: "bundle", min: 10, max: 4096}}
 }
 
-func (p *rawPane) cells(i int) []cell { return []cell{{text: p.tree.rows[i].text()}} }
+func (p *rawPane) cells(i int) []cell {
+	n := p.tree.rows[i]
+	p.tree.link(n) // drawn with its mark when it refers to another bundle
+	return []cell{{text: n.text()}}
+}
 
 func (p *rawPane) marker(int) string { return "" }
 
@@ -55,6 +60,26 @@ func (p *rawPane) search(q string, from int, forward bool) (searchHit, bool) {
 }
 
 func (p *rawPane) jsonPath(i int) string { return p.tree.rows[i].path() }
+
+// location is the node under the cursor, by its index path: a refetch or
+// a return to this bundle rebuilds the tree, whose rows differ.
+func (p *rawPane) location() target {
+	t := p.listDetail.location()
+	if t.row >= 0 && p.tree != nil {
+		t.steps = stepsOf(p.tree.rows[t.row])
+	}
+	return t
+}
+
+func (p *rawPane) show(t target) bool {
+	if t.steps != nil && p.tree != nil {
+		if t.row = p.tree.expandTo(t.steps); t.row < 0 {
+			return false
+		}
+		p.rowsChanged()
+	}
+	return p.listDetail.show(t)
+}
 
 func (p *rawPane) rowName(i int) string { return model.Printable(p.tree.rows[i].path()) }
 
@@ -76,11 +101,11 @@ func (p *rawPane) detail(i int, d *doc) {
 	}
 	d.field("bytes", plural(len(n.value.Raw()), "byte")+" as received", "")
 	raw := rawValue(n.value)
-	label := "json"
+	label, open := "json", (*Link)(nil)
 	if n.value.Kind() == model.KindString {
-		label = "value"
+		label, open = "value", d.linkOf(raw)
 	}
-	d.items = append(d.items, docItem{kind: itemField, label: label, text: model.Printable(cutBytes(raw, longValueLines*maxListWidth*4)), copy: raw, lines: longValueLines})
+	d.items = append(d.items, docItem{kind: itemField, label: label, text: model.Printable(cutBytes(raw, longValueLines*maxListWidth*4)), copy: raw, lines: longValueLines, open: open})
 }
 
 func (p *rawPane) helpKeys() []key.Binding {
@@ -102,6 +127,8 @@ func (p *rawPane) key(msg tea.KeyMsg) tea.Cmd {
 	row := p.l.selected()
 	changed := false
 	switch {
+	case key.Matches(msg, k.Enter) && row >= 0 && p.tree.link(p.tree.rows[row]) != nil:
+		return send(openMsg{link: *p.tree.rows[row].link})
 	case key.Matches(msg, k.Enter):
 		changed = p.tree.toggle(row)
 	case key.Matches(msg, k.Right):

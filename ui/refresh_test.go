@@ -186,3 +186,14 @@ func TestWatchRetriesAfterTheErrorScreen(t *testing.T) {
 		t.Fatal("the watch tick should retry the failed fetch and open the bundle")
 	}
 }
+
+// TestRawKeepsItsPlaceThroughARefresh: the Raw tree is built again for
+// the bundle refetched, its cursor on the same value.
+func TestRawKeepsItsPlaceThroughARefresh(t *testing.T) {
+	m := openModel(t, testConfig(t, verifytest.RealBundle(t), "embedded", nil), 80, 24)
+	raw := toPath(t, m, "signed_message", "$.events[1].signature.signed_message")
+	press(t, m, "r")
+	if got := raw.tree.rows[raw.l.selected()].path(); got != "$.events[1].signature.signed_message" {
+		t.Fatalf("after a refresh the Raw cursor is on %s", got)
+	}
+}

@@ -30,6 +30,7 @@ type Model struct {
 	dirty   map[paneID]bool
 	active  paneID
 	history []target
+	bundles []bundlePlace // the bundles left behind, to return to
 
 	help     help.Model
 	helpMemo struct{ key, line string } // the last help line drawn, by its bindings and width
@@ -68,7 +69,7 @@ type Model struct {
 
 // New builds the explorer's model (Run starts it on a terminal).
 func New(cfg Config) *Model {
-	e := &env{styles: newStyles(cfg.Theme.dark()), keys: DefaultKeyMap(), layout: computeLayout(80, 24, 1)}
+	e := &env{styles: newStyles(cfg.Theme.dark()), keys: DefaultKeyMap(), layout: computeLayout(80, 24, 1), linkRef: cfg.LinkRef}
 	m := &Model{cfg: cfg, env: e, prompt: newPrompt(), active: paneTable[0].id, clipModes: []osc52.Mode{osc52.DefaultMode}, now: time.Now,
 		panes: make(map[paneID]pane, len(paneTable)), dirty: make(map[paneID]bool, len(paneTable))}
 	for _, spec := range paneTable {
@@ -221,6 +222,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 	case jumpMsg:
 		m.jump(msg.to)
+	case openMsg:
+		return m.openLink(msg.link)
 	case statusMsg:
 		m.status = msg.text
 	case copyMsg:
@@ -259,6 +262,7 @@ func (m *Model) opened(s *session) tea.Cmd {
 		places[id] = p.location()
 	}
 	s.fetchedAt = m.now()
+	m.switchBundle(s, places)
 	m.env.sess = s
 	m.failure = nil
 	m.prompt.close()
@@ -279,6 +283,14 @@ func (m *Model) opened(s *session) tea.Cmd {
 	return m.verify()
 }
 
+// switchBundle keeps the bundle shown to return to when another one
+// opens in its place (not when it is refreshed).
+func (m *Model) switchBundle(s *session, places map[paneID]target) {
+	if prev := m.env.sess; prev != nil && prev.bundle.PithNumber != s.bundle.PithNumber {
+		m.leave(places)
+	}
+}
+
 // fetchFailed shows a fetch that gave no bundle: in the prompt (opened
 // with the reference, to edit or retry, when no bundle is open), or on
 // the status line while the open bundle stays, its age counting.
@@ -292,6 +304,7 @@ func (m *Model) fetchFailed(msg fetchFailedMsg) tea.Cmd {
 		return nil
 	}
 	m.failure = &failure{ref: msg.ref, err: msg.err.Error(), attempts: msg.attempts, at: m.now()}
+	m.status = "" // the failure says what happened
 	switch {
 	case m.prompt.open:
 		// shown in the prompt, under the input
@@ -367,10 +380,11 @@ func (m *Model) jump(t target) {
 	}
 }
 
-// back is Esc: cancel a refresh under way or dismiss one that failed,
-// leave a sub-screen, then walk back the jump history, then let the pane
-// step back (detail to list, clear the filter).
-func (m *Model) back() {
+// back is esc and backspace: cancel a refresh under way or dismiss one
+// that failed, leave a sub-screen, then walk back the jump history, then
+// let the pane step back (detail to list, clear the filter); at the top
+// level, backspace (bundleToo) returns to the bundle left last.
+func (m *Model) back(bundleToo bool) tea.Cmd {
 	p := m.panes[m.active]
 	switch {
 	case m.fetching:
@@ -385,9 +399,10 @@ func (m *Model) back() {
 		m.history = m.history[:len(m.history)-1]
 		m.switchPane(t.pane)
 		m.panes[t.pane].show(t)
-	default:
-		p.back()
+	case !p.back() && bundleToo && len(m.bundles) > 0:
+		return m.backBundle()
 	}
+	return nil
 }
 
 // typing reports whether keys go into a text input (the open prompt, a
@@ -482,7 +497,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.status = "watch on: refetching every " + m.watchEvery.String()
 		return watchTick(m.watchGen, m.watchEvery)
 	case key.Matches(msg, k.Back):
-		m.back()
+		return m.back(msg.Type == tea.KeyBackspace)
+	case key.Matches(msg, k.PrevBundle):
+		return m.backBundle()
 	default:
 		return p.key(msg)
 	}

@@ -31,6 +31,11 @@ type session struct {
 	supersededBy map[string][]int // event id → events naming it in supersedes
 	keyEvents    map[string][]int // key id → events its signature names
 
+	// derived is the pith number computed from the record, once asked
+	// for (names), "" when none can be; derivedDone says it was.
+	derived     string
+	derivedDone bool
+
 	checks checkIndex
 	report *verify.Report // nil until verification is done
 	roles  []string       // per event: what the merge made of it, once done
@@ -109,6 +114,26 @@ func (s *session) findSnapshot() {
 	if s.title == "" {
 		s.title = model.Printable(b.Source.Kind + " " + b.Source.ID)
 	}
+}
+
+// names reports whether req names this bundle: a prefix of the pith
+// number its record hashes to (not the one it claims), or an alias it
+// lists.
+func (s *session) names(req verify.Request) bool {
+	if req.Alias != "" {
+		return slices.ContainsFunc(s.bundle.SourceAliases, func(a model.Alias) bool { return strings.EqualFold(a.Value, req.Alias) })
+	}
+	if !s.derivedDone {
+		s.derivedDone = true
+		if digest, err := model.SHA256Hex(s.bundle.CanonicalRecord); err == nil && s.bundle.CanonicalRecord.Exists() {
+			s.derived, _ = model.PithNumber(digest, s.bundle.SubmittedAt)
+		}
+	}
+	if req.PithPrefix == "" || s.derived == "" {
+		return false
+	}
+	year, _, _ := strings.Cut(strings.TrimPrefix(s.derived, "pith:"), ":")
+	return strings.HasPrefix(model.BodyOf(s.derived), req.PithPrefix) && (req.PithYear == "" || req.PithYear == year)
 }
 
 // shortBody is the first 8 characters of the pith number's body, for file
