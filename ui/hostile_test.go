@@ -112,7 +112,8 @@ func TestHostileCopyKeepsTheRawValue(t *testing.T) {
 // on the real bundle: nothing may panic, and every frame must fill the
 // terminal exactly.
 func FuzzUpdate(f *testing.F) {
-	for _, seed := range []string{"2jjl\rkkhq", "8\r\r\rjjjj/a\rnN", "7\re\x1b\x1b", "o1711\r\x1b", "?\x1b\t\t\t3yy", "/zz\x7f\x7f\r", "6G\rlllhhh"} {
+	for _, seed := range []string{"2jjl\rkkhq", "8\r\r\rjjjj/a\rnN", "7\re\x1b\x1b", "o1711\r\x1b", "?\x1b\t\t\t3yy", "/zz\x7f\x7f\r", "6G\rlllhhh",
+		"2!]][[!", "8E-+CYy\rjjj\r", "7\rdnNd", "\x124/gra\r", "1!]\x13\x7f", "o\x0f\x0e\r"} {
 		f.Add([]byte(seed))
 	}
 	data := verifytest.RealBundle(f)
@@ -179,6 +180,16 @@ func fuzzMsg(script []byte, i *int) tea.Msg {
 		return keyMsg("left")
 	case 0x11:
 		return keyMsg("right")
+	case 0x12:
+		// letters read together (a paste): the next few bytes, one message
+		n := next() % 8
+		var runes []rune
+		for range n {
+			runes = append(runes, rune(next()))
+		}
+		return tea.KeyMsg{Type: tea.KeyRunes, Runes: runes}
+	case 0x13:
+		return tea.KeyMsg{Type: tea.KeyLeft, Alt: true}
 	case 'q':
 		return keyMsg("x") // quitting would end the script early
 	}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -50,5 +52,94 @@ func TestKeysThatArriveTogether(t *testing.T) {
 	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jqj")})
 	if _, quits := runCmd(t, cmd).(tea.QuitMsg); !quits {
 		t.Fatal("q read with other letters should quit")
+	}
+}
+
+// TestAlwaysAWayOut: the key help is on screen from the first frame, the
+// status on a line of its own above it; and in every pane, in its list,
+// its detail and its sub-screens, at 80x24 and 60x15, the help line ends
+// with ? help and q quit.
+func TestAlwaysAWayOut(t *testing.T) {
+	cfg := testConfig(t, nil, "slow", nil)
+	cfg.Ref = "slow"
+	started := make(chan struct{})
+	cfg.Load = func(ctx context.Context, ref string, progress func(string)) (Loaded, error) {
+		close(started)
+		<-ctx.Done()
+		return Loaded{}, ctx.Err()
+	}
+	m := New(cfg)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	fetch := m.Init()
+	go fetch()
+	<-started
+	lines := strings.Split(m.View(), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, "esc cancel") || !strings.Contains(last, "q quit") {
+		t.Errorf("while the first bundle loads the keys show: %q", last)
+	}
+	m.shutdown()
+
+	data, trust := forkedBundle()
+	for _, size := range []struct{ w, h int }{{80, 24}, {60, 15}} {
+		m := openModel(t, testConfig(t, data, "forked.json", trust), size.w, size.h)
+		lines := strings.Split(m.View(), "\n")
+		if status, help := lines[len(lines)-2], lines[len(lines)-1]; !strings.Contains(status, "checked:") || !strings.Contains(help, "? help") {
+			t.Errorf("%dx%d: the first screen should show the status and, under it, the keys:\n%s\n%s", size.w, size.h, status, help)
+		}
+		for i := range paneTable {
+			for _, keys := range [][]string{{paneKey(i)}, {paneKey(i), "enter"}, {paneKey(i), "l", "l"}, {paneKey(i), "/"}} {
+				press(t, m, keys...)
+				lines := strings.Split(m.View(), "\n")
+				if help := strings.TrimRight(lines[len(lines)-1], " "); !strings.HasSuffix(help, "? help • q quit") {
+					t.Errorf("%dx%d after %v: the help line is %q", size.w, size.h, keys, help)
+				}
+				press(t, m, "esc", "esc", "esc")
+			}
+		}
+	}
+}
+
+// TestTopAndBottomEverywhere: g and G go to the first and last line of
+// every list, detail, the comparison and the help.
+func TestTopAndBottomEverywhere(t *testing.T) {
+	data, trust := forkedBundle()
+	m := openModel(t, testConfig(t, data, "forked.json", trust), 80, 24)
+	events := m.panes[paneEvents].(*eventsPane)
+	press(t, m, "2", "G")
+	if events.l.cursor != events.l.count()-1 {
+		t.Errorf("G in a list: row %d of %d", events.l.cursor, events.l.count())
+	}
+	press(t, m, "g")
+	if events.l.cursor != 0 {
+		t.Errorf("g in a list: row %d", events.l.cursor)
+	}
+	press(t, m, "enter", "G")
+	if last := len(events.d.lines) - 1; events.d.cursor != last && !events.d.stop(last) {
+		t.Errorf("G in a detail: line %d of %d", events.d.cursor, len(events.d.lines))
+	}
+	press(t, m, "g")
+	if events.d.cursor > 1 {
+		t.Errorf("g in a detail: line %d", events.d.cursor)
+	}
+	press(t, m, "esc", "7", "enter", "G")
+	c := m.panes[paneForks].(*forksPane).cmp
+	if c.l.cursor != c.l.count()-1 {
+		t.Errorf("G in the comparison: line %d of %d", c.l.cursor, c.l.count())
+	}
+	press(t, m, "g")
+	if c.l.cursor != 0 {
+		t.Errorf("g in the comparison: line %d", c.l.cursor)
+	}
+	press(t, m, "1", "G")
+	if o := m.panes[paneOverview].(*overviewPane); o.d.offset+m.env.layout.bodyHeight < len(o.d.lines) {
+		t.Errorf("G in the overview left it at %d of %d lines", o.d.offset, len(o.d.lines))
+	}
+	press(t, m, "?", "G")
+	if !m.helpPage.AtBottom() {
+		t.Error("G in the help")
+	}
+	press(t, m, "g")
+	if !m.helpPage.AtTop() {
+		t.Error("g in the help")
 	}
 }
