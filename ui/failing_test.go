@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
@@ -121,23 +120,7 @@ func TestFailingOnlyInEveryList(t *testing.T) {
 func TestFailingOnlyFollowsChecksAsTheyArrive(t *testing.T) {
 	data, trust := forkedBundle()
 	m := New(testConfig(t, data, "forked.json", trust))
-	m.still = true
-	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	var verifying tea.Cmd
-	queue := []tea.Cmd{m.Init()}
-	for verifying == nil && len(queue) > 0 {
-		msg := runCmd(t, queue[0])
-		queue = queue[1:]
-		switch msg := msg.(type) {
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		case bundleLoadedMsg:
-			_, verifying = m.Update(msg)
-		case fetchProgressMsg:
-			_, next := m.Update(msg)
-			queue = append(queue, next)
-		}
-	}
+	verifying := openUnchecked(t, m)
 	events := m.panes[paneEvents].(*eventsPane)
 	press(t, m, "2", "!")
 	if events.l.count() != 0 || !strings.Contains(m.status, "checking") {

@@ -99,6 +99,31 @@ func openModel(t testing.TB, cfg Config, w, h int) *Model {
 	return m
 }
 
+// openUnchecked opens m's first bundle at 80x24 but stops before its
+// checks are in; it returns the command that verifies it.
+func openUnchecked(t testing.TB, m *Model) tea.Cmd {
+	t.Helper()
+	m.still = true
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	queue := []tea.Cmd{m.Init()}
+	for len(queue) > 0 {
+		msg := runCmd(t, queue[0])
+		queue = queue[1:]
+		switch msg := msg.(type) {
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case bundleLoadedMsg:
+			_, verifying := m.Update(msg)
+			return verifying
+		case fetchProgressMsg:
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+	t.Fatal("the bundle did not load")
+	return nil
+}
+
 // settle runs cmd, feeds its message to the model, and runs what that
 // returns, until nothing is left: the program's loop without a terminal.
 // Spinner and watch ticks are dropped (they would tick forever).

@@ -100,6 +100,15 @@ func (k KeyMap) moveDelta(msg tea.KeyMsg, total, page int) (delta int, ok bool) 
 	return 0, false
 }
 
+// step is 1 when msg is the forward key of a pair (n of n/N, ] of ] [),
+// else -1.
+func step(msg tea.KeyMsg, forward key.Binding) int {
+	if key.Matches(msg, forward) {
+		return 1
+	}
+	return -1
+}
+
 // treeOp is the fold key msg is, if any.
 func (k KeyMap) treeOp(msg tea.KeyMsg) (treeOp, bool) {
 	switch {

@@ -100,46 +100,47 @@ func TestAlwaysAWayOut(t *testing.T) {
 }
 
 // TestTopAndBottomEverywhere: g and G go to the first and last line of
-// every list, detail, the comparison and the help.
+// every list, detail, the comparison, the overview and the help.
 func TestTopAndBottomEverywhere(t *testing.T) {
 	data, trust := forkedBundle()
 	m := openModel(t, testConfig(t, data, "forked.json", trust), 80, 24)
 	events := m.panes[paneEvents].(*eventsPane)
-	press(t, m, "2", "G")
-	if events.l.cursor != events.l.count()-1 {
-		t.Errorf("G in a list: row %d of %d", events.l.cursor, events.l.count())
+	forks := m.panes[paneForks].(*forksPane)
+	overview := m.panes[paneOverview].(*overviewPane)
+	lastStop := func(d *doc) int {
+		n := len(d.lines) - 1
+		for n > 0 && !d.stop(n) {
+			n--
+		}
+		return n
 	}
-	press(t, m, "g")
-	if events.l.cursor != 0 {
-		t.Errorf("g in a list: row %d", events.l.cursor)
+	firstStop := func(d *doc) int {
+		n := 0
+		for n < len(d.lines)-1 && !d.stop(n) {
+			n++
+		}
+		return n
 	}
-	press(t, m, "enter", "G")
-	if last := len(events.d.lines) - 1; events.d.cursor != last && !events.d.stop(last) {
-		t.Errorf("G in a detail: line %d of %d", events.d.cursor, len(events.d.lines))
-	}
-	press(t, m, "g")
-	if events.d.cursor > 1 {
-		t.Errorf("g in a detail: line %d", events.d.cursor)
-	}
-	press(t, m, "esc", "7", "enter", "G")
-	c := m.panes[paneForks].(*forksPane).cmp
-	if c.l.cursor != c.l.count()-1 {
-		t.Errorf("G in the comparison: line %d of %d", c.l.cursor, c.l.count())
-	}
-	press(t, m, "g")
-	if c.l.cursor != 0 {
-		t.Errorf("g in the comparison: line %d", c.l.cursor)
-	}
-	press(t, m, "1", "G")
-	if o := m.panes[paneOverview].(*overviewPane); o.d.offset+m.env.layout.bodyHeight < len(o.d.lines) {
-		t.Errorf("G in the overview left it at %d of %d lines", o.d.offset, len(o.d.lines))
-	}
-	press(t, m, "?", "G")
-	if !m.helpPage.AtBottom() {
-		t.Error("G in the help")
-	}
-	press(t, m, "g")
-	if !m.helpPage.AtTop() {
-		t.Error("g in the help")
+	for _, c := range []struct {
+		where       string
+		keys        []string
+		at          func() int
+		first, last func() int
+	}{
+		{"a list", []string{"2"}, func() int { return events.l.cursor }, func() int { return 0 }, func() int { return events.l.count() - 1 }},
+		{"a detail", []string{"enter"}, func() int { return events.d.cursor }, func() int { return firstStop(&events.d) }, func() int { return lastStop(&events.d) }},
+		{"the comparison", []string{"esc", "7", "enter"}, func() int { return forks.cmp.l.cursor }, func() int { return 0 }, func() int { return forks.cmp.l.count() - 1 }},
+		{"the overview", []string{"1"}, func() int { return overview.d.cursor }, func() int { return firstStop(&overview.d) }, func() int { return lastStop(&overview.d) }},
+		{"the help", []string{"?"}, func() int { return m.helpPage.YOffset }, func() int { return 0 }, func() int { return m.helpPage.TotalLineCount() - m.helpPage.Height }},
+	} {
+		press(t, m, c.keys...)
+		press(t, m, "G")
+		if c.at() != c.last() {
+			t.Errorf("G in %s: at %d, want %d", c.where, c.at(), c.last())
+		}
+		press(t, m, "g")
+		if c.at() != c.first() {
+			t.Errorf("g in %s: at %d, want %d", c.where, c.at(), c.first())
+		}
 	}
 }

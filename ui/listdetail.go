@@ -354,16 +354,12 @@ func (p *listDetail) key(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Filter):
 		return p.startEditing()
-	case key.Matches(msg, k.NextMatch):
-		return p.nextMatch(1)
-	case key.Matches(msg, k.PrevMatch):
-		return p.nextMatch(-1)
+	case key.Matches(msg, k.NextMatch, k.PrevMatch):
+		return p.nextMatch(step(msg, k.NextMatch))
 	case key.Matches(msg, k.FailingOnly):
 		return p.toggleFailing()
-	case key.Matches(msg, k.NextFailing):
-		return p.nextFailing(1)
-	case key.Matches(msg, k.PrevFailing):
-		return p.nextFailing(-1)
+	case key.Matches(msg, k.NextFailing, k.PrevFailing):
+		return p.nextFailing(step(msg, k.NextFailing))
 	case key.Matches(msg, k.Copy):
 		if row := p.l.selected(); row >= 0 {
 			what, value := p.src.copyRow(row)
@@ -434,14 +430,10 @@ func (p *listDetail) detailKey(msg tea.KeyMsg) tea.Cmd {
 		if !p.d.fold(false, st) {
 			p.focusDetail = false
 		}
-	case key.Matches(msg, k.NextMatch):
-		return p.stepRow(1)
-	case key.Matches(msg, k.PrevMatch):
-		return p.stepRow(-1)
-	case key.Matches(msg, k.NextFailing):
-		return p.nextFailing(1)
-	case key.Matches(msg, k.PrevFailing):
-		return p.nextFailing(-1)
+	case key.Matches(msg, k.NextMatch, k.PrevMatch):
+		return p.stepRow(step(msg, k.NextMatch))
+	case key.Matches(msg, k.NextFailing, k.PrevFailing):
+		return p.nextFailing(step(msg, k.NextFailing))
 	case key.Matches(msg, k.FailingOnly):
 		p.focusDetail = false
 		return p.toggleFailing()

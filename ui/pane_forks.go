@@ -320,10 +320,8 @@ func (c *comparison) key(msg tea.KeyMsg, e *env) tea.Cmd {
 			c.right = (c.right-1+delta+n)%n + 1
 			c.layout(e)
 		}
-	case key.Matches(msg, k.NextMatch):
-		return c.nextDiff(1, h)
-	case key.Matches(msg, k.PrevMatch):
-		return c.nextDiff(-1, h)
+	case key.Matches(msg, k.NextMatch, k.PrevMatch):
+		return c.nextDiff(step(msg, k.NextMatch), h)
 	case key.Matches(msg, k.DiffOnly):
 		c.diffOnly = !c.diffOnly
 		c.narrow(e)

@@ -111,8 +111,8 @@ func (p *overviewPane) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.FailingOnly):
 		p.failingOnly = !p.failingOnly
 		p.refresh()
-	case key.Matches(msg, k.NextFailing), key.Matches(msg, k.PrevFailing):
-		return p.nextFailing(key.Matches(msg, k.NextFailing))
+	case key.Matches(msg, k.NextFailing, k.PrevFailing):
+		return p.nextFailing(step(msg, k.NextFailing))
 	case key.Matches(msg, k.Filter):
 		return send(statusMsg{text: "the overview has no list to filter: / filters the lists of the other panes"})
 	}
@@ -231,12 +231,9 @@ func (p *overviewPane) build(d *doc) {
 	}
 }
 
-// nextFailing is `]` (forward) and `[`: the next failing row, wrapping.
-func (p *overviewPane) nextFailing(forward bool) tea.Cmd {
-	delta := 1
-	if !forward {
-		delta = -1
-	}
+// nextFailing is `]` (delta 1) and `[` (-1): the next or previous
+// failing row, wrapping.
+func (p *overviewPane) nextFailing(delta int) tea.Cmd {
 	found, wrapped := p.d.nextFailing(delta)
 	p.d.scrollTo(p.env.layout.bodyHeight)
 	switch {

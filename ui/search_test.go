@@ -9,32 +9,6 @@ import (
 	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
-// TestFilterCountsAndWraps: a kept filter says which match the cursor is
-// on, of how many ([1/2]); n and N wrap round and say so.
-func TestFilterCountsAndWraps(t *testing.T) {
-	data, trust := forkedBundle()
-	m := openModel(t, testConfig(t, data, "forked.json", trust), 80, 24)
-	events := m.panes[paneEvents].(*eventsPane)
-	press(t, m, "2", "/")
-	typeText(t, m, "fork")
-	press(t, m, "enter")
-	if title := events.listTitle(); !strings.Contains(title, "[1/2] of 5 · /fork") {
-		t.Fatalf("title %q should count the matches", title)
-	}
-	press(t, m, "n")
-	if title := events.listTitle(); !strings.Contains(title, "[2/2]") || m.status != "" {
-		t.Fatalf("after n: title %q, status %q", title, m.status)
-	}
-	press(t, m, "n")
-	if title := events.listTitle(); !strings.Contains(title, "[1/2]") || m.status != "wrapped to the first match" {
-		t.Fatalf("n on the last match: title %q, status %q; want [1/2], saying it wrapped", title, m.status)
-	}
-	press(t, m, "N")
-	if title := events.listTitle(); !strings.Contains(title, "[2/2]") || m.status != "wrapped to the last match" {
-		t.Fatalf("N on the first match: title %q, status %q; want [2/2], saying it wrapped", title, m.status)
-	}
-}
-
 // countMatches counts, as the Raw search does, the keys and scalar values
 // of a JSON document that hold q, ignoring case.
 func countMatches(t *testing.T, data []byte, q string) int {

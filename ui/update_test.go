@@ -72,6 +72,9 @@ func TestJumpAcrossPanes(t *testing.T) {
 	}
 }
 
+// TestFilterAndMatches: a kept filter says which match the cursor is on,
+// of how many ([1/2]); n and N step through the matches, wrapping round
+// and saying so; esc clears it.
 func TestFilterAndMatches(t *testing.T) {
 	data, trust := forkedBundle()
 	m := openModel(t, testConfig(t, data, "forked.json", trust), 80, 24)
@@ -86,15 +89,21 @@ func TestFilterAndMatches(t *testing.T) {
 	}
 	press(t, m, "enter")
 	first := events.l.selected()
+	if title := events.listTitle(); !strings.Contains(title, "[1/2] of 5 · /fork") {
+		t.Fatalf("title %q should count the matches", title)
+	}
 	press(t, m, "n")
 	second := events.l.selected()
+	if title := events.listTitle(); !strings.Contains(title, "[2/2]") || m.status != "" {
+		t.Fatalf("after n: title %q, status %q", title, m.status)
+	}
 	press(t, m, "n")
-	if first == second || events.l.selected() != first {
-		t.Fatalf("n should step through the matches and wrap: %d, %d, %d", first, second, events.l.selected())
+	if first == second || events.l.selected() != first || m.status != "wrapped to the first match" {
+		t.Fatalf("n should step through the matches and wrap, saying so: %d, %d, %d (status %q)", first, second, events.l.selected(), m.status)
 	}
 	press(t, m, "N")
-	if events.l.selected() != second {
-		t.Fatal("N should step back")
+	if events.l.selected() != second || m.status != "wrapped to the last match" {
+		t.Fatalf("N should step back round the first, saying so (status %q)", m.status)
 	}
 	press(t, m, "esc")
 	if events.l.count() != 5 || events.l.query != "" {
@@ -253,24 +262,7 @@ func TestPromptOpensAnotherBundle(t *testing.T) {
 // badges read … then ✓.
 func TestLiveBadges(t *testing.T) {
 	m := New(testConfig(t, verifytest.RealBundle(t), "embedded", nil))
-	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	// run the fetch, but stop at the loaded bundle: its checks are not in
-	var loaded tea.Msg
-	queue := []tea.Cmd{m.Init()}
-	for loaded == nil && len(queue) > 0 {
-		msg := runCmd(t, queue[0])
-		queue = queue[1:]
-		switch msg := msg.(type) {
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		case bundleLoadedMsg:
-			loaded = msg
-		case fetchProgressMsg:
-			_, next := m.Update(msg)
-			queue = append(queue, next)
-		}
-	}
-	_, verifying := m.Update(loaded)
+	verifying := openUnchecked(t, m)
 	press(t, m, "2")
 	view := m.View()
 	if !strings.Contains(view, "CHECKING…") || !strings.Contains(view, "…      …") {
