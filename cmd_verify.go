@@ -25,7 +25,16 @@ embedded bundle. A bundle fetched by id must be the one asked for
 (rollback).
 
 An equivocation evidence file (written by the explorer's "e" key) is
-recognised and checked on its own: equivocation fails when it proves a fork.
+recognised and checked on its own, with its own verdict: "FORK PROVEN: KEY
+signed N events for TARGET after PREV" (exit 0) when its events are validly
+signed by one key you trust (pinned or --trust-key) for the same place in
+its chain, else "FORK NOT PROVEN: why" (exit 1).
+
+The text report ends with the keys whose signatures verified and what each
+signed, the graph snapshot a reader may show (the last one applied), the
+values no check proves ("not verified"), and the verdict: VERIFIED (naming
+the keys behind it when one is not pinned: VERIFIED · pith-v1-2026-05 + your
+key test-key-1) or NOT VERIFIED.
 
 With several REFs or --dir (every *.json file below DIR), bundles are
 verified in parallel (--jobs, default one per core) and one result is
@@ -79,26 +88,29 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *asJSON {
 		out, err := verify.MarshalReport(report, in.source)
 		if err != nil {
-			fmt.Fprintln(stderr, "pithscope verify:", err)
+			fmt.Fprintln(stderr, "pithscope verify:", model.Printable(err.Error()))
 			return exitBadInput
 		}
 		fmt.Fprintf(stdout, "%s\n", out)
 	} else {
 		writeTextReport(stdout, report, in.source)
 	}
-	if report.OK() {
+	if _, ok := report.Verdict(); ok {
 		return exitOK
 	}
 	return exitFailed
 }
 
-// writeVerifyUsage prints verify's help: usage, flags, and every check name
-// (checksHelp reads verify.CheckOrder, so the list cannot drift from the
-// code).
+// writeVerifyUsage prints verify's help: usage, flags, and every check
+// with what its pass proves (from verify.Registry, so the list cannot
+// drift from the code).
 func writeVerifyUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprint(w, verifyUsage)
 	printFlags(w, fs)
-	fmt.Fprint(w, "\n"+checksHelp())
+	fmt.Fprint(w, "\nChecks (each with a subject: bundle, event:ID, key:ID, alias:KIND, fork:N,\nchain:N; and a status: ok, fail, or unknown when it cannot be decided):\n")
+	for _, s := range verify.Registry {
+		fmt.Fprint(w, helpParagraph("  "+s.Name, s.Help, 22))
+	}
 }
 
 // verifyOne loads, parses and verifies one REF (a bundle or an evidence
@@ -135,8 +147,13 @@ func statusMark(s verify.Status) string {
 	}
 }
 
-// writeTextReport prints one line per check, grouped by area, then a
-// summary. Every string that came from the bundle is made printable.
+// maxUnverifiedLines bounds the "not verified" section of the text report.
+const maxUnverifiedLines = 12
+
+// writeTextReport prints one line per check, grouped by area; the keys
+// whose signatures verified and what each signed; the current graph
+// snapshot; the values no check proves; then the verdict and a summary.
+// Every string that came from the bundle is made printable.
 func writeTextReport(w io.Writer, r *verify.Report, source string) {
 	fmt.Fprintf(w, "%s  (%s)\n", model.Printable(r.PithNumber), model.Printable(source))
 	area := ""
@@ -147,12 +164,36 @@ func writeTextReport(w io.Writer, r *verify.Report, source string) {
 		}
 		fmt.Fprintf(w, "  %s  %-18s %s  %s\n", statusMark(c.Status), c.Name, model.Printable(c.Subject), model.Printable(c.Detail))
 	}
-	s := r.Summary()
-	verdict := "VERIFIED"
-	if !r.OK() {
-		verdict = "NOT VERIFIED"
+	if len(r.Vouchers) > 0 {
+		fmt.Fprintf(w, "\nsigned by (signatures that verified)\n")
+		for _, v := range r.Vouchers {
+			fmt.Fprintf(w, "  %s (%s, fingerprint %s): %s\n", model.Printable(v.Name()), v.Trust, v.FingerprintHex, v.Signed())
+		}
 	}
-	fmt.Fprintf(w, "\n%s: %d checks, %d ok, %d failed, %d unknown\n", verdict, len(r.Checks), s.OK, s.Fail, s.Unknown)
+	if r.Evidence == nil && r.Merge != nil {
+		if i, ok := r.CurrentSnapshot(); ok {
+			fmt.Fprintf(w, "\ncurrent graph snapshot: %s\n", model.Printable(r.Bundle().Events[i].EventID))
+		} else {
+			fmt.Fprintf(w, "\ncurrent graph snapshot: none (no graph snapshot is applied: each is invalid, superseded or forked, or there is none)\n")
+		}
+	}
+	if places := r.Unverified(); len(places) > 0 {
+		fmt.Fprintf(w, "\nnot verified (no check that passed proves these)\n")
+		for n, p := range places {
+			if n == maxUnverifiedLines {
+				fmt.Fprintf(w, "  … and %d more (--json lists them all)\n", len(places)-n)
+				break
+			}
+			fmt.Fprintf(w, "  %s  %s  %s\n", model.Printable(p.Path), model.Printable(shorten(p.Value, 40)), model.Printable(p.Coverage.String()))
+		}
+	}
+	s := r.Summary()
+	verdict, _ := r.Verdict()
+	sep := ": " // a bundle's verdict and counts share a line; an evidence verdict is a sentence of its own
+	if r.Evidence != nil {
+		sep = "\n"
+	}
+	fmt.Fprintf(w, "\n%s%s%d checks, %d ok, %d failed, %d unknown\n", model.Printable(verdict), sep, len(r.Checks), s.OK, s.Fail, s.Unknown)
 	if s.Fail > 0 || s.Unknown > 0 { // name what is not ok, undecided included
 		var names []string
 		seen := map[string]bool{}
@@ -164,4 +205,12 @@ func writeTextReport(w io.Writer, r *verify.Report, source string) {
 		}
 		fmt.Fprintf(w, "not ok: %s\n", strings.Join(names, ", "))
 	}
+}
+
+// shorten cuts s to at most n characters, marking the cut.
+func shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }

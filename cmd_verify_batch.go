@@ -130,14 +130,15 @@ func (v *verifyBatch) verify(ctx context.Context, ref string, stdin io.Reader) b
 	res := batchResult{source: source, err: err}
 	if err != nil {
 		if v.asJSON {
-			res.line, _ = json.Marshal(map[string]any{"ok": false, "source": source, "error": err.Error()})
-			res.line = append(res.line, '\n')
+			line, _ := json.Marshal(map[string]any{"ok": false, "source": source, "error": err.Error()})
+			res.line = append(model.EscapeJSONForTerminal(line), '\n')
 		} else {
 			res.line = []byte(fmt.Sprintf("! UNREADABLE  %s\n", model.Printable(err.Error()))) // the error names the source
 		}
 		return res
 	}
-	res.ok, res.notes = report.OK(), in.notes
+	verdict, ok := report.Verdict()
+	res.ok, res.notes = ok, in.notes
 	seen := map[string]bool{}
 	for _, c := range report.Checks {
 		if c.Status != verify.OK && !seen[c.Name] {
@@ -152,7 +153,7 @@ func (v *verifyBatch) verify(ctx context.Context, ref string, stdin io.Reader) b
 	}
 	s := report.Summary()
 	if res.ok {
-		res.line = []byte(fmt.Sprintf("✓ VERIFIED    %s  %s  (%d checks)\n", model.Printable(report.PithNumber), model.Printable(source), len(report.Checks)))
+		res.line = []byte(fmt.Sprintf("✓ %-12s %s  %s  (%d checks)\n", model.Printable(verdict), model.Printable(report.PithNumber), model.Printable(source), len(report.Checks)))
 	} else {
 		res.line = []byte(fmt.Sprintf("✗ FAILED      %s  %s  (%d failed, %d unknown: %s)\n", model.Printable(report.PithNumber),
 			model.Printable(source), s.Fail, s.Unknown, strings.Join(res.failed, ", ")))
@@ -163,7 +164,7 @@ func (v *verifyBatch) verify(ctx context.Context, ref string, stdin io.Reader) b
 func (v *verifyBatch) writeSummary(sum batchSummary) {
 	if v.asJSON {
 		out, _ := json.Marshal(sum)
-		fmt.Fprintf(v.stdout, "%s\n", out)
+		fmt.Fprintf(v.stdout, "%s\n", model.EscapeJSONForTerminal(out))
 		return
 	}
 	b := sum.Bundles

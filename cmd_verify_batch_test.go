@@ -145,3 +145,50 @@ func TestVerifyDirMemoryIsFlat(t *testing.T) {
 		t.Errorf("peak heap grows with the number of bundles: %d KiB for 100, %d KiB for 1,000", small>>10, large>>10)
 	}
 }
+
+// A file name is a string from outside like any other: in batch output,
+// text or JSON, a name holding a C1 CSI and a bidi override reaches the
+// terminal escaped, and the JSON still decodes to the real name.
+func TestVerifyDirEscapesFileNames(t *testing.T) {
+	dir, key := batchDir(t, 1, 0, 0)
+	hostile := "a\u009b31m\u202egnp.json"
+	good, err := os.ReadFile(filepath.Join(dir, "b0000.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"ok" + hostile: good, "bad" + hostile: []byte("{not json")} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{{"--json"}, {}} {
+		var stdout, stderr bytes.Buffer
+		run(append([]string{"verify", "--trust-key", key, "--dir", dir}, args...), nil, &stdout, &stderr)
+		out := stdout.String() + stderr.String()
+		for _, line := range strings.Split(out, "\n") {
+			if strings.ContainsAny(line, "\u009b\u202e") {
+				t.Errorf("%v: a line carries a raw U+009B or U+202E: %q", args, line)
+			}
+		}
+		if len(args) == 0 {
+			if !strings.Contains(out, `a\u009b31m\u202egnp.json`) {
+				t.Errorf("text output does not show the name escaped:\n%s", out)
+			}
+			continue
+		}
+		names := map[string]bool{}
+		for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+			var r struct{ Source, Error string }
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				t.Fatalf("not JSON: %s", line)
+			}
+			names[filepath.Base(r.Source)] = true
+			if r.Error != "" && !strings.Contains(r.Error, hostile) {
+				t.Errorf("the error does not name the file: %q", r.Error)
+			}
+		}
+		if !names["ok"+hostile] || !names["bad"+hostile] {
+			t.Errorf("decoded sources %v lack the real names", names)
+		}
+	}
+}

@@ -111,7 +111,8 @@ Explorer flags:
 
 Verify flags:
   --json             print one JSON report: {"ok", "pith_number", "checks": [{"name",
-                     "subject", "status", "detail"}], "summary": {"ok","fail","unknown"}}
+                     "subject", "status", "detail"}], "summary": {"ok","fail","unknown"},
+                     "verdict", "signers", "current_snapshot", "not_verified"}
   --dir DIR, --jobs N   verify every *.json below DIR (or several REFs) on N
                      workers, one result per bundle, then a summary
   --trust-key FILE   also trust the key(s) in FILE (a public_keys entry or a list
@@ -168,8 +169,8 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 
 // checksHelp names every check, in report order, for --help.
 func checksHelp() string {
-	return "Checks (each with a subject: bundle, event:ID, key:ID, alias:KIND, fork:N;\n" +
-		"and a status: ok, fail, or unknown when it cannot be decided):\n" +
+	return "Checks (each with a subject: bundle, event:ID, key:ID, alias:KIND, fork:N,\n" +
+		"chain:N; and a status: ok, fail, or unknown when it cannot be decided):\n" +
 		helpParagraph("", strings.Join(verify.CheckOrder, " "), 2)
 }
 

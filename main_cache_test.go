@@ -86,7 +86,8 @@ func newRollbackVersions(t *testing.T) *rollbackVersions {
 	full, older := verifytest.New().WithRecord(), verifytest.New().WithRecord()
 	prev := ""
 	for i := range 9 {
-		at, title := fmt.Sprintf("2026-01-%02dT00:00:00Z", i+2), fmt.Sprintf("revision %d", i)
+		// One title throughout: the record commits to it (record_match).
+		at, title := fmt.Sprintf("2026-01-%02dT00:00:00Z", i+2), "A Paper Revised Many Times"
 		if i < 8 {
 			older.AddSnapshot(at, prev, title)
 		}

@@ -145,7 +145,7 @@ func TestVerifyStaleNote(t *testing.T) {
 func TestVerifyRollbackEndToEnd(t *testing.T) {
 	full := verifytest.New().WithRecord()
 	s1 := full.AddSnapshot("2026-01-02T00:00:00Z", "", "first")
-	full.AddSnapshot("2026-01-03T00:00:00Z", s1, "second")
+	full.AddSnapshot("2026-01-03T00:00:00Z", s1, "first")
 	older := verifytest.New().WithRecord()
 	older.AddSnapshot("2026-01-02T00:00:00Z", "", "first")
 

@@ -403,3 +403,20 @@ func TestRecentListsVerifiedBundles(t *testing.T) {
 		t.Errorf("Recent(1) gave %d", len(one))
 	}
 }
+
+// A title the record does not confirm is never remembered: a bundle whose
+// current snapshot (signed by a trusted key) retitles the paper is listed
+// without a title, not with the false one.
+func TestRecentNeverListsAnUnprovenTitle(t *testing.T) {
+	dir := t.TempDir()
+	signer := verifytest.NewSigner("test-key-1", "recent title test")
+	retitled, trust := verifytest.RealBundleRetitled(t, signer, "Attention Is All You Need")
+	cacheBundle(t, dir, retitled, time.Now(), trust)
+	got, err := (&Cache{Dir: dir}).Recent(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Title != "" {
+		t.Errorf("recent: %+v, want the bundle listed without a title", got)
+	}
+}

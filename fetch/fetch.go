@@ -40,7 +40,7 @@ func ResolverBase(flagValue string) (string, error) {
 	}
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("%s %q is not an http(s) URL", from, base)
+		return "", fmt.Errorf("%s %s is not an http(s) URL", from, model.Quote(base))
 	}
 	return strings.TrimRight(base, "/"), nil
 }
@@ -638,7 +638,7 @@ func readBody(resp *http.Response, max int64) ([]byte, error) {
 		}
 		r = &capReader{r: zr, left: max, err: fmt.Errorf("%w: the body decompresses to over %d bytes", ErrTooLarge, max)}
 	default:
-		return nil, fmt.Errorf("unsupported Content-Encoding %q", enc)
+		return nil, fmt.Errorf("unsupported Content-Encoding %s", model.Quote(enc))
 	}
 	data, err := io.ReadAll(r)
 	if err != nil {

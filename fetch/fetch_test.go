@@ -523,7 +523,7 @@ func (v *versionServer) set(data []byte) { v.current.Store(&data) }
 func twoVersions() (full, rolledBack []byte, b *verifytest.Builder) {
 	b = verifytest.New().WithRecord()
 	s1 := b.AddSnapshot("2026-01-02T00:00:00Z", "", "first")
-	b.AddSnapshot("2026-01-03T00:00:00Z", s1, "second")
+	b.AddSnapshot("2026-01-03T00:00:00Z", s1, "first")
 	full = b.Build()
 	older := verifytest.New().WithRecord()
 	older.AddSnapshot("2026-01-02T00:00:00Z", "", "first")

@@ -74,7 +74,7 @@ func (r *Result) Learn(report *verify.Report) (Learned, error) {
 		v.at = r.now().UTC()
 	}
 	if !r.FromCache {
-		v.data, v.title, v.source = r.Data, bundleTitle(r.Bundle), r.Source
+		v.data, v.title, v.source = r.Data, verifiedTitle(report, r.Bundle), r.Source
 		v.at = r.FetchedAt.UTC()
 		v.signer = signerOf(report, r.Bundle)
 		v.mirrorHints, v.keys = hintURLs(body, r.Bundle), aliasKeys(body, r.Bundle)
@@ -146,13 +146,7 @@ func verdict(report *verify.Report) string {
 	if report.OK() {
 		return "verified"
 	}
-	var names []string
-	for _, c := range report.Checks {
-		if c.Status != verify.OK && !slices.Contains(names, c.Name) {
-			names = append(names, c.Name)
-		}
-	}
-	return "not ok: " + strings.Join(names, ", ")
+	return NotOK(report)
 }
 
 // signerOf names the key of the bundle signature and its trust.
@@ -162,16 +156,20 @@ func signerOf(report *verify.Report, b *model.Bundle) Signer {
 	return Signer{KeyID: id, Fingerprint: info.FingerprintHex, Trust: info.Trust}
 }
 
-// bundleTitle is the paper's title in the latest graph snapshot.
-func bundleTitle(b *model.Bundle) string {
-	title, at := "", ""
-	for i := range b.Events {
-		e := &b.Events[i]
-		if s, ok := e.GraphSnapshot(); ok && s.Paper.Title != "" && e.CreatedAt >= at {
-			title, at = s.Paper.Title, e.CreatedAt
+// verifiedTitle is the paper's title as the current applied graph
+// snapshot states it, when the record confirms it (record_match); ""
+// otherwise: a title nothing has proved is never remembered.
+func verifiedTitle(report *verify.Report, b *model.Bundle) string {
+	i, ok := report.CurrentSnapshot()
+	if !ok {
+		return ""
+	}
+	for _, f := range verify.SnapshotPaper(b, &b.Events[i]) {
+		if f.Name == "title" && f.Match == verify.FieldAgrees {
+			return f.Found
 		}
 	}
-	return title
+	return ""
 }
 
 // NotOK says which checks of a report are not ok (failed or unknown),

@@ -421,7 +421,7 @@ func badRef(s, why string) error {
 	if why != "" {
 		why += "; "
 	}
-	return fmt.Errorf("%w: %q: %sgive %s", ErrBadRef, s, why, AcceptedForms)
+	return fmt.Errorf("%w: %s: %sgive %s", ErrBadRef, model.Quote(s), why, AcceptedForms)
 }
 
 func isShortLen(n int) bool {

@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 )
 
 // EvidenceType marks an equivocation evidence file: the two (or more)
@@ -15,7 +16,7 @@ type Evidence struct {
 	Doc        *Doc
 	PithNumber string
 	Events     []Event
-	Key        *PublicKey // the signer's key as the bundle delivered it, if it had one
+	Keys       []PublicKey // the signer's key entries as the bundle delivered them (one per id it went by)
 }
 
 // IsEvidence reports whether a parsed document is an evidence file rather
@@ -32,12 +33,23 @@ func evidenceFromDoc(doc *Doc) (*Evidence, error) {
 	for i, v := range r.arr(root, "events", "$") {
 		ev.Events = append(ev.Events, r.event(i, v))
 	}
+	// public_keys lists the signer's key under each id its events name;
+	// files written before held one public_key.
+	keys := r.arr(root, "public_keys", "$")
+	path := "$.public_keys"
 	if k := root.Get("public_key"); k.Kind() == KindObject {
-		key, err := ParsePublicKey(k, "$.public_key")
+		keys, path = []Value{k}, "$.public_key"
+	}
+	for i, k := range keys {
+		p := path
+		if path == "$.public_keys" {
+			p += "[" + strconv.Itoa(i) + "]"
+		}
+		key, err := ParsePublicKey(k, p)
 		if err != nil {
 			return nil, err
 		}
-		ev.Key = &key
+		ev.Keys = append(ev.Keys, key)
 	}
 	return ev, r.err
 }
@@ -67,14 +79,20 @@ func EvidenceJSON(b *Bundle, f Fork) ([]byte, error) {
 		}
 		w.Write(b.Events[i].Value.Raw())
 	}
-	w.WriteString("\n],\"public_key\":")
-	key := "null"
-	for _, k := range b.PublicKeys {
-		if k.KeyID == f.SignerKeyID {
-			key = string(k.Value.Raw())
-			break
+	w.WriteString("\n],\"public_keys\":[")
+	n := 0
+	for _, id := range f.KeyIDs {
+		for _, k := range b.PublicKeys {
+			if k.KeyID == id {
+				if n > 0 {
+					w.WriteString(",")
+				}
+				w.Write(k.Value.Raw())
+				n++
+				break
+			}
 		}
 	}
-	w.WriteString(key + "}\n")
+	w.WriteString("]}\n")
 	return w.Bytes(), nil
 }

@@ -1,5 +1,11 @@
 package model
 
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+)
+
 // GraphSnapshot is the payload of a graph_snapshot event: what the Pith
 // graph knew of a paper when the event was signed.
 type GraphSnapshot struct {
@@ -95,4 +101,13 @@ func (b *Bundle) Metadata() RecordMetadata {
 		License: m.Get("license").Str(), PrimaryCat: m.Get("primary_cat").Str(), SubmittedAt: m.Get("submitted_at").Str(),
 		CrossCatsSorted: cats, TitleCanonSHA256: m.Get("title_canon_sha256").Str(), AbstractCanonSHA256: m.Get("abstract_canon_sha256").Str(),
 	}
+}
+
+// TitleCanonSHA256 is what a record's title_canon_sha256 holds for a
+// title: sha256 of its UTF-8 lower-cased (observed on the real bundle's
+// ASCII title; the same rule for any other title is inferred, see
+// docs/format.md).
+func TitleCanonSHA256(title string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(title)))
+	return hex.EncodeToString(sum[:])
 }

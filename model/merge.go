@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strconv"
 )
@@ -34,6 +35,10 @@ import (
 //     subject, target and prev_event but different ids; none of them applies
 //     and the fork is listed as {signer_key_id, target, prev_event, event_ids}
 //     with its events in apply order;
+//   - the signer key is the public key an event's signature verified with
+//     (its bytes, see SignerOf), not the key id it names: two ids for one
+//     key are one signer, so naming a key twice hides no fork. The fork's
+//     signer_key_id is the id its first event (in apply order) names;
 //   - invalid_events entries are {event_id, reason}, in bundle order.
 
 // MergeVersion is the only merge this program knows.
@@ -69,6 +74,11 @@ func KnownEventType(t string) bool {
 // it needs digests and signatures, which the verify package owns.
 type Validity func(e *Event) string
 
+// SignerOf names the signer of a valid event by the public key its
+// signature verified with (the raw key bytes, as a string), which the
+// verify package resolves.
+type SignerOf func(e *Event) string
+
 // InvalidEvent is an event the merge left out, and why.
 type InvalidEvent struct {
 	Index   int
@@ -79,7 +89,8 @@ type InvalidEvent struct {
 // Fork is an equivocation: one signer signed several events for the same
 // place in its chain.
 type Fork struct {
-	SignerKeyID string
+	SignerKeyID string   // the key id the first event names
+	KeyIDs      []string // every key id its events name: more than one when one key goes by several
 	Subject     string
 	Target      string
 	PrevEvent   string
@@ -101,7 +112,7 @@ type Merge struct {
 // RecomputeState applies the merge rules to the bundle's events. The state
 // names pithNumber, the number the record hashes to, not whatever the
 // bundle's pith_number member claims (the pith_number check judges that).
-func RecomputeState(b *Bundle, pithNumber string, validity Validity) *Merge {
+func RecomputeState(b *Bundle, pithNumber string, validity Validity, signerOf SignerOf) *Merge {
 	m := &Merge{bundle: b, pithNumber: pithNumber}
 	valid := make([]bool, len(b.Events))
 	for i := range b.Events {
@@ -146,7 +157,7 @@ func RecomputeState(b *Bundle, pithNumber string, validity Validity) *Merge {
 			}
 		}
 		earlier[e.EventID] = true
-		k := forkKey{e.Signer.KeyID, e.SubjectPithNumber, e.Target, e.PrevEvent}
+		k := forkKey{signerOf(e), e.SubjectPithNumber, e.Target, e.PrevEvent}
 		if _, seen := groups[k]; !seen {
 			groupOrder = append(groupOrder, k)
 		}
@@ -161,9 +172,12 @@ func RecomputeState(b *Bundle, pithNumber string, validity Validity) *Merge {
 		if len(ids) < 2 {
 			continue
 		}
-		f := Fork{SignerKeyID: k.signer, Subject: k.subject, Target: k.target, PrevEvent: k.prev, Events: groups[k]}
+		f := Fork{SignerKeyID: b.Events[groups[k][0]].Signer.KeyID, Subject: k.subject, Target: k.target, PrevEvent: k.prev, Events: groups[k]}
 		for _, i := range groups[k] {
 			f.EventIDs = append(f.EventIDs, b.Events[i].EventID)
+			if id := b.Events[i].Signer.KeyID; !slices.Contains(f.KeyIDs, id) {
+				f.KeyIDs = append(f.KeyIDs, id)
+			}
 			forked[i] = true
 		}
 		m.Forks = append(m.Forks, f)
@@ -175,6 +189,18 @@ func RecomputeState(b *Bundle, pithNumber string, validity Validity) *Merge {
 	}
 	m.validCount = len(order)
 	return m
+}
+
+// LastApplied is the index of the last event of a type the merge applied,
+// in apply order: the current one. Invalid, superseded and forked events
+// are never applied, so never current.
+func (m *Merge) LastApplied(eventType string) (int, bool) {
+	for k := len(m.Applied) - 1; k >= 0; k-- {
+		if i := m.Applied[k]; m.bundle.Events[i].EventType == eventType {
+			return i, true
+		}
+	}
+	return -1, false
 }
 
 // applyLists sorts the applied events into current.record_created (the

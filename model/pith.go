@@ -31,7 +31,7 @@ func Base32Prefix(raw []byte, n int) string {
 func PithBody(canonicalSHA256 string) (string, error) {
 	raw, err := hex.DecodeString(canonicalSHA256)
 	if err != nil || len(raw) != sha256.Size {
-		return "", fmt.Errorf("canonical_sha256 %q is not 64 hex digits", canonicalSHA256)
+		return "", fmt.Errorf("canonical_sha256 %s is not 64 hex digits", Quote(canonicalSHA256))
 	}
 	return Base32Prefix(raw, PithBodyLen), nil
 }
@@ -44,7 +44,7 @@ func PithNumber(canonicalSHA256, submittedAt string) (string, error) {
 		return "", err
 	}
 	if len(submittedAt) < 4 || strings.Trim(submittedAt[:4], "0123456789") != "" {
-		return "", fmt.Errorf("canonical_record.metadata.submitted_at %q does not start with a year", submittedAt)
+		return "", fmt.Errorf("canonical_record.metadata.submitted_at %s does not start with a year", Quote(submittedAt))
 	}
 	return "pith:" + submittedAt[:4] + ":" + body, nil
 }

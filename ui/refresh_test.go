@@ -19,7 +19,7 @@ func TestRefreshMarksNewEvents(t *testing.T) {
 	b := verifytest.New().WithRecord()
 	first := b.AddSnapshot("2026-01-01T01:00:00Z", "", "one")
 	before := b.Build()
-	b.AddSnapshot("2026-01-01T02:00:00Z", first, "two")
+	b.AddSnapshot("2026-01-01T02:00:00Z", first, "one") // the same paper: its checks pass
 	after := b.Build()
 	cfg := testConfig(t, before, "resolver", b.Signer.Trust())
 	serve := before

@@ -138,20 +138,20 @@ func areasWithoutRow(reg []verify.CheckSpec) []verify.Area {
 func TestNewCheckNeedsNoUIChange(t *testing.T) {
 	saved := verify.Registry
 	t.Cleanup(func() { verify.Registry = saved })
-	verify.Registry = append(saved[:len(saved):len(saved)], verify.CheckSpec{Name: "event_links", Area: verify.AreaEvents, Label: "links", Help: "every link names an event in the bundle"})
+	verify.Registry = append(saved[:len(saved):len(saved)], verify.CheckSpec{Name: "event_example", Area: verify.AreaEvents, Label: "example", Help: "an example check added only by this test"})
 
 	m := openModel(t, testConfig(t, verifytest.RealBundle(t), "embedded", nil), 120, 40)
-	links := verify.Check{Name: "event_links", Subject: "event:x", Event: 1, Status: verify.OK}
+	links := verify.Check{Name: "event_example", Subject: "event:x", Event: 1, Status: verify.OK}
 	m.Update(checkDoneMsg{gen: m.verifyGen, checks: []verify.Check{links}})
-	if view := m.View(); !strings.Contains(view, "2 events: digest, id, signature, subject and links each ok") {
+	if view := m.View(); !strings.Contains(view, "2 events: digest, id, signature, subject and example each ok") {
 		t.Errorf("the Events row does not count the new check:\n%s", view)
 	}
 	links.Status, links.Detail = verify.Fail, "prev_event names nothing"
 	m.Update(checkDoneMsg{gen: m.verifyGen, checks: []verify.Check{links}})
-	if view := m.View(); !strings.Contains(view, "✗ fail     → event #1 event_links: prev_event names nothing") {
+	if view := m.View(); !strings.Contains(view, "✗ fail     → event #1 event_example: prev_event names nothing") {
 		t.Errorf("the Events row does not show the new check failing:\n%s", view)
 	}
-	if help := strings.Join(m.helpLines(), "\n"); !strings.Contains(help, "event_links") || !strings.Contains(help, "every link names an event") {
+	if help := strings.Join(m.helpLines(), "\n"); !strings.Contains(help, "event_example") || !strings.Contains(help, "an example check added only") {
 		t.Errorf("the help screen does not explain the new check")
 	}
 }

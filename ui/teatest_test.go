@@ -40,7 +40,7 @@ func TestProgramKeySequence(t *testing.T) {
 			tm.Send(keyMsg(k))
 		}
 	}
-	waitFor("FAILED 2")
+	waitFor("FAILED 5")
 
 	keys("2")
 	waitFor("digest sig merge")

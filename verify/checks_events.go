@@ -28,10 +28,7 @@ type eventResult struct {
 // members), id, signature and subject. duplicateOf is the index of an
 // earlier event with the same id, or -1. It only reads the keyring.
 func checkEvent(e *model.Event, canon *model.CanonObject, bundleNumber string, keys *keyring, duplicateOf int) eventResult {
-	subject := EventSubject(e.Index, e.EventID)
-	if duplicateOf >= 0 {
-		subject = EventSubject(e.Index, "") // the id already names another event
-	}
+	subject := eventCheckSubject(e, duplicateOf)
 	mk := func(name string) Check { return Check{Name: name, Subject: subject, Event: e.Index} }
 	var res eventResult
 	digestCheck, idCheck := mk(CheckEventDigest), mk(CheckEventID)
@@ -67,6 +64,15 @@ func checkEvent(e *model.Event, canon *model.CanonObject, bundleNumber string, k
 		}
 	}
 	return res
+}
+
+// eventCheckSubject is the subject of an event's checks: its id, or its
+// position when an earlier event (duplicateOf, or -1) has that id already.
+func eventCheckSubject(e *model.Event, duplicateOf int) string {
+	if duplicateOf >= 0 {
+		return EventSubject(e.Index, "")
+	}
+	return EventSubject(e.Index, e.EventID)
 }
 
 // duplicates maps each event to the index of an earlier event with the

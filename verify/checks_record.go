@@ -81,7 +81,7 @@ func aliasChecks(b *model.Bundle, body string) []Check {
 		c := Check{Name: CheckAliases, Subject: "alias:" + a.Kind, Event: -1}
 		size, err := strconv.Atoi(n)
 		if err != nil || size <= 0 || size > len(body) {
-			c.Status, c.Detail = Fail, fmt.Sprintf("alias kind %q names no valid length", a.Kind)
+			c.Status, c.Detail = Fail, fmt.Sprintf("alias kind %s names no valid length", model.Quote(a.Kind))
 		} else {
 			c = compare(c, a.Kind, body[:size], a.Value)
 		}
@@ -160,7 +160,7 @@ func receiptChecks(b *model.Bundle, canonicalDigest string, keys *keyring) []Che
 		case canonicalDigest == "":
 			c.Status, c.Detail = Unknown, "no canonical digest to check the receipt against"
 		case rc.Digest != canonicalDigest:
-			c.Status, c.Detail = Fail, fmt.Sprintf("receipt names canonical_sha256 %q, the record hashes to %s", rc.Digest, canonicalDigest)
+			c.Status, c.Detail = Fail, fmt.Sprintf("receipt names canonical_sha256 %s, the record hashes to %s", model.Quote(rc.Digest), canonicalDigest)
 			c.Expected, c.Found = canonicalDigest, rc.Digest
 		default:
 			c.Status, c.Detail = verifySignature(keys, rc, canonicalDigest, "canonical_sha256_bytes")

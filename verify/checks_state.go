@@ -96,7 +96,7 @@ func StateDifferences(b *model.Bundle, merge *model.Merge, max int) ([]model.Dif
 func equivocationChecks(b *model.Bundle, merge *model.Merge) []Check {
 	if len(merge.Forks) == 0 {
 		c := bundleCheck(CheckEquivocation)
-		c.Status, c.Detail = OK, fmt.Sprintf("no signer forked its chain among %d valid events", len(b.Events)-len(merge.Invalid))
+		c.Status, c.Detail = OK, fmt.Sprintf("no signer signed two events after the same prev_event, among %d valid events", len(b.Events)-len(merge.Invalid))
 		return []Check{c}
 	}
 	var out []Check
@@ -107,11 +107,20 @@ func equivocationChecks(b *model.Bundle, merge *model.Merge) []Check {
 		}
 		out = append(out, Check{
 			Name: CheckEquivocation, Subject: fmt.Sprintf("fork:%d", n+1), Status: Fail, Event: f.Events[0],
-			Detail: fmt.Sprintf("signer %s signed %d events for target %q with prev_event %s: %s",
-				f.SignerKeyID, len(f.EventIDs), f.Target, prev, strings.Join(f.EventIDs, ", ")),
+			Detail: fmt.Sprintf("signer %s signed %d events for target %s with prev_event %s: %s",
+				forkSigner(f), len(f.EventIDs), model.Quote(f.Target), prev, strings.Join(f.EventIDs, ", ")),
 		})
 	}
 	return out
+}
+
+// forkSigner names a fork's signer by its key ids: "k", or "k (one key
+// with k2)" when its events name one key by several ids.
+func forkSigner(f model.Fork) string {
+	if len(f.KeyIDs) < 2 {
+		return f.SignerKeyID
+	}
+	return f.SignerKeyID + " (one key with " + strings.Join(f.KeyIDs[1:], ", ") + ")"
 }
 
 type bundleResult struct {

@@ -10,7 +10,7 @@ import (
 
 func TestAnEventListedTwiceIsMergedOnce(t *testing.T) {
 	b := verifytest.New().WithRecord()
-	b.AddSnapshot("2026-01-01T01:00:00Z", "", "once")
+	b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
 	// The served state is built by the same merge, so it already leaves
 	// the copy out; the copy's event_id check says why.
 	data := verifytest.Edit(b.Build(), func(m map[string]any) {
@@ -21,6 +21,12 @@ func TestAnEventListedTwiceIsMergedOnce(t *testing.T) {
 	dup, ok := r.Find(verify.CheckEventID, verify.EventSubject(2, ""))
 	if !ok || dup.Status != verify.Fail || !strings.Contains(dup.Detail, "events[1] is the same event") {
 		t.Fatalf("copy's event_id check = %+v", dup)
+	}
+	// Every check of the copy names it by position, record_match included.
+	for _, c := range r.Checks {
+		if c.Event == 2 && c.Subject != verify.EventSubject(2, "") {
+			t.Errorf("%s names the copy %s", c.Name, c.Subject)
+		}
 	}
 	if got := len(r.Merge.Applied); got != 2 {
 		t.Errorf("%d events applied, want the record and the snapshot once", got)

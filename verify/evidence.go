@@ -1,8 +1,14 @@
 package verify
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/pithscope/pithscope/model"
@@ -13,19 +19,46 @@ func EquivocationEvidence(b *model.Bundle, f model.Fork) ([]byte, error) {
 	return model.EvidenceJSON(b, f)
 }
 
+// ForkProof is what an evidence file proves: whether its events show one
+// signer (one public key, whatever ids name it) signing several events
+// for the same place in its chain, with every signature verifying with a
+// key the user trusts.
+type ForkProof struct {
+	Proven    bool     `json:"proven"`
+	KeyIDs    []string `json:"key_ids,omitempty"` // the ids the events name the signer's key by
+	Trust     Trust    `json:"trust,omitempty"`   // the most trusted of them
+	Events    int      `json:"events"`
+	Subject   string   `json:"subject,omitempty"` // the pith number the events are about
+	Target    string   `json:"target,omitempty"`
+	PrevEvent string   `json:"prev_event,omitempty"` // "" for null
+	EventIDs  []string `json:"event_ids,omitempty"`
+	Why       string   `json:"why,omitempty"` // when not proven: what is missing
+}
+
+// verdict is the report's verdict line for an evidence file.
+func (p *ForkProof) verdict() string {
+	if !p.Proven {
+		return "FORK NOT PROVEN: " + p.Why
+	}
+	prev := p.PrevEvent
+	if prev == "" {
+		prev = "null"
+	}
+	key := Voucher{KeyIDs: p.KeyIDs, Trust: p.Trust}.Name()
+	return fmt.Sprintf("FORK PROVEN: %s signed %d events for %s after %s", key, p.Events, p.Target, prev)
+}
+
 // VerifyEvidence checks an evidence file on its own: each event's digest,
 // id and signature, the key, and whether the events prove a fork (same
-// signer, subject, target and prev_event; different ids; all validly
-// signed). A proven fork is an equivocation check that fails: the signer
-// misbehaved.
+// signer key, subject, target and prev_event; different ids; all validly
+// signed). A proven fork is an equivocation check that fails (the signer
+// misbehaved); the report's Evidence says whether the file proves it,
+// which needs every other check to pass, the key's trust included.
 func VerifyEvidence(ev *model.Evidence, opts Options) *Report {
 	if opts.Trust == nil {
 		opts.Trust = NewTrustStore()
 	}
-	pseudo := &model.Bundle{PithNumber: ev.PithNumber}
-	if ev.Key != nil {
-		pseudo.PublicKeys = []model.PublicKey{*ev.Key}
-	}
+	pseudo := &model.Bundle{PithNumber: ev.PithNumber, PublicKeys: ev.Keys}
 	keys := newKeyring(pseudo, opts.Trust)
 	for _, e := range ev.Events {
 		keys.info(e.Signer.KeyID)
@@ -48,14 +81,30 @@ func VerifyEvidence(ev *model.Evidence, opts Options) *Report {
 		checks = append(checks, res.checks...)
 		valid = valid && res.invalidReason == ""
 	}
-	checks = append(checks, forkProof(ev, valid))
+	proof, fork := forkProof(ev, valid, keys)
+	checks = append(checks, fork)
 	r.Keys = keys.keys()
 	r.Checks = sortChecks(checks)
+	r.Vouchers = vouchers(ev.Events, nil, r.Checks, r.Keys)
+	if proof.Proven {
+		for _, c := range r.Checks {
+			if c.Status != OK && c.Name != CheckEquivocation {
+				proof.Proven, proof.Why = false, c.Name+" "+c.Subject+": "+c.Detail
+				break
+			}
+		}
+	}
+	if proof.Proven && len(r.Vouchers) == 1 { // one key signed every event
+		proof.Trust = r.Vouchers[0].Trust
+	}
+	r.Evidence = proof
 	return r
 }
 
-// forkProof decides whether the evidence proves an equivocation.
-func forkProof(ev *model.Evidence, allValid bool) Check {
+// forkProof decides whether the evidence's events show a fork. Its events'
+// signer is the key their signatures verified with, whatever ids they
+// name it by.
+func forkProof(ev *model.Evidence, allValid bool, keys *keyring) (*ForkProof, Check) {
 	c := bundleCheck(CheckEquivocation)
 	c.Subject = "evidence"
 	why := ""
@@ -71,14 +120,13 @@ func forkProof(ev *model.Evidence, allValid bool) Check {
 	case len(ids) != len(ev.Events):
 		why = "two of its events have the same id"
 	}
-	first := ev.Events
-	for _, e := range first {
+	for _, e := range ev.Events {
 		if why != "" {
 			break
 		}
-		f := first[0]
+		f := ev.Events[0]
 		switch {
-		case e.Signer.KeyID != f.Signer.KeyID:
+		case !bytes.Equal(keys.info(e.Signer.KeyID).Key, keys.info(f.Signer.KeyID).Key):
 			why = "its events have different signer keys"
 		case e.SubjectPithNumber != f.SubjectPithNumber:
 			why = "its events are about different pith numbers"
@@ -90,19 +138,72 @@ func forkProof(ev *model.Evidence, allValid bool) Check {
 	}
 	if why != "" {
 		c.Status, c.Detail = Unknown, "the evidence does not prove a fork: "+why
-		return c
+		return &ForkProof{Why: "the events do not show a fork: " + why, Events: len(ev.Events)}, c
 	}
 	e := ev.Events[0]
+	p := &ForkProof{Proven: true, Events: len(ev.Events), Subject: e.SubjectPithNumber, Target: e.Target, PrevEvent: e.PrevEvent}
+	for _, x := range ev.Events {
+		p.EventIDs = append(p.EventIDs, x.EventID)
+		if !slices.Contains(p.KeyIDs, x.Signer.KeyID) {
+			p.KeyIDs = append(p.KeyIDs, x.Signer.KeyID)
+		}
+	}
 	prev := e.PrevEvent
 	if prev == "" {
 		prev = "null"
 	}
-	var list []string
-	for _, x := range ev.Events {
-		list = append(list, x.EventID)
-	}
 	c.Status = Fail
-	c.Detail = fmt.Sprintf("fork proven: signer %s signed %d different events for %s target %q after prev_event %s: %s",
-		e.Signer.KeyID, len(ev.Events), e.SubjectPithNumber, e.Target, prev, strings.Join(list, ", "))
-	return c
+	c.Detail = fmt.Sprintf("fork proven: signer %s signed %d different events for %s target %s after prev_event %s: %s",
+		strings.Join(p.KeyIDs, " = "), len(ev.Events), e.SubjectPithNumber, model.Quote(e.Target), prev, strings.Join(p.EventIDs, ", "))
+	return p, c
+}
+
+// maxEvidenceSuffix bounds the -2, -3 … suffixes tried before giving up.
+const maxEvidenceSuffix = 1000
+
+// WriteEvidenceFile writes the evidence file of fork n (1-based) of a
+// bundle r verified into dir, and returns its path. The name comes only
+// from the verified pith number (the one the record hashes to, when the
+// pith_number check passed), never from a path or string in the bundle:
+// pith-evidence-BODY-forkN.json, BODY its 26 base32 characters. The file
+// is created new (O_EXCL: never overwritten, never through a link); when
+// the name is taken, -2, -3 … is added.
+func WriteEvidenceFile(dir string, b *model.Bundle, r *Report, n int) (string, error) {
+	body := model.BodyOf(r.PithNumber)
+	if c, ok := r.Find(CheckPithNumber, SubjectBundle); !ok || c.Status != OK || len(body) != model.PithBodyLen ||
+		strings.Trim(body, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != "" {
+		return "", fmt.Errorf("no verified pith number to name the evidence file after")
+	}
+	if r.Merge == nil || n < 1 || n > len(r.Merge.Forks) {
+		return "", fmt.Errorf("no fork %d to write evidence for", n)
+	}
+	data, err := EquivocationEvidence(b, r.Merge.Forks[n-1])
+	if err != nil {
+		return "", err
+	}
+	base := fmt.Sprintf("pith-evidence-%s-fork%d", body, n)
+	for try := 1; try <= maxEvidenceSuffix; try++ {
+		name := base + ".json"
+		if try > 1 {
+			name = fmt.Sprintf("%s-%d.json", base, try)
+		}
+		path := filepath.Join(dir, name)
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		_, werr := f.Write(data)
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			os.Remove(path) // ours: created by this call
+			return "", werr
+		}
+		return path, nil
+	}
+	return "", fmt.Errorf("%s: %s.json and %d numbered copies exist already", dir, base, maxEvidenceSuffix-1)
 }

@@ -20,9 +20,9 @@ import (
 func FuzzVerify(f *testing.F) {
 	f.Add(verifytest.RealBundle(f))
 	b := verifytest.New().WithRecord()
-	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", "first")
-	b.AddSnapshot("2026-01-01T02:00:00Z", a, "left")
-	b.AddSnapshot("2026-01-01T02:00:01Z", a, "right")
+	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
+	b.AddSnapshot("2026-01-01T02:00:00Z", a, title)
+	b.AddSnapshot("2026-01-01T02:00:01Z", a, title)
 	b.Add(verifytest.Event{Type: "author_attestation", Target: "a", CreatedAt: "2026-01-01T03:00:00Z", BadSignature: true, Supersedes: []string{a}})
 	f.Add(b.Build())
 	f.Add([]byte(`{}`))

@@ -27,20 +27,6 @@ func reseal(t testing.TB, data []byte, s verifytest.Signer, fn func(m map[string
 	return verifytest.Sign(mustJSON(t, m), s)
 }
 
-// restate replaces the served state with the one the verifier recomputes
-// from the (edited) events, then reseals: an edit of an event then fails
-// only the event's own checks, not state_recompute.
-func restate(t testing.TB, data []byte, s verifytest.Signer, trust *verify.TrustStore) []byte {
-	t.Helper()
-	r := verify.Verify(mustParse(t, data), verify.Options{Trust: trust})
-	stateJSON, err := r.Merge.StateJSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	state := verifytest.Decode(stateJSON)
-	return reseal(t, data, s, func(m map[string]any) { m["state"] = state })
-}
-
 // signHex signs the raw bytes of a hex digest.
 func signHex(s verifytest.Signer, digestHex string) string {
 	raw := make([]byte, 32)
@@ -51,8 +37,8 @@ func signHex(s verifytest.Signer, digestHex string) string {
 // basic is a record and a chain of two graph snapshots.
 func basic() (*verifytest.Builder, []string) {
 	b := verifytest.New().WithRecord()
-	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", "first")
-	c := b.AddSnapshot("2026-01-01T02:00:00Z", a, "second")
+	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
+	c := b.AddSnapshot("2026-01-01T02:00:00Z", a, title)
 	return b, []string{a, c}
 }
 
@@ -127,7 +113,7 @@ func TestImpostorOfThePinnedKey(t *testing.T) {
 	b := verifytest.New()
 	b.Signer = impostor
 	b.WithRecord()
-	b.AddSnapshot("2026-01-01T01:00:00Z", "", "first")
+	b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
 	data := b.Build()
 	r := verifyData(t, data, verify.Options{})
 	expectNotOK(t, r, map[string]int{verify.CheckKeyTrust: 1, verify.CheckEventSignature: 2,
@@ -187,7 +173,7 @@ func TestEachCheckFailsAlone(t *testing.T) {
 			return verifytest.Edit(base, set(p("canonical_record", "metadata", "huge"), json.Number("1e400"))), trusted
 		}, map[string]int{verify.CheckCanonicalDigest: 1, verify.CheckPithNumber + "?": 1, verify.CheckShortPithNumber + "?": 1,
 			verify.CheckAliases + "?": 1, verify.CheckReceiptSignature + "?": 1, verify.CheckStateRecompute: 1,
-			verify.CheckBundleDigest: 1, verify.CheckBundleSignature + "?": 1}, nil},
+			verify.CheckBundleDigest: 1, verify.CheckBundleSignature + "?": 1, verify.CheckRecordMatch + "?": 1}, nil},
 		{"pith_number", func(t *testing.T) ([]byte, verify.Options) {
 			return reseal(t, base, s, set(p("pith_number"), "pith:2021:"+strings.Repeat("A", 26))), trusted
 		}, map[string]int{verify.CheckPithNumber: 1}, nil},
@@ -196,8 +182,10 @@ func TestEachCheckFailsAlone(t *testing.T) {
 			// derived from it fail too; the pith number cannot be
 			// derived at all.
 			return reseal(t, base, s, set(p("canonical_record", "metadata", "submitted_at"), "soon")), trusted
+			// The record_created payload's copy of the record and
+			// both snapshots' submitted_at contradict the new record.
 		}, map[string]int{verify.CheckCanonicalDigest: 1, verify.CheckPithNumber: 1, verify.CheckShortPithNumber: 1,
-			verify.CheckAliases: 3, verify.CheckReceiptSignature: 1, verify.CheckStateRecompute: 1}, func(t *testing.T, r *verify.Report) {
+			verify.CheckAliases: 3, verify.CheckReceiptSignature: 1, verify.CheckStateRecompute: 1, verify.CheckRecordMatch: 3}, func(t *testing.T, r *verify.Report) {
 			if c := find(t, r, verify.CheckPithNumber, "bundle"); !strings.Contains(c.Detail, "does not start with a year") {
 				t.Errorf("pith_number detail %q", c.Detail)
 			}
@@ -250,7 +238,7 @@ func TestEachCheckFailsAlone(t *testing.T) {
 		}, map[string]int{verify.CheckReceiptSignature: 1}, nil},
 		{"receipt_signature with no record_created", func(t *testing.T) ([]byte, verify.Options) {
 			b := verifytest.New()
-			b.AddSnapshot("2026-01-01T01:00:00Z", "", "alone")
+			b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
 			return b.Build(), trusted
 		}, map[string]int{verify.CheckReceiptSignature: 1}, func(t *testing.T, r *verify.Report) {
 			if c := find(t, r, verify.CheckReceiptSignature, "bundle"); !strings.Contains(c.Detail, "no record_created") {
@@ -258,7 +246,7 @@ func TestEachCheckFailsAlone(t *testing.T) {
 			}
 		}},
 		{"event_digest", func(t *testing.T) ([]byte, verify.Options) {
-			return restate(t, verifytest.Edit(base, set(p("events", 2, "content_sha256"), strings.Repeat("a", 64))), s, s.Trust()), trusted
+			return verifytest.Restate(verifytest.Edit(base, set(p("events", 2, "content_sha256"), strings.Repeat("a", 64))), s, s.Trust()), trusted
 		}, map[string]int{verify.CheckEventDigest: 1}, func(t *testing.T, r *verify.Report) {
 			c := find(t, r, verify.CheckEventDigest, "event:"+ids[1])
 			if c.Expected != ids[1][len("sha256:"):] || c.Found != strings.Repeat("a", 64) {
@@ -274,7 +262,7 @@ func TestEachCheckFailsAlone(t *testing.T) {
 		}, map[string]int{verify.CheckEventDigest: 1, verify.CheckEventID + "?": 1, verify.CheckEventSignature + "?": 1,
 			verify.CheckStateRecompute: 1, verify.CheckBundleDigest: 1, verify.CheckBundleSignature + "?": 1}, nil},
 		{"event_id", func(t *testing.T) ([]byte, verify.Options) {
-			return restate(t, verifytest.Edit(base, set(p("events", 2, "event_id"), "sha256:"+strings.Repeat("b", 64))), s, s.Trust()), trusted
+			return verifytest.Restate(verifytest.Edit(base, set(p("events", 2, "event_id"), "sha256:"+strings.Repeat("b", 64))), s, s.Trust()), trusted
 		}, map[string]int{verify.CheckEventID: 1}, nil},
 		{"event_signature", func(t *testing.T) ([]byte, verify.Options) {
 			b, _ := basic()
@@ -332,10 +320,10 @@ func TestEachCheckFailsAlone(t *testing.T) {
 			return reseal(t, base, s, set(p("state", "current", "graph_snapshots", 1, "payload", "graph_snapshot", "paper", "title"), "edited")), trusted
 		}, map[string]int{verify.CheckStateRecompute: 1}, func(t *testing.T, r *verify.Report) {
 			c := find(t, r, verify.CheckStateRecompute, "bundle")
-			if !strings.Contains(c.Detail, `$.current.graph_snapshots[1].payload.graph_snapshot.paper.title: served "edited", recomputed "second"`) {
+			if !strings.Contains(c.Detail, `$.current.graph_snapshots[1].payload.graph_snapshot.paper.title: served "edited", recomputed "`+title+`"`) {
 				t.Errorf("detail %q", c.Detail)
 			}
-			if c.Found != `"edited"` || c.Expected != `"second"` {
+			if c.Found != `"edited"` || c.Expected != `"`+title+`"` {
 				t.Errorf("expected/found %q/%q", c.Expected, c.Found)
 			}
 		}},
@@ -373,9 +361,24 @@ func TestEachCheckFailsAlone(t *testing.T) {
 		}, map[string]int{verify.CheckKeyTrust: 1}, nil},
 		{"equivocation", func(t *testing.T) ([]byte, verify.Options) {
 			b, ids := basic()
-			b.AddSnapshot("2026-01-01T03:00:00Z", ids[0], "fork of second")
+			b.AddSnapshot("2026-01-01T03:00:00Z", ids[0], title)
 			return b.Build(), trusted
 		}, map[string]int{verify.CheckEquivocation: 1}, nil},
+		{"record_match", func(t *testing.T) ([]byte, verify.Options) {
+			b, ids := basic()
+			b.AddSnapshot("2026-01-01T03:00:00Z", ids[1], "Another Paper Entirely")
+			return b.Build(), trusted
+		}, map[string]int{verify.CheckRecordMatch: 1}, func(t *testing.T, r *verify.Report) {
+			c := checksNamed(r, verify.CheckRecordMatch)
+			if last := c[len(c)-1]; last.Found != model.TitleCanonSHA256("Another Paper Entirely") || last.Expected != model.TitleCanonSHA256(title) {
+				t.Errorf("record_match %+v", last)
+			}
+		}},
+		{"event_links", func(t *testing.T) ([]byte, verify.Options) {
+			b, ids := basic()
+			b.Add(verifytest.Event{Type: "correction", Target: "graph", CreatedAt: "2026-01-01T03:00:00Z", PrevEvent: ids[1], Supersedes: []string{"sha256:gone"}})
+			return b.Build(), trusted
+		}, map[string]int{verify.CheckEventLinks: 1}, nil},
 		{"requested_id", func(t *testing.T) ([]byte, verify.Options) {
 			o := trusted
 			o.Requested = verify.Request{Text: "pith:ZZZZZZZZ", PithPrefix: "ZZZZZZZZ"}
@@ -419,9 +422,9 @@ func TestEachCheckFailsAlone(t *testing.T) {
 
 func TestEquivocationNamesTheFork(t *testing.T) {
 	b := verifytest.New().WithRecord()
-	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", "first")
-	left := b.AddSnapshot("2026-01-01T02:00:00Z", a, "left")
-	right := b.AddSnapshot("2026-01-01T02:00:01Z", a, "right")
+	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
+	left := b.AddSnapshot("2026-01-01T02:00:00Z", a, title)
+	right := b.AddSnapshot("2026-01-01T02:00:01Z", a, title)
 	after := b.Add(verifytest.Event{Type: "storage_attestation", Target: "storage", CreatedAt: "2026-01-01T04:00:00Z"})
 	r := verifyData(t, b.Build(), verify.Options{Trust: b.Signer.Trust()})
 	expectNotOK(t, r, map[string]int{verify.CheckEquivocation: 1})
@@ -449,8 +452,8 @@ func TestEquivocationNamesTheFork(t *testing.T) {
 
 func TestTwoForksAreTwoChecks(t *testing.T) {
 	b := verifytest.New().WithRecord()
-	b.AddSnapshot("2026-01-01T01:00:00Z", "", "one")
-	b.AddSnapshot("2026-01-01T01:00:01Z", "", "two") // with prev_event null
+	b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
+	b.AddSnapshot("2026-01-01T01:00:01Z", "", title) // with prev_event null
 	b.Add(verifytest.Event{Type: "timestamp_anchor", Target: "anchor", CreatedAt: "2026-01-01T05:00:00Z", Payload: map[string]any{"n": 1}})
 	b.Add(verifytest.Event{Type: "timestamp_anchor", Target: "anchor", CreatedAt: "2026-01-01T05:00:00Z", Payload: map[string]any{"n": 2}})
 	r := verifyData(t, b.Build(), verify.Options{Trust: b.Signer.Trust()})
@@ -462,8 +465,8 @@ func TestTwoForksAreTwoChecks(t *testing.T) {
 	other := verifytest.NewSigner("other-key", "another signer")
 	b2 := verifytest.New().WithRecord()
 	b2.ExtraKeys = []verifytest.Signer{other}
-	b2.AddSnapshot("2026-01-01T01:00:00Z", "", "one")
-	b2.Add(verifytest.Event{Type: "graph_snapshot", Target: "graph", CreatedAt: "2026-01-01T01:00:01Z", Signer: &other, Payload: verifytest.SnapshotPayload("two", 1)})
+	b2.AddSnapshot("2026-01-01T01:00:00Z", "", title)
+	b2.Add(verifytest.Event{Type: "graph_snapshot", Target: "graph", CreatedAt: "2026-01-01T01:00:01Z", Signer: &other, Payload: b2.SnapshotPayload(title, 1)})
 	trust := b2.Signer.Trust()
 	if err := trust.AddFile(other.KeyFile(), "other"); err != nil {
 		t.Fatal(err)
@@ -477,7 +480,7 @@ func TestTwoForksAreTwoChecks(t *testing.T) {
 func TestMergeRules(t *testing.T) {
 	b := verifytest.New().WithRecord()
 	// Bundle order is not apply order: (created_at, event_id) is.
-	late := b.AddSnapshot("2026-01-01T09:00:00Z", "", "late")
+	late := b.AddSnapshot("2026-01-01T09:00:00Z", "", title)
 	early := b.Add(verifytest.Event{Type: "author_attestation", Target: "author", CreatedAt: "2026-01-01T01:00:00Z", Payload: map[string]any{"a": 1}})
 	chained := b.Add(verifytest.Event{Type: "author_attestation", Target: "author", CreatedAt: "2026-01-01T02:00:00Z", PrevEvent: early, Payload: map[string]any{"a": 2}})
 	mirror := b.Add(verifytest.Event{Type: "mirror_hint", Target: "mirror", CreatedAt: "2026-01-01T03:00:00Z"})
@@ -570,18 +573,18 @@ func TestLaterRecordCreatedReplacesTheEarlier(t *testing.T) {
 func TestOneBadEventDoesNotHideTheOthers(t *testing.T) {
 	other := verifytest.NewSigner("other-key", "another signer")
 	b := verifytest.New().WithRecord()
-	good1 := b.AddSnapshot("2026-01-01T01:00:00Z", "", "good one")
+	good1 := b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
 	badSig := b.Add(verifytest.Event{Type: "author_attestation", Target: "a", CreatedAt: "2026-01-01T02:00:00Z", BadSignature: true})
 	badSubj := b.Add(verifytest.Event{Type: "storage_attestation", Target: "s", CreatedAt: "2026-01-01T03:00:00Z", Subject: "pith:2019:" + strings.Repeat("C", 26)})
 	unknownKey := b.Add(verifytest.Event{Type: "citation_signature", Target: "c", CreatedAt: "2026-01-01T04:00:00Z", Signer: &other})
 	edited := b.Add(verifytest.Event{Type: "replication_record", Target: "r", CreatedAt: "2026-01-01T04:30:00Z"})
-	good2 := b.AddSnapshot("2026-01-01T05:00:00Z", good1, "good two")
+	good2 := b.AddSnapshot("2026-01-01T05:00:00Z", good1, title)
 	data := b.Build()
 	// One event broken after signing: its payload no longer matches.
 	if verifytest.At(verifytest.Decode(data), "events", 5, "event_id") != edited {
 		t.Fatal("events out of place")
 	}
-	data = restate(t, verifytest.Edit(data, set(p("events", 5, "payload", "x"), "late edit")), b.Signer, b.Signer.Trust())
+	data = verifytest.Restate(verifytest.Edit(data, set(p("events", 5, "payload", "x"), "late edit")), b.Signer, b.Signer.Trust())
 	r := verifyData(t, data, verify.Options{Trust: b.Signer.Trust()})
 	expectNotOK(t, r, map[string]int{
 		verify.CheckEventSignature: 2, verify.CheckEventSubject: 1, verify.CheckEventDigest: 1, verify.CheckEventID: 1,
@@ -783,7 +786,7 @@ func TestSignatureCoversTheReceivedEvent(t *testing.T) {
 	b, ids := basic()
 	data := verifytest.Edit(b.Build(), func(m map[string]any) {
 		ev := verifytest.At(m, "events", 2).(map[string]any)
-		set(p("payload", "graph_snapshot", "paper", "title"), "rewritten")(ev)
+		set(p("payload", "graph_snapshot", "paper", "headline"), "rewritten")(ev)
 		delete(ev, "signature")
 		delete(ev, "content_sha256")
 		delete(ev, "event_id")
@@ -791,7 +794,7 @@ func TestSignatureCoversTheReceivedEvent(t *testing.T) {
 		ev["content_sha256"], ev["event_id"] = d, "sha256:"+d
 		ev["signature"] = verifytest.At(verifytest.Decode(b.Build()), "events", 2, "signature")
 	})
-	data = restate(t, data, b.Signer, b.Signer.Trust())
+	data = verifytest.Restate(data, b.Signer, b.Signer.Trust())
 	r := verifyData(t, data, verify.Options{Trust: b.Signer.Trust()})
 	expectNotOK(t, r, map[string]int{verify.CheckEventSignature: 1})
 	if _, ok := r.Find(verify.CheckEventDigest, "event:"+ids[1]); ok {

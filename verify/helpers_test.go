@@ -105,3 +105,7 @@ func checksNamed(r *verify.Report, name string) []verify.Check {
 	}
 	return out
 }
+
+// title is the paper's title in generated bundles: every snapshot states
+// it, so the record (which commits to it) agrees unless a test says not.
+const title = "Three Ways to Sign a Bundle"

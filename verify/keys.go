@@ -55,10 +55,10 @@ func newKeyring(b *model.Bundle, trust *TrustStore) *keyring {
 func (k *keyring) resolve(keyID, fingerprint string) (ed25519.PublicKey, Status, string) {
 	info := k.info(keyID)
 	if info.Key == nil {
-		return nil, Unknown, fmt.Sprintf("no key %q in the trust store or the bundle", keyID)
+		return nil, Unknown, fmt.Sprintf("no key %s in the trust store or the bundle", model.Quote(keyID))
 	}
 	if fingerprint != info.FingerprintHex {
-		return nil, Fail, fmt.Sprintf("signer names fingerprint %q but key %s has %s", fingerprint, keyID, info.FingerprintHex)
+		return nil, Fail, fmt.Sprintf("signer names fingerprint %s but key %s has %s", model.Quote(fingerprint), keyID, info.FingerprintHex)
 	}
 	return info.Key, OK, ""
 }
@@ -79,6 +79,10 @@ func (k *keyring) info(keyID string) *KeyInfo {
 		}
 	} else if inBundle {
 		info.Key, info.Trust, info.Origin = bundleKey, TrustBundleOnly, "bundle"
+		// A signer is its key: a trusted key under another id is trusted.
+		if tk, ok := k.trust.lookupKey(bundleKey); ok {
+			info.Trust, info.Origin = tk.Trust, "the key of "+tk.KeyID+", "+tk.Origin
+		}
 	}
 	if info.Key != nil {
 		info.FingerprintHex, info.FingerprintB32 = model.KeyFingerprints(info.Key)
@@ -102,9 +106,9 @@ func keyFingerprintChecks(b *model.Bundle) []Check {
 			c.Expected, c.Found = fp+" "+fpB32, pk.FingerprintHex+" "+pk.FingerprintB32
 			switch {
 			case pk.FingerprintHex != fp:
-				c.Status, c.Detail = Fail, fmt.Sprintf("fingerprint_sha256_hex: expected %s, found %q", fp, pk.FingerprintHex)
+				c.Status, c.Detail = Fail, fmt.Sprintf("fingerprint_sha256_hex: expected %s, found %s", fp, model.Quote(pk.FingerprintHex))
 			case pk.FingerprintB32 != fpB32:
-				c.Status, c.Detail = Fail, fmt.Sprintf("fingerprint_sha256_b32_first128bits: expected %s, found %q", fpB32, pk.FingerprintB32)
+				c.Status, c.Detail = Fail, fmt.Sprintf("fingerprint_sha256_b32_first128bits: expected %s, found %s", fpB32, model.Quote(pk.FingerprintB32))
 			default:
 				c.Status, c.Detail = OK, "sha256 of the key gives "+fp+" / "+fpB32
 			}
@@ -143,7 +147,7 @@ func (k *keyring) keyTrustChecks(b *model.Bundle) []Check {
 		case info.Trust == TrustBundleOnly:
 			c.Status, c.Detail = Fail, fmt.Sprintf("key not pinned: %s (fingerprint %s) came only from the bundle; pass --trust-key FILE to trust it", id, info.FingerprintHex)
 		default:
-			c.Status, c.Detail = Unknown, fmt.Sprintf("no key %q in the trust store or the bundle", id)
+			c.Status, c.Detail = Unknown, fmt.Sprintf("no key %s in the trust store or the bundle", model.Quote(id))
 		}
 		out = append(out, c)
 	}

@@ -27,7 +27,7 @@ const (
 	realKeySubject  = "key:" + verify.PinnedKeyID
 	realEvent0Subj  = "event:" + realEvent0
 	realEvent1Subj  = "event:" + realEvent1
-	realChecksTotal = 22
+	realChecksTotal = 26
 )
 
 func TestRealBundlePassesEveryCheck(t *testing.T) {
@@ -44,6 +44,7 @@ func TestRealBundlePassesEveryCheck(t *testing.T) {
 	for _, want := range []struct{ name, subject string }{
 		{verify.CheckCanonicalDigest, "bundle"}, {verify.CheckPithNumber, "bundle"},
 		{verify.CheckShortPithNumber, "bundle"},
+		{verify.CheckRecordMatch, "bundle"}, {verify.CheckRecordMatch, realEvent0Subj}, {verify.CheckRecordMatch, realEvent1Subj},
 		{verify.CheckAliases, "alias:pith_short_8"}, {verify.CheckAliases, "alias:pith_short_12"}, {verify.CheckAliases, "alias:pith_short_16"},
 		{verify.CheckReceiptSignature, realEvent0Subj},
 		{verify.CheckKeyFingerprint, realKeySubject}, {verify.CheckKeyTrust, realKeySubject},
@@ -51,7 +52,7 @@ func TestRealBundlePassesEveryCheck(t *testing.T) {
 		{verify.CheckEventID, realEvent0Subj}, {verify.CheckEventID, realEvent1Subj},
 		{verify.CheckEventSignature, realEvent0Subj}, {verify.CheckEventSignature, realEvent1Subj},
 		{verify.CheckEventSubject, realEvent0Subj}, {verify.CheckEventSubject, realEvent1Subj},
-		{verify.CheckEquivocation, "bundle"}, {verify.CheckStateDigest, "bundle"}, {verify.CheckStateRecompute, "bundle"},
+		{verify.CheckEquivocation, "bundle"}, {verify.CheckEventLinks, "bundle"}, {verify.CheckStateDigest, "bundle"}, {verify.CheckStateRecompute, "bundle"},
 		{verify.CheckBundleDigest, "bundle"}, {verify.CheckBundleSignature, "bundle"},
 	} {
 		find(t, r, want.name, want.subject)

@@ -20,6 +20,8 @@ const (
 	CheckEquivocation     = "equivocation"
 	CheckRequestedID      = "requested_id"
 	CheckRollback         = "rollback"
+	CheckRecordMatch      = "record_match"
+	CheckEventLinks       = "event_links"
 )
 
 // Area is the part of a bundle a check is about. Reports group checks by
@@ -56,6 +58,7 @@ var Registry = []CheckSpec{
 	{CheckCanonicalDigest, AreaRecord, "digest", "canonical_sha256 is sha256 of the record's RFC 8785 form"},
 	{CheckPithNumber, AreaRecord, "pith number", "the pith number is derived from that digest and the submission year"},
 	{CheckShortPithNumber, AreaRecord, "short number", "the short pith number is the first 8 characters of that number"},
+	{CheckRecordMatch, AreaRecord, "paper", "each snapshot's title, categories, date, license and source agree with the record the number commits to"},
 	{CheckAliases, AreaAliases, "pith_short aliases", "every pith_short_N alias is the first N characters of the number"},
 	{CheckReceiptSignature, AreaReceipt, "signature", "the record's receipt is an Ed25519 signature over its digest"},
 	{CheckKeyFingerprint, AreaKeys, "fingerprint", "each bundle key's fingerprints are sha256 of its bytes"},
@@ -64,7 +67,8 @@ var Registry = []CheckSpec{
 	{CheckEventID, AreaEvents, "id", `event_id is "sha256:" + that digest, listed once`},
 	{CheckEventSignature, AreaEvents, "signature", "the event's Ed25519 signature verifies with the key it names"},
 	{CheckEventSubject, AreaEvents, "subject", "subject_pith_number is the number the record hashes to"},
-	{CheckEquivocation, AreaForks, "forks", "no signer signed two events for the same place in its chain"},
+	{CheckEquivocation, AreaForks, "forks", "no signer (one public key, whatever ids it goes by) signed two events for the same place in its chain"},
+	{CheckEventLinks, AreaForks, "links", "every prev_event and supersedes names an event in the bundle, and each signer's events for a target form one chain"},
 	{CheckStateDigest, AreaState, "digest", "state_sha256 is sha256 of the state's RFC 8785 form"},
 	{CheckStateRecompute, AreaState, "recomputed", "the served state is the one the merge rules give from the valid events"},
 	{CheckBundleDigest, AreaBundle, "digest", "bundle_sha256 is sha256 of the bundle's RFC 8785 form without its signature"},

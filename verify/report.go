@@ -6,9 +6,7 @@ package verify
 import (
 	"encoding/json"
 	"fmt"
-	"unicode"
-	"unicode/utf16"
-	"unicode/utf8"
+	"sync"
 
 	"github.com/pithscope/pithscope/model"
 )
@@ -71,6 +69,17 @@ type Report struct {
 	EventSHA256     []string // per event, "" when it could not be computed
 	// Merge is the state recomputed from the events (nil when cancelled).
 	Merge *model.Merge
+	// Vouchers are the keys whose signatures verified, and what each
+	// signed, most trusted first.
+	Vouchers []Voucher
+	// Evidence is what an evidence file proves (nil for a bundle).
+	Evidence *ForkProof
+
+	bundle *model.Bundle // the bundle checked (nil for an evidence file)
+	index  struct {      // Find's index, built on first use: Checks no longer change by then
+		once  sync.Once
+		byKey map[string]int
+	}
 }
 
 // bundleCheck starts a check about the bundle as a whole.
@@ -89,7 +98,7 @@ func compareOr(c Check, what, expected, found, okDetail string) Check {
 	c.Expected, c.Found = expected, found
 	switch {
 	case expected != found:
-		c.Status, c.Detail = Fail, fmt.Sprintf("%s: expected %s, found %q", what, expected, found)
+		c.Status, c.Detail = Fail, fmt.Sprintf("%s: expected %s, found %s", what, expected, model.Quote(found))
 	case okDetail != "":
 		c.Expected = found // one copy of the value for both: 40,000 checks add up
 		c.Status, c.Detail = OK, okDetail
@@ -133,23 +142,61 @@ func (r *Report) ChecksFor(subject string) []Check {
 	return out
 }
 
-// Find returns the first check with this name and subject.
+// Find returns the first check with this name and subject. It indexes the
+// checks on its first call, so a report's Checks must be complete by then
+// (they are when Run or VerifyEvidence returns).
 func (r *Report) Find(name, subject string) (Check, bool) {
-	for _, c := range r.Checks {
-		if c.Name == name && c.Subject == subject {
-			return c, true
+	r.index.once.Do(func() {
+		r.index.byKey = make(map[string]int, len(r.Checks))
+		for i := len(r.Checks) - 1; i >= 0; i-- {
+			r.index.byKey[r.Checks[i].Name+"\x00"+r.Checks[i].Subject] = i
 		}
+	})
+	if i, ok := r.index.byKey[name+"\x00"+subject]; ok {
+		return r.Checks[i], true
 	}
 	return Check{}, false
 }
 
-// JSONReport is the schema of `pithscope verify --json`.
+// JSONReport is the schema of `pithscope verify --json`. Fields are only
+// ever added: scripts read it.
 type JSONReport struct {
+	// OK is the verdict: every check passed, or, for an evidence file,
+	// the file proves its fork. The exit status is 0 exactly when it is true.
 	OK         bool    `json:"ok"`
 	Source     string  `json:"source,omitempty"`
 	PithNumber string  `json:"pith_number"`
 	Checks     []Check `json:"checks"`
 	Summary    Summary `json:"summary"`
+	// Verdict is the verdict line a person reads (Report.Verdict).
+	Verdict string `json:"verdict"`
+	// Signers are the keys whose signatures verified, and what each signed.
+	Signers []JSONSigner `json:"signers"`
+	// CurrentSnapshot is the event id of the graph snapshot a reader may
+	// show as the paper's current graph; "" (left out) when none applies.
+	CurrentSnapshot string `json:"current_snapshot,omitempty"`
+	// NotVerified lists the values no passed check proves (Report.Unverified).
+	NotVerified []JSONPlace `json:"not_verified"`
+	// Evidence is what an evidence file proves; left out for a bundle.
+	Evidence *ForkProof `json:"evidence,omitempty"`
+}
+
+// JSONSigner is a Voucher in the --json schema.
+type JSONSigner struct {
+	Name           string   `json:"name"` // as the verdict names it: "pith-v1-2026-05", "your key test-key-1"
+	KeyIDs         []string `json:"key_ids"`
+	Trust          Trust    `json:"trust"`
+	FingerprintHex string   `json:"fingerprint_sha256_hex"`
+	Receipts       int      `json:"receipts"`
+	Events         int      `json:"events"`
+	Bundle         bool     `json:"bundle"`
+}
+
+// JSONPlace is a Place in the --json schema.
+type JSONPlace struct {
+	Path  string `json:"path"`
+	Value string `json:"value"`
+	Why   string `json:"why"`
 }
 
 // MarshalReport renders a report in the --json schema.
@@ -158,38 +205,19 @@ func MarshalReport(r *Report, source string) ([]byte, error) {
 	if checks == nil {
 		checks = []Check{}
 	}
-	out, err := json.Marshal(JSONReport{OK: r.OK(), Source: source, PithNumber: r.PithNumber, Checks: checks, Summary: r.Summary()})
-	return EscapeJSONForTerminal(out), err
-}
-
-// EscapeJSONForTerminal rewrites, inside JSON text, the characters that
-// encoding/json leaves raw but a terminal would act on or hide: DEL, C1
-// controls (U+0080–U+009F, e.g. CSI), and format characters (bidi
-// overrides and isolates, zero-width characters, BOM, tag characters), as
-// \uXXXX escapes. The JSON means the same; printed on a terminal, a
-// bundle's strings cannot drive it.
-func EscapeJSONForTerminal(js []byte) []byte {
-	clean := true
-	for _, c := range js {
-		if c >= 0x7f {
-			clean = false
-			break
-		}
+	verdict, ok := r.Verdict()
+	out := JSONReport{OK: ok, Source: source, PithNumber: r.PithNumber, Checks: checks, Summary: r.Summary(), Verdict: verdict,
+		Signers: []JSONSigner{}, NotVerified: []JSONPlace{}, Evidence: r.Evidence}
+	for _, v := range r.Vouchers {
+		out.Signers = append(out.Signers, JSONSigner{Name: v.Name(), KeyIDs: v.KeyIDs, Trust: v.Trust, FingerprintHex: v.FingerprintHex,
+			Receipts: v.Receipts, Events: v.Events, Bundle: v.Bundle})
 	}
-	if clean {
-		return js
+	if i, ok := r.CurrentSnapshot(); ok {
+		out.CurrentSnapshot = r.bundle.Events[i].EventID
 	}
-	out := make([]byte, 0, len(js)+16)
-	for i := 0; i < len(js); {
-		r, size := utf8.DecodeRune(js[i:])
-		if r == 0x7f || r >= 0x80 && r < 0xa0 || unicode.Is(unicode.Cf, r) {
-			for _, u := range utf16.Encode([]rune{r}) {
-				out = fmt.Appendf(out, `\u%04x`, u)
-			}
-		} else {
-			out = append(out, js[i:i+size]...)
-		}
-		i += size
+	for _, p := range r.Unverified() {
+		out.NotVerified = append(out.NotVerified, JSONPlace{Path: p.Path, Value: p.Value, Why: p.Coverage.String()})
 	}
-	return out
+	js, err := json.Marshal(out)
+	return model.EscapeJSONForTerminal(js), err
 }

@@ -101,7 +101,9 @@ func TestTamperRealBundle(t *testing.T) {
 		// state copies the record.
 		{"canonical_record field", set(p("canonical_record", "metadata", "license"), "CC0"),
 			alsoState(map[string]int{verify.CheckCanonicalDigest: 1, verify.CheckPithNumber: 1, verify.CheckShortPithNumber: 1,
-				verify.CheckAliases: 3, verify.CheckReceiptSignature: 1, verify.CheckEventSubject: 2})},
+				verify.CheckAliases: 3, verify.CheckReceiptSignature: 1, verify.CheckEventSubject: 2,
+				// the record_created payload's copy of the record, and the snapshot's license
+				verify.CheckRecordMatch: 2})},
 		{"pith_number", set(p("pith_number"), "pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6A"),
 			with(map[string]int{verify.CheckPithNumber: 1})},
 		{"pith_number year", set(p("pith_number"), "pith:2018:M5BNRHPUWGA7MHPFDKCQKNVN6T"),
@@ -152,8 +154,10 @@ func TestTamperRealBundle(t *testing.T) {
 			alsoState(map[string]int{verify.CheckEventSignature: 1, verify.CheckKeyTrust + "?": 1})},
 
 		// One event's signed members: its digest, id and signature fail.
-		{"payload field", set(p("events", 1, "payload", "graph_snapshot", "paper", "title"), "Another title"),
+		{"payload field", set(p("events", 1, "payload", "graph_snapshot", "paper", "headline"), "Another headline"),
 			alsoState(map[string]int{verify.CheckEventDigest: 1, verify.CheckEventID: 1, verify.CheckEventSignature: 1})},
+		{"snapshot title", set(p("events", 1, "payload", "graph_snapshot", "paper", "title"), "Another title"),
+			alsoState(map[string]int{verify.CheckEventDigest: 1, verify.CheckEventID: 1, verify.CheckEventSignature: 1, verify.CheckRecordMatch: 1})},
 		{"unknown event member", set(p("events", 1, "x_unknown"), true),
 			alsoState(map[string]int{verify.CheckEventDigest: 1, verify.CheckEventID: 1, verify.CheckEventSignature: 1})},
 		{"created_at", set(p("events", 1, "created_at"), "2026-05-18T00:05:52Z"),

@@ -62,6 +62,16 @@ func (t *TrustStore) Lookup(keyID string) (TrustedKey, bool) {
 	return k, ok
 }
 
+// lookupKey returns the trusted key with these bytes, whatever its id.
+func (t *TrustStore) lookupKey(raw ed25519.PublicKey) (TrustedKey, bool) {
+	for _, k := range t.keys {
+		if bytes.Equal(k.Key, raw) {
+			return k, true
+		}
+	}
+	return TrustedKey{}, false
+}
+
 // AddFile trusts the keys in a --trust-key file: one object shaped like a
 // public_keys entry, or a list of them. Every key's bytes must decode to 32
 // bytes and agree with any fingerprint the entry states.
@@ -100,6 +110,11 @@ func (t *TrustStore) AddFile(data []byte, origin string) error {
 		if old, ok := t.keys[pk.KeyID]; ok && !bytes.Equal(old.Key, raw) {
 			return fmt.Errorf("%s: %s: key_id %s is already trusted (%s) with different bytes", origin, path, pk.KeyID, old.Origin)
 		}
+		// A signer is its key, not its id: one key trusted under two ids
+		// would read as two signers, and a fork across them as none.
+		if old, ok := t.lookupKey(raw); ok && old.KeyID != pk.KeyID {
+			return fmt.Errorf("%s: %s: key_id %s is the same key as %s, already trusted (%s); trust one key under one id", origin, path, pk.KeyID, old.KeyID, old.Origin)
+		}
 		if _, ok := t.keys[pk.KeyID]; !ok {
 			t.keys[pk.KeyID] = TrustedKey{KeyID: pk.KeyID, Key: raw, FingerprintHex: fp, Trust: TrustUser, Origin: origin}
 		}
@@ -112,7 +127,7 @@ func (t *TrustStore) AddFile(data []byte, origin string) error {
 // both are present. It returns the key or what is wrong with it.
 func decodeKeyBytes(pk model.PublicKey) (ed25519.PublicKey, string) {
 	if pk.Algorithm != "" && pk.Algorithm != "ed25519" {
-		return nil, fmt.Sprintf("algorithm is %q, only ed25519 is known", pk.Algorithm)
+		return nil, fmt.Sprintf("algorithm is %s, only ed25519 is known", model.Quote(pk.Algorithm))
 	}
 	var fromHex, fromB64 []byte
 	if pk.PublicKeyHex != "" {

@@ -55,7 +55,7 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	r := &Report{PithNumber: b.PithNumber, EventSHA256: make([]string, len(b.Events))}
+	r := &Report{PithNumber: b.PithNumber, EventSHA256: make([]string, len(b.Events)), bundle: b}
 	// Four checks an event and a few for the rest: sized once, since a
 	// growing slice of 40,000 checks would leave copies for the GC.
 	checks := make([]Check, 0, 4*len(b.Events)+len(b.PublicKeys)+len(b.SourceAliases)+16)
@@ -84,6 +84,15 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 		r.PithNumber = rec.number
 	}
 	add(rec.checks...)
+	duplicateOf := duplicates(b.Events)
+	// record_match reads every snapshot and no signature: it runs beside
+	// the event workers, and its checks are added once they are done.
+	var recordMatch []Check
+	recordMatchDone := make(chan struct{})
+	go func() {
+		defer close(recordMatchDone)
+		recordMatch = recordMatchChecks(b, rec.digest, duplicateOf)
+	}()
 
 	keys := newKeyring(b, opts.Trust)
 	for _, id := range signingKeyIDs(b) {
@@ -96,7 +105,6 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	// Events, in parallel: canonicalize each once, digest, id, signature.
 	results := make([]eventResult, len(b.Events))
 	subjectNumber := r.PithNumber
-	duplicateOf := duplicates(b.Events)
 	// Workers take events in small batches from a shared counter and hand
 	// each finished batch to this goroutine, which emits its checks: one
 	// channel send per batch rather than per event keeps the scheduler out
@@ -129,6 +137,8 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 			results[i].checks = nil // now in checks; keep one copy
 		}
 	}
+	<-recordMatchDone
+	add(recordMatch...)
 	if ctx.Err() != nil {
 		r.Checks = sortChecks(checks)
 		return r
@@ -140,7 +150,9 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	// The merged state, recomputed from the events that are valid.
 	// The bundle digest (composed from the canonical events and state) is
 	// hashed while the state is compared: both only read what is built.
-	merge := model.RecomputeState(b, r.PithNumber, func(e *model.Event) string { return results[e.Index].invalidReason })
+	signers := eventSigners(b, keys)
+	merge := model.RecomputeState(b, r.PithNumber, func(e *model.Event) string { return results[e.Index].invalidReason },
+		func(e *model.Event) string { return signers[e.Index] })
 	var bc bundleResult
 	var bundleDone sync.WaitGroup
 	bundleDone.Add(1)
@@ -152,6 +164,7 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	r.StateSHA256 = sc.digest
 	add(sc.checks...)
 	add(equivocationChecks(b, merge)...)
+	add(eventLinksChecks(b, merge, signers, duplicateOf)...)
 	bundleDone.Wait()
 	r.BundleSHA256 = bc.digest
 	add(bc.checks...)
@@ -161,6 +174,7 @@ func Run(ctx context.Context, b *model.Bundle, opts Options, emit Emit) *Report 
 	r.Keys = keys.keys()
 	r.Merge = merge
 	r.Checks = sortChecks(checks)
+	r.Vouchers = vouchers(b.Events, &b.BundleSignature, r.Checks, r.Keys)
 	return r
 }
 
@@ -204,10 +218,10 @@ func signingKeyIDs(b *model.Bundle) []string {
 // with the key the signature block names.
 func verifySignature(keys *keyring, sig model.Signature, digestHex, wantMessage string) (Status, string) {
 	if sig.Algorithm != "ed25519" {
-		return Fail, fmt.Sprintf("algorithm is %q, want ed25519", sig.Algorithm)
+		return Fail, fmt.Sprintf("algorithm is %s, want ed25519", model.Quote(sig.Algorithm))
 	}
 	if sig.SignedMessage != wantMessage {
-		return Fail, fmt.Sprintf("signed_message is %q, want %q", sig.SignedMessage, wantMessage)
+		return Fail, fmt.Sprintf("signed_message is %s, want %s", model.Quote(sig.SignedMessage), model.Quote(wantMessage))
 	}
 	raw, problem := decodeSignature(sig.SignatureB64)
 	if problem != "" {

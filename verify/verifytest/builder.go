@@ -86,9 +86,15 @@ type Event struct {
 
 // Builder assembles a bundle.
 type Builder struct {
-	Signer    Signer
-	Year      string
-	SourceID  string
+	Signer   Signer
+	Year     string
+	SourceID string
+	// Title is the paper's title, which the record commits to
+	// (title_canon_sha256). Empty means the title of the first graph
+	// snapshot among Events, so that a bundle's snapshots agree with its
+	// record unless a test makes them differ; set it before adding events
+	// whose ids you keep when the first snapshot comes later.
+	Title     string
 	Events    []Event
 	ExtraKeys []Signer // other keys to list in public_keys
 	// StateTrust, when set, is the trust the served state is computed
@@ -103,17 +109,41 @@ func New() *Builder {
 	return b
 }
 
+// The paper fields every generated record and snapshot share.
+const (
+	license    = "http://creativecommons.org/licenses/by/4.0/"
+	primaryCat = "cs.CR"
+	crossCat   = "cs.DS"
+)
+
 // Record is the canonical record the builder uses.
 func (b *Builder) Record() map[string]any {
 	return map[string]any{
 		"source": map[string]any{"id": b.SourceID, "kind": "arxiv", "version": 1},
 		"metadata": map[string]any{
-			"license": "http://creativecommons.org/licenses/by/4.0/", "primary_cat": "cs.CR",
-			"submitted_at": b.Year + "-03-04T05:06:07Z", "cross_cats_sorted": []any{"cs.DS"},
-			"title_canon_sha256": strings.Repeat("ab", 32), "abstract_canon_sha256": strings.Repeat("cd", 32),
+			"license": license, "primary_cat": primaryCat,
+			"submitted_at": b.submittedAt(), "cross_cats_sorted": []any{crossCat},
+			"title_canon_sha256": model.TitleCanonSHA256(b.title()), "abstract_canon_sha256": strings.Repeat("cd", 32),
 		},
 		"schema_version": "1.0",
 	}
+}
+
+func (b *Builder) submittedAt() string { return b.Year + "-03-04T05:06:07Z" }
+
+// title is Title, or the title of the first graph snapshot.
+func (b *Builder) title() string {
+	if b.Title != "" {
+		return b.Title
+	}
+	for _, e := range b.Events {
+		snapshot, _ := e.Payload["graph_snapshot"].(map[string]any)
+		paper, _ := snapshot["paper"].(map[string]any)
+		if t, ok := paper["title"].(string); ok && e.Type == "graph_snapshot" {
+			return t
+		}
+	}
+	return "A Paper With No Snapshot"
 }
 
 // CanonicalSHA256 is the record's digest.
@@ -136,12 +166,16 @@ func (b *Builder) Add(e Event) string {
 
 // AddSnapshot appends a graph_snapshot event with a small graph.
 func (b *Builder) AddSnapshot(createdAt, prev string, title string) string {
-	return b.Add(Event{Type: "graph_snapshot", Target: "graph", CreatedAt: createdAt, PrevEvent: prev, Payload: SnapshotPayload(title, 3)})
+	return b.Add(Event{Type: "graph_snapshot", Target: "graph", CreatedAt: createdAt, PrevEvent: prev, Payload: b.SnapshotPayload(title, 3)})
 }
 
+// SnapshotPayload is a graph_snapshot payload for New()'s record.
+func SnapshotPayload(title string, n int) map[string]any { return New().SnapshotPayload(title, n) }
+
 // SnapshotPayload is a graph_snapshot payload with n claims, shaped like the
-// real bundle's.
-func SnapshotPayload(title string, n int) map[string]any {
+// real bundle's, whose paper and source agree with the builder's record
+// (its title does when it is the record's title).
+func (b *Builder) SnapshotPayload(title string, n int) map[string]any {
 	items := make([]any, n)
 	for i := range items {
 		items[i] = map[string]any{"id": fmt.Sprintf("c%d", i), "text": fmt.Sprintf("Claim %d about %s holds under stated assumptions.", i, title), "strength": i % 3}
@@ -149,14 +183,14 @@ func SnapshotPayload(title string, n int) map[string]any {
 	snap := "258153158e38e3291e3d48162225fcdb2d5a3ed65a07baac614ab91432fd4f57"
 	return map[string]any{
 		"graph_snapshot": map[string]any{
-			"paper": map[string]any{"title": title, "authors_text": "A. Author, B. Author", "primary_cat": "cs.CR",
-				"cross_cats": []any{"cs.DS"}, "submitted_at": "2021-03-04T05:06:07Z", "license": "CC-BY-4.0",
+			"paper": map[string]any{"title": title, "authors_text": "A. Author, B. Author", "primary_cat": primaryCat,
+				"cross_cats": []any{crossCat}, "submitted_at": b.submittedAt(), "license": license,
 				"headline": "", "abstract_excerpt": "We study " + title + "."},
 			"claims":          map[string]any{"count": n, "items": items, "snapshot_sha256": snap},
 			"references":      map[string]any{"count": 0, "sample": []any{}, "resolved_work": 0, "internal_anchors": 0, "snapshot_sha256": snap},
 			"formal_canon":    map[string]any{"evidence_count": 0, "snapshot_sha256": snap},
 			"author_claims":   map[string]any{"count": 0, "strong_count": 0, "snapshot_sha256": snap},
-			"source":          map[string]any{"id": "2101.00001", "kind": "arxiv", "version": 1},
+			"source":          map[string]any{"id": b.SourceID, "kind": "arxiv", "version": 1},
 			"builder_version": "verifytest",
 		},
 		"verdict_id": nil,
@@ -180,7 +214,7 @@ func (b *Builder) signerOf(e Event) Signer {
 	return b.Signer
 }
 
-// eventJSON builds event i without its signature, digest and id, then
+// event builds event i without its signature, digest and id, then
 // completes it.
 func (b *Builder) event(i int) map[string]any {
 	e := b.Events[i]
@@ -218,19 +252,25 @@ func (b *Builder) event(i int) map[string]any {
 		"signer":     map[string]any{"signer_id": "test", "signer_type": "test_signer", "key_id": s.KeyID, "public_key_fingerprint": s.Fingerprint()},
 		"created_at": e.CreatedAt, "supersedes": supersedes, "prev_event": prev, "schema_version": "1.0",
 	}
-	d := digest(ev)
-	signed := d
+	SignEvent(ev, s)
 	if e.BadSignature {
-		signed = digest("not the event")
+		At(ev, "signature").(map[string]any)["signature_b64"] = s.sign(digest("not the event"))
 	}
+	return ev
+}
+
+// SignEvent completes an event (without signature, content_sha256 and
+// event_id) as its signer would: its digest, its id, and a signature by s
+// over the digest, signed at its created_at.
+func SignEvent(ev map[string]any, s Signer) {
+	d := digest(ev)
 	ev["content_sha256"] = d
 	ev["event_id"] = "sha256:" + d
 	ev["signature"] = map[string]any{
 		"signature_status": "signed_v1", "algorithm": "ed25519", "key_id": s.KeyID,
-		"public_key_fingerprint": s.Fingerprint(), "signature_b64": s.sign(signed),
-		"signed_message": "open_graph_event_sha256_bytes", "signed_at": e.CreatedAt,
+		"public_key_fingerprint": s.Fingerprint(), "signature_b64": s.sign(d),
+		"signed_message": "open_graph_event_sha256_bytes", "signed_at": ev["created_at"],
 	}
-	return ev
 }
 
 func (b *Builder) eventID(i int) string { return b.event(i)["event_id"].(string) }
@@ -272,24 +312,26 @@ func (b *Builder) Build() []byte {
 	}
 	// The state is what the verifier's merge makes of these events, with
 	// this signer's key trusted as a signer of events.
-	parsed, err := model.Parse(marshal(bundle))
+	return Restate(marshal(bundle), b.Signer, b.stateTrust())
+}
+
+// Restate replaces a bundle's state with the one the verifier's merge
+// makes of its events under trust, with its state_sha256, and signs the
+// bundle with s: what a server holding s serves after changing events.
+func Restate(data []byte, s Signer, trust *verify.TrustStore) []byte {
+	parsed, err := model.Parse(data)
 	if err != nil {
 		panic(err)
 	}
-	report := verify.Verify(parsed, verify.Options{Trust: b.stateTrust()})
-	stateJSON, err := report.Merge.StateJSON()
+	stateJSON, err := verify.Verify(parsed, verify.Options{Trust: trust}).Merge.StateJSON()
 	if err != nil {
 		panic(err)
 	}
-	var state map[string]any
-	dec := json.NewDecoder(bytes.NewReader(stateJSON))
-	dec.UseNumber()
-	if err := dec.Decode(&state); err != nil {
-		panic(err)
-	}
+	state := Decode(stateJSON)
 	state["state_sha256"] = digest(state)
+	bundle := Decode(data)
 	bundle["state"] = state
-	return Sign(marshal(bundle), b.Signer)
+	return Sign(marshal(bundle), s)
 }
 
 // stateTrust is the trust the served state is computed under: StateTrust
@@ -371,14 +413,17 @@ func digest(v any) string {
 }
 
 // Generate builds a bundle of n events: the record, then a chain of
-// graph snapshots, each naming the one before as prev_event.
+// graph snapshots of the same paper, each naming the one before as
+// prev_event and saying which revision it is in its headline.
 func Generate(n int) []byte {
 	b := New().WithRecord()
+	b.Title = "A Paper Revised Many Times"
 	prev := ""
 	for i := 1; i < n; i++ {
+		payload := b.SnapshotPayload(b.Title, 0)
+		At(payload, "graph_snapshot", "paper").(map[string]any)["headline"] = fmt.Sprintf("revision %d", i)
 		prev = b.Add(Event{Type: "graph_snapshot", Target: "graph", PrevEvent: prev,
-			CreatedAt: fmt.Sprintf("2026-01-01T%02d:%02d:%02dZ", i/3600%24, i/60%60, i%60),
-			Payload:   SnapshotPayload(fmt.Sprintf("Paper revision %d", i), 0)})
+			CreatedAt: fmt.Sprintf("2026-01-01T%02d:%02d:%02dZ", i/3600%24, i/60%60, i%60), Payload: payload})
 	}
 	return b.Build()
 }
