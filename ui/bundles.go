@@ -1,9 +1,6 @@
 package ui
 
-import (
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/pithscope/pithscope/model"
-)
+import tea "github.com/charmbracelet/bubbletea"
 
 // The bundles left behind: opening another bundle (a link followed, the
 // open prompt) keeps the one shown, with every pane's place, so that
@@ -51,7 +48,8 @@ func (m *Model) backBundle() tea.Cmd {
 		m.dirty[id] = false
 	}
 	m.active, m.history = b.active, b.history
-	m.status = "back to " + model.Printable(shortNumber(b.sess.bundle.PithNumber)) + " " + b.sess.title
+	// a status is raw text, escaped once where it is drawn
+	m.status = "back to " + b.sess.bundle.PithNumber
 	if b.sess.checks.done {
 		return nil
 	}
@@ -62,6 +60,6 @@ func (m *Model) backBundle() tea.Cmd {
 // openLink opens the bundle a link refers to: fetched and verified as
 // any other, the one shown kept to return to once it opens.
 func (m *Model) openLink(l Link) tea.Cmd {
-	m.status = "opening " + model.Printable(l.Ref) + "…"
+	m.status = "opening " + l.Ref + "…"
 	return m.fetch(l.Ref)
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/pithscope/pithscope/model"
 )
 
 type itemKind uint8
@@ -464,7 +463,7 @@ func (d *doc) reshape(op treeOp, st *Styles) tea.Cmd {
 func (d *doc) copyPathCmd() tea.Cmd {
 	if it, row := d.current(); it != nil && it.kind == itemTree && row >= 0 && row < len(it.tree.rows) {
 		path := it.tree.rows[row].path()
-		return send(copyMsg{what: "JSON path " + model.Printable(path), value: path})
+		return send(copyMsg{what: "JSON path " + path, value: path})
 	}
 	return send(statusMsg{text: "no JSON path on this line: Y copies the path of a value in a JSON tree"})
 }
@@ -477,7 +476,7 @@ func (d *doc) copyCmd() tea.Cmd {
 	case it == nil:
 	case it.kind == itemTree && row >= 0 && row < len(it.tree.rows):
 		n := it.tree.rows[row]
-		return send(copyMsg{what: model.Printable(n.path()), value: rawValue(n.value)})
+		return send(copyMsg{what: n.path(), value: rawValue(n.value)})
 	case it.copy != "":
 		what := strings.ToLower(it.label)
 		if what == "" {

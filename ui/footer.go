@@ -23,6 +23,7 @@ func (m *Model) statusView(w, maxLines int) []string {
 	p := paint{}
 	switch {
 	case m.status != "":
+		// raw text (a value quoted in it as it is): escaped once, here
 		text, p = model.Printable(m.status), st.Accent
 	case m.failure != nil && m.env.sess != nil && !m.prompt.open:
 		text, p = m.failureNote(), st.Fail

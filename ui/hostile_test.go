@@ -106,6 +106,10 @@ func TestHostileCopyKeepsTheRawValue(t *testing.T) {
 			t.Fatalf("raw %U in the status after copying", r)
 		}
 	}
+	// escaped once, where it is drawn: \x1b, not \\x1b
+	if status := strings.Join(m.statusView(1000, 50), ""); !strings.Contains(status, `\x1b]52;c;ZXZpbA==\x07\x1b[2J`) {
+		t.Errorf("the status should name the value escaped once: %q", status)
+	}
 }
 
 // FuzzUpdate feeds random key, mouse and resize sequences to the explorer

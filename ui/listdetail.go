@@ -380,7 +380,7 @@ func (p *listDetail) copyPath() tea.Cmd {
 	if f, ok := p.src.(pather); ok {
 		if row := p.l.selected(); row >= 0 {
 			if path := f.jsonPath(row); path != "" {
-				return send(copyMsg{what: "JSON path " + model.Printable(path), value: path})
+				return send(copyMsg{what: "JSON path " + path, value: path})
 			}
 		}
 	}
@@ -533,7 +533,7 @@ func (p *listDetail) runSearch(forward bool) tea.Cmd {
 	hit, ok := srch.search(p.searchQuery, p.l.selected(), forward)
 	p.searchHit = hit
 	if !ok {
-		return send(statusMsg{text: "no match for \"" + model.Printable(p.searchQuery) + "\""})
+		return send(statusMsg{text: "no match for " + model.Quote(p.searchQuery)})
 	}
 	p.rowsChanged()
 	p.l.show(hit.row, p.listH)

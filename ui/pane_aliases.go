@@ -73,7 +73,7 @@ func (p *aliasesPane) jsonPath(i int) string { return "$.source_aliases[" + strc
 
 func (p *aliasesPane) copyRow(i int) (string, string) {
 	a := p.env.sess.bundle.SourceAliases[i]
-	return model.Printable(a.Kind) + " alias", a.Value
+	return a.Kind + " alias", a.Value
 }
 
 func (p *aliasesPane) detail(i int, d *doc) {

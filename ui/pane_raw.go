@@ -85,7 +85,7 @@ func (p *rawPane) rowName(i int) string { return model.Printable(p.tree.rows[i].
 
 func (p *rawPane) copyRow(i int) (string, string) {
 	n := p.tree.rows[i]
-	return model.Printable(n.path()), rawValue(n.value)
+	return n.path(), rawValue(n.value)
 }
 
 func (p *rawPane) detail(i int, d *doc) {

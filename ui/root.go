@@ -275,10 +275,10 @@ func (m *Model) opened(s *session) tea.Cmd {
 		m.dirty[id] = false
 	}
 	if same {
-		m.status = "refreshed " + model.Printable(s.loaded.Source) + ": verifying…"
+		m.status = "refreshed " + s.loaded.Source + ": verifying…"
 	} else {
 		m.history = nil
-		m.status = "opened " + model.Printable(s.loaded.Source) + ": verifying…"
+		m.status = "opened " + s.loaded.Source + ": verifying…"
 	}
 	return m.verify()
 }
