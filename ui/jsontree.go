@@ -377,6 +377,22 @@ func (t *jsonTree) parentRow(r int) int {
 	return -1
 }
 
+// nodeAt is the node at the index path steps, or nil; nothing is unfolded.
+func (t *jsonTree) nodeAt(steps []int) *treeNode {
+	if t == nil {
+		return nil
+	}
+	n := t.root
+	for _, s := range steps {
+		n.build()
+		if s >= len(n.children) {
+			return nil
+		}
+		n = n.children[s]
+	}
+	return n
+}
+
 // expandTo unfolds every ancestor of the node at the index path steps and
 // returns its row.
 func (t *jsonTree) expandTo(steps []int) int {

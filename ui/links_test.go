@@ -160,3 +160,17 @@ func TestLinksInDetails(t *testing.T) {
 		t.Fatalf("enter on the field sent %#v", msg)
 	}
 }
+
+// TestTrailNamesRawNodesByPath: a jump from the Raw tree is named in the
+// trail by the value's path, which folding does not move.
+func TestTrailNamesRawNodesByPath(t *testing.T) {
+	cfg, _ := graphConfig(t)
+	m := openModel(t, cfg, 100, 30)
+	toPath(t, m, "M5BNRHPU", "$.events[1].payload.graph_snapshot.references.items[0].pith_number")
+	press(t, m, "esc")
+	m.jump(target{pane: paneEvents, row: 0})
+	press(t, m, "8", "C", "2") // fold the tree the place is in, then leave it
+	if view := m.View(); !strings.Contains(view, "esc back to Raw $.events[1].payload.graph_snapshot.references.items[0].pith_number") {
+		t.Fatalf("the trail should name the Raw value by its path:\n%s", view)
+	}
+}

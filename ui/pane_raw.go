@@ -71,6 +71,15 @@ func (p *rawPane) location() target {
 	return t
 }
 
+// describe names the node a place is on by its JSON path (its row moves
+// as the tree folds).
+func (p *rawPane) describe(t target) string {
+	if n := p.tree.nodeAt(t.steps); t.steps != nil && n != nil {
+		return model.Printable(n.path())
+	}
+	return p.listDetail.describe(t)
+}
+
 func (p *rawPane) show(t target) bool {
 	if t.steps != nil && p.tree != nil {
 		if t.row = p.tree.expandTo(t.steps); t.row < 0 {
