@@ -78,7 +78,7 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	err = ui.Run(ui.Config{
 		Ref: ref, Load: src.exploreLoader(stdinData), ValidateRef: describeRef, AcceptedForms: fetch.AcceptedForms, Recent: src.recentBundles, LinkRef: linkRef,
-		Trust: trust, Watch: *watch, Prompt: *prompt, Theme: theme,
+		Trust: trust, TrustKeyFiles: src.trustKeys, Watch: *watch, Prompt: *prompt, Theme: theme,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "pithscope:", model.Printable(err.Error()))

@@ -88,7 +88,7 @@ func runFetch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	report := verify.Run(context.Background(), b, verify.Options{Trust: trust, Requested: in.requested, Previous: in.previous}, nil)
 	for _, note := range in.learn(report) {
-		fmt.Fprintln(stderr, "pithscope fetch:", note)
+		fmt.Fprintln(stderr, "pithscope fetch:", model.Printable(note))
 	}
 	if code := writeFetched(*out, in.data, stdout, stderr); code != exitOK {
 		return code

@@ -83,7 +83,7 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pithscope verify: note:", model.Printable(in.stale))
 	}
 	for _, note := range in.notes {
-		fmt.Fprintln(stderr, "pithscope verify:", note)
+		fmt.Fprintln(stderr, "pithscope verify:", model.Printable(note))
 	}
 	if *asJSON {
 		out, err := verify.MarshalReport(report, in.source)

@@ -93,7 +93,7 @@ func (v *verifyBatch) run(ctx context.Context, refs []string, dir string, stdin 
 		progress.clear()
 		v.stdout.Write(r.line)
 		for _, note := range r.notes {
-			fmt.Fprintln(v.stderr, "pithscope verify:", note)
+			fmt.Fprintln(v.stderr, "pithscope verify:", model.Printable(note))
 		}
 		switch {
 		case r.err != nil:

@@ -88,7 +88,7 @@ type loaded struct {
 	// file, standard input and the embedded bundle, which teach the cache
 	// nothing.
 	fetched *fetch.Result
-	notes   []string // printable, from learn
+	notes   []string // from learn, as is: escaped where printed
 }
 
 // load reads REF, any form fetch.ParseRef accepts: "" for the embedded
@@ -149,7 +149,7 @@ func (l *loaded) document() (*model.Bundle, *model.Evidence, error) {
 
 // learn teaches the cache what the verification of a fetched bundle
 // proved (nothing, unless it is signed throughout by trusted keys) and
-// returns, printable, what a person should be told: why it was not
+// returns what a person should be told (as is: escaped where it is shown): why it was not
 // learned, another verified bundle claiming the alias it was fetched by, a
 // write that failed. A genuine bundle fetched by number has nothing to say.
 func (l *loaded) learn(report *verify.Report) []string {
@@ -170,9 +170,6 @@ func (l *loaded) learn(report *verify.Report) []string {
 	}
 	if err != nil {
 		notes = append(notes, "warning: "+err.Error())
-	}
-	for i, n := range notes {
-		notes[i] = model.Printable(n)
 	}
 	return notes
 }

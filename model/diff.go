@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/gowebpki/jcs"
 )
@@ -92,15 +93,19 @@ func (d *differ) walk(path string, l, r Value) {
 	}
 }
 
-// preview renders a value for a difference report, cut to a readable size.
+// preview renders a value for a difference report, its numbers in their
+// RFC 8785 form (DataJSON), cut to a readable size.
 func preview(v Value) string {
 	if !v.Exists() {
 		return "(missing)"
 	}
-	s := string(v.Raw())
 	const max = 80
+	s, cut := DataJSON(v, max)
 	if len(s) > max {
-		s = s[:max] + "…"
+		s, cut = strings.ToValidUTF8(s[:max], ""), true
+	}
+	if cut {
+		s += "…"
 	}
 	return s
 }

@@ -30,3 +30,43 @@ func TestNumberTextIsCanonical(t *testing.T) {
 		t.Error("1e400 is outside a double and has no canonical form, want an error")
 	}
 }
+
+// DataJSON shows a value as data: numbers canonical, member order kept,
+// strings as JSON writes them, and no more than it was asked for.
+func TestDataJSON(t *testing.T) {
+	doc, err := ParseDoc([]byte(`{ "count" : 12.0000e-99999, "n":[2.0, -0, 1e21],"s":"a&b\u00e9\n","z":{"t":true,"f":null} }`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, cut := DataJSON(doc.Root(), 0)
+	want := `{"count":0,"n":[2,0,1e+21],"s":"a&bé\n","z":{"t":true,"f":null}}`
+	if got != want || cut {
+		t.Errorf("DataJSON\n got  %s (cut %v)\n want %s", got, cut, want)
+	}
+	short, cut := DataJSON(doc.Root(), 12)
+	if !cut || len(short) > 24 || short[:10] != `{"count":0` {
+		t.Errorf("limit 12: %q cut=%v, want a cut prefix", short, cut)
+	}
+}
+
+// A difference report shows numbers as every digest reads them.
+func TestDiffShowsCanonicalNumbers(t *testing.T) {
+	l := parseDocRoot(t, `{"a":{"count":12.000e-99999,"k":1}}`)
+	d := DiffJSON(l, parseDocRoot(t, `{"a":{"count":0.0,"k":2}}`), 5)
+	if len(d) != 1 || d[0].Path != "$.a.k" {
+		t.Fatalf("differences %+v, want only $.a.k", d)
+	}
+	d = DiffJSON(l, parseDocRoot(t, `{"a":[1]}`), 5)
+	if len(d) != 1 || d[0].Left != `{"count":0,"k":1}` {
+		t.Errorf("a differing object reads %q, want its numbers canonical", d[0].Left)
+	}
+}
+
+func parseDocRoot(t *testing.T, s string) Value {
+	t.Helper()
+	d, err := ParseDoc([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Root()
+}

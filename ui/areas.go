@@ -21,7 +21,7 @@ type areaRow struct {
 	// bundle fetched by id, a bundle seen before.
 	optional bool
 	// problem words a failed check for the row, when its detail is too
-	// long to read there; nil uses the detail.
+	// long to read there; nil, or "", uses the detail.
 	problem func(verify.Check) string
 	// after adds lines under the row (the record's digest).
 	after func(*session, *doc)
@@ -38,7 +38,7 @@ var overviewAreas = []areaRow{
 	{area: verify.AreaAliases, label: "Aliases", pane: paneAliases, ok: aliasesText},
 	{area: verify.AreaKeys, label: "Keys", pane: paneKeys, ok: keysText},
 	{area: verify.AreaEvents, label: "Events", pane: paneEvents, ok: eventsText},
-	{area: verify.AreaForks, label: "Forks", pane: paneForks, ok: says("no signer forked its chain"), problem: forkProblem},
+	{area: verify.AreaForks, label: "Forks", pane: paneForks, ok: says("no signer forked its chain; every event link resolves"), problem: forkProblem},
 	{area: verify.AreaState, label: "State", pane: paneState, ok: says("the served state is the one the events give")},
 	{area: verify.AreaBundle, label: "Bundle", ok: bundleText},
 	{area: verify.AreaRollback, label: "Rollback", optional: true, ok: says("no event seen before has gone")},
@@ -82,10 +82,17 @@ func checkLabel(name string) string {
 	return name
 }
 
-// forkProblem says what a failed equivocation check means without its
-// detail, which lists every event id (the Forks pane shows them).
+// forkProblem says what a failed equivocation or event_links check means
+// without its detail, which lists every event id (the Forks pane shows
+// them); "" for a broken link, whose detail is short.
 func forkProblem(c verify.Check) string {
-	return c.Subject + ": one signer signed several events for one place in its chain"
+	switch {
+	case c.Name == verify.CheckEquivocation:
+		return c.Subject + ": one signer signed several events for one place in its chain"
+	case strings.HasPrefix(c.Subject, "chain:"):
+		return c.Subject + ": one signer started two chains for one target"
+	}
+	return ""
 }
 
 // recordDigest is the line under the Record row: the record's digest, or

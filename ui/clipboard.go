@@ -9,6 +9,7 @@ import (
 
 	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pithscope/pithscope/model"
 )
 
 // clipboardModes are the ways an OSC 52 sequence is sent so that the
@@ -27,22 +28,29 @@ func clipboardModes(getenv func(string) string) []osc52.Mode {
 }
 
 // setClipboard sets the terminal's clipboard with OSC 52, in one write to w
-// (the program's output). The value is the raw one, not the printable
-// form drawn on screen; base64 keeps whatever it holds from reaching the
-// terminal as control sequences.
+// (the program's output). A value that holds a control or invisible
+// character (ESC, a bidi override…) is copied in its escaped form
+// (model.ClipboardText), never raw, and the status line says so: pasted
+// into a shell, ESC[201~ would end a bracketed paste and run the rest.
+// base64 keeps whatever the value holds from reaching the terminal here.
 func setClipboard(w io.Writer, modes []osc52.Mode, what, value string) tea.Cmd {
 	return func() tea.Msg {
 		if w == nil {
 			return statusMsg{text: "no terminal to copy to"}
 		}
+		text, escaped := model.ClipboardText(value)
 		var seq strings.Builder
 		for _, mode := range modes {
-			seq.WriteString(osc52.New(value).Mode(mode).String())
+			seq.WriteString(osc52.New(text).Mode(mode).String())
 		}
 		if _, err := io.WriteString(w, seq.String()); err != nil {
 			return statusMsg{text: "copy failed: " + err.Error()}
 		}
-		return statusMsg{text: fmt.Sprintf("copied %s (%s) to the clipboard", what, plural(len(value), "byte"))}
+		status := fmt.Sprintf("copied %s (%s) to the clipboard", what, plural(len(text), "byte"))
+		if escaped {
+			status += ", escaped: it holds control or invisible characters, copied spelled out as escapes so that pasting it cannot act"
+		}
+		return statusMsg{text: status}
 	}
 }
 

@@ -18,7 +18,7 @@ func TestCompletenessCountsVerifiedEvents(t *testing.T) {
 		current := verifytest.At(m, "state", "current").(map[string]any)
 		current["storage_attestations"] = []any{map[string]any{"event_id": "sha256:forged"}}
 	})
-	m := openModel(t, testConfig(t, data, "claims.json", b.Signer.Trust()), 100, 40)
+	m := openModel(t, testConfig(t, data, "claims.json", b.Signer.Trust()), 100, 50)
 	view := m.View()
 	for _, want := range []string{
 		"Author claim   ● present author attestation: 1 (applied, valid events)",

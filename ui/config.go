@@ -78,6 +78,9 @@ type Config struct {
 	// AcceptedForms is the one-line list of what the open prompt accepts.
 	AcceptedForms string
 	Trust         *verify.TrustStore
+	// TrustKeyFiles are the --trust-key files Trust was built from: the
+	// command `e` shows to check an evidence file names each of them.
+	TrustKeyFiles []string
 	// Watch, when positive, refetches every Watch from the start; `w`
 	// toggles watching (with DefaultWatch when Watch is zero).
 	Watch time.Duration

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pithscope/pithscope/model"
 )
 
 type itemKind uint8
@@ -28,9 +29,12 @@ type docItem struct {
 	prefix string // painted, drawn before text (a badge)
 	paint  paint
 	copy   string
-	jump   *target
-	open   *Link // the bundle the value refers to: enter opens it
-	tree   *jsonTree
+	// copyData, when copy is "", is a value y copies (with rawValue):
+	// rendered when copied, not each time the detail is built.
+	copyData model.Value
+	jump     *target
+	open     *Link // the bundle the value refers to: enter opens it
+	tree     *jsonTree
 	// lines bounds the wrapped lines of the value (0: maxValueLines);
 	// y copies the whole of it.
 	lines int
@@ -142,7 +146,7 @@ func (d *doc) layoutItem(i, w int, st *Styles) {
 	case itemTree:
 		for r, n := range it.tree.rows {
 			it.tree.link(n)
-			d.lines = append(d.lines, docLine{text: treeRowText(n, w, st), item: i, row: r})
+			d.lines = append(d.lines, docLine{text: treeRowText(it.tree, n, w, st), item: i, row: r})
 		}
 	case itemField, itemLink:
 		value, arrow := it.text, ""
@@ -206,8 +210,9 @@ func (it *docItem) maxLines() int {
 	return maxValueLines
 }
 
-// treeRowText draws one tree row: keys in the accent colour, values plain.
-func treeRowText(n *treeNode, w int, st *Styles) string {
+// treeRowText draws one tree row: keys in the accent colour, values plain,
+// and "? not verified" after a value no passed check proves.
+func treeRowText(t *jsonTree, n *treeNode, w int, st *Styles) string {
 	indent := strings.Repeat("  ", n.depth)
 	marker := "  "
 	switch {
@@ -220,15 +225,19 @@ func treeRowText(n *treeNode, w int, st *Styles) string {
 	if width(head) >= w {
 		return truncate(head, w)
 	}
-	if n.link != nil {
-		head += bundleLinkMark + " "
-		if width(head) >= w {
-			return truncate(head, w)
-		}
-		return indent + marker + st.Accent.on(n.label) + ": " + st.Link.on(bundleLinkMark) + " " + truncate(n.preview, w-width(head))
+	note := ""
+	if t.notProven(n) {
+		note = notProvenNote
 	}
-	value := truncate(n.preview, w-width(head))
-	return indent + marker + st.Accent.on(n.label) + ": " + value
+	link, linkW := "", 0
+	if n.link != nil {
+		link, linkW = st.Link.on(bundleLinkMark)+" ", width(bundleLinkMark)+1
+	}
+	value := truncate(n.preview, max(w-width(head)-linkW-width(note), 1))
+	if width(head)+linkW+width(value)+width(note) > w {
+		note = ""
+	}
+	return indent + marker + st.Accent.on(n.label) + ": " + link + value + st.Unknown.on(note)
 }
 
 // view is the h lines of the doc from its scroll offset (laid out for its
@@ -366,6 +375,18 @@ func (d *doc) click(y, h int) {
 	d.snap()
 }
 
+// find puts the cursor on the first line of the item labelled label,
+// reporting whether there is one.
+func (d *doc) find(label string) bool {
+	for n, l := range d.lines {
+		if d.items[l.item].label == label && d.stop(n) {
+			d.cursor = n
+			return true
+		}
+	}
+	return false
+}
+
 // current is the item and tree row under the cursor.
 func (d *doc) current() (*docItem, int) {
 	if d.cursor < 0 || d.cursor >= len(d.lines) {
@@ -462,7 +483,7 @@ func (d *doc) reshape(op treeOp, st *Styles) tea.Cmd {
 // tree node there.
 func (d *doc) copyPathCmd() tea.Cmd {
 	if it, row := d.current(); it != nil && it.kind == itemTree && row >= 0 && row < len(it.tree.rows) {
-		path := it.tree.rows[row].path()
+		path := it.tree.pathOf(it.tree.rows[row])
 		return send(copyMsg{what: "JSON path " + path, value: path})
 	}
 	return send(statusMsg{text: "no JSON path on this line: Y copies the path of a value in a JSON tree"})
@@ -476,13 +497,17 @@ func (d *doc) copyCmd() tea.Cmd {
 	case it == nil:
 	case it.kind == itemTree && row >= 0 && row < len(it.tree.rows):
 		n := it.tree.rows[row]
-		return send(copyMsg{what: n.path(), value: rawValue(n.value)})
-	case it.copy != "":
+		return send(copyMsg{what: it.tree.pathOf(n), value: rawValue(n.value)})
+	case it.copy != "" || it.copyData.Exists():
 		what := strings.ToLower(it.label)
 		if what == "" {
 			what = "value"
 		}
-		return send(copyMsg{what: what, value: it.copy})
+		value := it.copy
+		if value == "" {
+			value = rawValue(it.copyData)
+		}
+		return send(copyMsg{what: what, value: value})
 	}
 	return send(statusMsg{text: "nothing to copy on this line"})
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
@@ -120,7 +121,8 @@ func TestFailingOnlyInEveryList(t *testing.T) {
 func TestFailingOnlyFollowsChecksAsTheyArrive(t *testing.T) {
 	data, trust := forkedBundle()
 	m := New(testConfig(t, data, "forked.json", trust))
-	verifying := openUnchecked(t, m)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	verifying := openUnverified(t, m)
 	events := m.panes[paneEvents].(*eventsPane)
 	press(t, m, "2", "!")
 	if events.l.count() != 0 || !strings.Contains(m.status, "checking") {

@@ -91,7 +91,7 @@ func (m *Model) trail() string {
 	}
 	if n := len(m.bundles); n > 0 {
 		last := m.bundles[n-1].sess
-		parts = append(parts, "⌫ back to "+model.Printable(shortNumber(last.bundle.PithNumber))+" "+last.title)
+		parts = append(parts, strings.TrimSpace("⌫ back to "+model.Printable(shortNumber(last.bundle.PithNumber))+" "+last.headline.title))
 	}
 	return strings.Join(parts, " · ")
 }

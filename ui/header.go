@@ -34,9 +34,7 @@ func (m *Model) headerView() []string {
 	case statePending:
 		badge = st.Pending.on("… " + verdict)
 	}
-	badgeW := width(verdict) + 2
-	title := st.Title.on(truncate(s.title, max(w-badgeW-2, 1)))
-	line1 := spread(title, badge, w)
+	line1 := spread(m.headlineView(), badge, w)
 
 	var right []string
 	if m.fetching {
@@ -59,7 +57,10 @@ func (m *Model) headerView() []string {
 		source = "built in (offline)"
 	}
 	room := w - width(rightText) - 1
-	number := st.Bold.on(model.Printable(s.bundle.PithNumber)) + st.Muted.on(" · ") + model.Printable(s.bundle.ShortPithNumber)
+	number := st.Bold.on(model.Printable(s.bundle.PithNumber))
+	if s.bundle.ShortPithNumber != "" {
+		number += st.Muted.on(" · ") + model.Printable(s.bundle.ShortPithNumber)
+	}
 	tail := st.Muted.on(" · " + model.Printable(source))
 	if s.loaded.Stale != "" {
 		tail += st.Muted.on(" · " + model.Printable(s.loaded.Stale))
@@ -72,6 +73,26 @@ func (m *Model) headerView() []string {
 	left := number + tail
 	line2 := spread(truncate(left, max(room, 1)), rightText, w)
 	return []string{line1, line2}
+}
+
+// headlineView is the header's left side: the paper's title when a passed
+// check proves it (session.findSnapshot), else the short pith number and
+// why there is no title (still checking, no current snapshot, a title
+// that contradicts the record).
+func (m *Model) headlineView() string {
+	st, s := m.env.styles, m.env.sess
+	if s.headline.title != "" {
+		return st.Title.on(s.headline.title)
+	}
+	number := s.bundle.PithNumber
+	if body := model.BodyOf(number); body != "" {
+		number = model.ShortPithNumber(body) // derived, not the bundle's claim
+	}
+	why := st.Muted
+	if s.headline.fails {
+		why = st.Fail
+	}
+	return st.Title.on(model.Printable(number)) + st.Muted.on(" · ") + why.on(s.headline.why)
 }
 
 // spread puts left and right on one line of width w, cutting left first.

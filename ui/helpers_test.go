@@ -28,15 +28,19 @@ func TestMain(m *testing.M) {
 }
 
 // forkedBundle is a generated bundle with a fork (two snapshots naming
-// the same prev_event) and an event whose signature was tampered with,
-// and a trust store that trusts its signer.
+// the same prev_event, one with fewer claims) and an event whose
+// signature was tampered with, and a trust store that trusts its signer.
+// Every snapshot agrees with the record (record_match), so what fails is
+// the fork and the tampered signature.
 func forkedBundle() ([]byte, *verify.TrustStore) {
+	const title = "A Paper Forked in Two"
 	b := verifytest.New().WithRecord()
-	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", "first")
-	b.AddSnapshot("2026-01-01T02:00:00Z", a, "second")
-	b.AddSnapshot("2026-01-01T02:00:01Z", a, "second, differently")
+	a := b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
+	b.AddSnapshot("2026-01-01T02:00:00Z", a, title)
+	b.Add(verifytest.Event{Type: "graph_snapshot", Target: "graph", CreatedAt: "2026-01-01T02:00:01Z", PrevEvent: a,
+		Payload: b.SnapshotPayload(title, 2)})
 	b.Add(verifytest.Event{Type: "graph_snapshot", Target: "graph", CreatedAt: "2026-01-01T03:00:00Z", PrevEvent: a,
-		Payload: verifytest.SnapshotPayload("tampered", 1), BadSignature: true})
+		Payload: b.SnapshotPayload(title, 1), BadSignature: true})
 	return b.Build(), b.Signer.Trust()
 }
 
@@ -99,29 +103,24 @@ func openModel(t testing.TB, cfg Config, w, h int) *Model {
 	return m
 }
 
-// openUnchecked opens m's first bundle at 80x24 but stops before its
-// checks are in; it returns the command that verifies it.
-func openUnchecked(t testing.TB, m *Model) tea.Cmd {
+// openUnverified runs the model's fetch up to the loaded bundle, whose
+// checks are not in yet, and returns the command that verifies it.
+func openUnverified(t testing.TB, m *Model) tea.Cmd {
 	t.Helper()
-	m.still = true
-	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	queue := []tea.Cmd{m.Init()}
-	for len(queue) > 0 {
-		msg := runCmd(t, queue[0])
-		queue = queue[1:]
-		switch msg := msg.(type) {
+	var loaded tea.Msg
+	for queue := []tea.Cmd{m.Init()}; loaded == nil && len(queue) > 0; queue = queue[1:] {
+		switch msg := runCmd(t, queue[0]).(type) {
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
 		case bundleLoadedMsg:
-			_, verifying := m.Update(msg)
-			return verifying
+			loaded = msg
 		case fetchProgressMsg:
 			_, next := m.Update(msg)
 			queue = append(queue, next)
 		}
 	}
-	t.Fatal("the bundle did not load")
-	return nil
+	_, verifying := m.Update(loaded)
+	return verifying
 }
 
 // settle runs cmd, feeds its message to the model, and runs what that

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify"
 	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
@@ -38,6 +40,20 @@ func hostileBundle() []byte {
 	})
 }
 
+// signedHostileBundle puts evil in a validly signed snapshot (its title,
+// a paper field of its own, a section) and in a second key's id, with
+// every signature holding and the key trusted: what verifies must draw
+// safely too, in the places only a current snapshot reaches.
+func signedHostileBundle() ([]byte, *verify.TrustStore) {
+	b := verifytest.New().WithRecord()
+	payload := b.SnapshotPayload(evil, 1)
+	snapshot := payload["graph_snapshot"].(map[string]any)
+	snapshot["paper"].(map[string]any)[evil] = evil
+	snapshot[evil] = map[string]any{"count": 1, evil: evil}
+	b.Add(verifytest.Event{Type: "graph_snapshot", Target: "graph", CreatedAt: "2026-01-01T01:00:00Z", Payload: payload})
+	return b.Build(), b.Signer.Trust()
+}
+
 // unsafeRune reports what must never reach the terminal from a bundle: ESC
 // and every other C0/C1 control, bidi controls, zero-width characters.
 func unsafeRune(r rune) bool {
@@ -63,6 +79,8 @@ func TestHostileStringsRenderEscaped(t *testing.T) {
 		"aliases":  {"3", "G"},
 		"aliases0": {"3", "g", "enter"},
 		"graph":    {"4", "g"},
+		"graph-in": {"4", "g", "enter"},
+		"graph-G":  {"4", "G", "enter"},
 		"keys":     {"5", "enter", "G"},
 		"state":    {"6", "G"},
 		"forks":    {"7", "enter"},
@@ -70,29 +88,38 @@ func TestHostileStringsRenderEscaped(t *testing.T) {
 		"help":     {"?"},
 		"prompt":   {"o"},
 	}
+	signed, trust := signedHostileBundle()
+	bundles := []struct {
+		name  string
+		data  []byte
+		trust *verify.TrustStore
+	}{{"tampered", data, nil}, {"signed", signed, trust}}
 	for _, size := range sizes {
 		for name, keys := range setups {
-			t.Run(fmt.Sprintf("%s_%dx%d", name, size.w, size.h), func(t *testing.T) {
-				m := openModel(t, testConfig(t, data, "hostile.json", nil), size.w, size.h)
-				press(t, m, keys...)
-				for step := 0; step < 6; step++ {
-					view := m.View()
-					checkScreen(t, view, size.w, size.h)
-					for i, r := range view {
-						if unsafeRune(r) {
-							t.Fatalf("raw %U at byte %d reached the screen:\n%q", r, i, view)
+			for _, b := range bundles {
+				t.Run(fmt.Sprintf("%s_%s_%dx%d", b.name, name, size.w, size.h), func(t *testing.T) {
+					m := openModel(t, testConfig(t, b.data, "hostile"+evil+".json", b.trust), size.w, size.h)
+					press(t, m, keys...)
+					for step := 0; step < 6; step++ {
+						view := m.View()
+						checkScreen(t, view, size.w, size.h)
+						for i, r := range view {
+							if unsafeRune(r) {
+								t.Fatalf("raw %U at byte %d reached the screen:\n%q", r, i, view)
+							}
 						}
+						press(t, m, "j")
 					}
-					press(t, m, "j")
-				}
-			})
+				})
+			}
 		}
 	}
 }
 
-// TestHostileCopyKeepsTheRawValue: y copies the real bytes (base64 in
-// OSC 52), while the status line names it escaped.
-func TestHostileCopyKeepsTheRawValue(t *testing.T) {
+// TestHostileCopyIsEscaped: y never puts a control character on the
+// clipboard unannounced: a value holding one is copied in its escaped
+// form (base64 in OSC 52), and the status line says so.
+func TestHostileCopyIsEscaped(t *testing.T) {
 	var clip strings.Builder
 	cfg := testConfig(t, hostileBundle(), "hostile.json", nil)
 	cfg.Clipboard = &clip
@@ -101,14 +128,60 @@ func TestHostileCopyKeepsTheRawValue(t *testing.T) {
 	if !strings.HasPrefix(clip.String(), "\x1b]52;c;") || strings.ContainsAny(clip.String()[7:len(clip.String())-1], "\x1b\a") {
 		t.Fatalf("the OSC 52 sequence must carry the value base64-encoded: %q", clip.String()[:40])
 	}
+	if got := osc52Value(t, clip.String()); got != model.Printable(evil) {
+		t.Fatalf("the clipboard holds %.60q, want the escaped form of the value", got)
+	}
+	if !strings.Contains(m.status, ", escaped: it holds control or invisible characters") {
+		t.Fatalf("the status should say the copy is escaped: %q", m.status)
+	}
 	for _, r := range m.View() {
 		if unsafeRune(r) {
 			t.Fatalf("raw %U in the status after copying", r)
 		}
 	}
-	// escaped once, where it is drawn: \x1b, not \\x1b
-	if status := strings.Join(m.statusView(1000, 50), ""); !strings.Contains(status, `\x1b]52;c;ZXZpbA==\x07\x1b[2J`) {
-		t.Errorf("the status should name the value escaped once: %q", status)
+	press(t, m, "g", "j", "y") // a plain value is copied as it is, unannounced
+	if got := osc52Value(t, clip.String()); got != "2101.00001v1" || strings.Contains(m.status, "escaped") {
+		t.Fatalf("a plain value: copied %q, status %q", got, m.status)
+	}
+}
+
+// statusText is the status lines as drawn, joined.
+func statusText(m *Model) string {
+	lines := strings.Split(m.View(), "\n")
+	return strings.Join(lines[len(lines)-1-m.env.layout.statusLines:len(lines)-1], " ")
+}
+
+// TestEscapedOnce: a bundle's string is escaped once on its way to the
+// screen, so a control character (shown \u202e) never reads like the six
+// characters \u202e typed in the bundle (shown \\u202e), in a pane, in
+// the header, on the status line.
+func TestEscapedOnce(t *testing.T) {
+	b := verifytest.New().WithRecord()
+	title := "typed \\u202e, real \u202e"
+	b.AddSnapshot("2026-01-01T01:00:00Z", "", title)
+	data := verifytest.Restate(verifytest.Edit(b.Build(), func(m map[string]any) {
+		m["source_aliases"] = append(m["source_aliases"].([]any), map[string]any{"alias_kind": "kind\u202e", "alias_value": "plain", "created_at": "2026-01-01T00:00:00Z"})
+	}), b.Signer, b.Signer.Trust())
+	m := openModel(t, testConfig(t, data, "once.json", b.Signer.Trust()), 200, 50)
+	want := `typed \\u202e, real \u202e`
+	if got := model.Printable(title); got != want {
+		t.Fatalf("Printable(%q) = %q, want %q", title, got, want)
+	}
+	if header := strings.Split(m.View(), "\n")[0]; !strings.HasPrefix(header, want+" ") {
+		t.Errorf("the header should show the title escaped once: %q", header)
+	}
+	press(t, m, "3", "G", "y")
+	if footer := statusText(m); !strings.HasPrefix(footer, `copied kind\u202e alias (5 bytes) to the clipboard `) {
+		t.Errorf("the status should show the alias kind escaped once: %q", footer)
+	}
+	press(t, m, "8", "/")
+	typeText(t, m, "typed")
+	press(t, m, "enter", "y")
+	view := m.View()
+	footer := statusText(m)
+	if !strings.Contains(view, want) || !strings.HasPrefix(footer, "copied $.events[1].payload.graph_snapshot.") ||
+		!strings.Contains(m.status, "to the clipboard, escaped: it holds control or invisible characters") {
+		t.Errorf("Raw shows the value escaped once, and the status says what was copied, escaped:\n%s", view)
 	}
 }
 

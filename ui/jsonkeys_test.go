@@ -139,7 +139,7 @@ func TestJSONKeysInDetails(t *testing.T) {
 	}
 	for {
 		it, row := events.d.current()
-		if it != nil && it.kind == itemTree && it.tree.rows[row].path() == "$.events[1].payload.graph_snapshot.paper.title" {
+		if it != nil && it.kind == itemTree && it.tree.pathOf(it.tree.rows[row]) == "$.events[1].payload.graph_snapshot.paper.title" {
 			break
 		}
 		if events.d.cursor == 0 {
@@ -155,7 +155,7 @@ func TestJSONKeysInDetails(t *testing.T) {
 	if len(events.tree.rows) != rows {
 		t.Fatalf("C left %d rows, want %d", len(events.tree.rows), rows)
 	}
-	if it, row := events.d.current(); it == nil || it.kind != itemTree || it.tree.rows[row].path() != "$.events[1].payload" {
+	if it, row := events.d.current(); it == nil || it.kind != itemTree || it.tree.pathOf(it.tree.rows[row]) != "$.events[1].payload" {
 		t.Fatal("after C the cursor should be on the folded payload")
 	}
 }

@@ -1,12 +1,12 @@
 package ui
 
 import (
-	"cmp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify"
 )
 
 // previewBytes bounds how much of a string value a tree row keeps.
@@ -23,10 +23,11 @@ type treeNode struct {
 	parent   *treeNode
 	expanded bool
 	children []*treeNode
-	// label is the key or [i], printable; the root's is the JSON path of
-	// the tree's value in the bundle ("$" for the bundle itself).
-	label   string
-	preview string // printable one-line rendering of the value
+	label    string // printable: the key, or [i]
+	preview  string // printable one-line rendering of the value
+	// provenFor is the report notProven was decided with (nil: not yet).
+	provenFor *verify.Report
+	notProven bool
 	// link is the bundle a string value refers to (jsonTree.link), known
 	// once linkDone.
 	link     *Link
@@ -39,6 +40,12 @@ type treeNode struct {
 type jsonTree struct {
 	root *treeNode
 	rows []*treeNode
+	// base is the bundle path of the root, and session the open session,
+	// for a tree of part of the bundle: once verified, each row says
+	// whether a passed check proves its value. nil session for a tree
+	// that is not of the bundle.
+	base    string
+	session func() *session
 	// links reads a string as a reference to another bundle (env.link);
 	// nil: no links.
 	links func(string) *Link
@@ -54,10 +61,8 @@ func (t *jsonTree) link(n *treeNode) *Link {
 	return n.link
 }
 
-// newTree is the tree of v, the value at path in the bundle ("$" for the
-// bundle itself): paths copied with Y start there.
-func newTree(v model.Value, path string) *jsonTree {
-	t := &jsonTree{root: &treeNode{value: v, depth: -1, label: path}}
+func newTree(v model.Value) *jsonTree {
+	t := &jsonTree{root: &treeNode{value: v, depth: -1}}
 	t.root.expanded = true
 	t.root.build()
 	t.rows = append(t.rows, t.root.children...)
@@ -101,7 +106,8 @@ func newNode(parent *treeNode, i int, key string, isElem bool, v model.Value) *t
 }
 
 // previewOf renders a value on one line: scalars as JSON, containers by
-// size. Strings are decoded, made printable and cut.
+// size. Strings are decoded, made printable and cut; numbers are in their
+// RFC 8785 form, the one every digest saw.
 func previewOf(v model.Value) string {
 	switch v.Kind() {
 	case model.KindString:
@@ -113,7 +119,17 @@ func previewOf(v model.Value) string {
 	case model.KindInvalid:
 		return "(missing)"
 	}
-	return model.Printable(cutBytes(string(v.Raw()), previewBytes))
+	return model.Printable(cutBytes(scalarText(v), previewBytes))
+}
+
+// scalarText is a number, boolean or null as JSON text, a number in its
+// RFC 8785 form.
+func scalarText(v model.Value) string {
+	if v.Kind() == model.KindNumber {
+		n, _ := v.NumberText()
+		return n
+	}
+	return string(v.Raw())
 }
 
 func plural(n int, word string) string {
@@ -129,6 +145,29 @@ func pluralOf(word string) string {
 		return word + "es"
 	}
 	return word + "s"
+}
+
+// notProven reports whether no passed check proves the value of n (by
+// verify.Report.Coverage of its bundle path): false until verification is
+// done, and for a tree that is not of a bundle. Decided once per report.
+func (t *jsonTree) notProven(n *treeNode) bool {
+	if t.session == nil {
+		return false
+	}
+	s := t.session()
+	if s == nil || s.report == nil || s.report.Bundle() == nil {
+		return false
+	}
+	if n.provenFor != s.report {
+		c, _ := s.coverage(t.pathOf(n))
+		n.provenFor, n.notProven = s.report, !c.Verified()
+	}
+	return n.notProven
+}
+
+// pathOf is the bundle path of n.
+func (t *jsonTree) pathOf(n *treeNode) string {
+	return t.base + strings.TrimPrefix(n.path(), "$")
 }
 
 // text is a row's printable text (without paint): indent, fold marker,
@@ -153,11 +192,11 @@ func (n *treeNode) text() string {
 	return b.String()
 }
 
-// path is the node's JSON path in the bundle: "$.events[1].signature".
+// path is the node's JSON path from the tree's root ($); pathOf is its
+// path in the bundle.
 func (n *treeNode) path() string {
 	var steps []string
-	c := n
-	for ; c.parent != nil; c = c.parent {
+	for c := n; c.parent != nil; c = c.parent {
 		if c.isElem {
 			steps = append(steps, "["+strconv.Itoa(c.index)+"]")
 		} else {
@@ -165,7 +204,7 @@ func (n *treeNode) path() string {
 		}
 	}
 	var b strings.Builder
-	b.WriteString(cmp.Or(c.label, "$"))
+	b.WriteString("$")
 	for i := len(steps) - 1; i >= 0; i-- {
 		b.WriteString(steps[i])
 	}
@@ -458,7 +497,7 @@ func (t *jsonTree) search(query string, from int, forward bool) (searchHit, bool
 		case model.KindString:
 			return strings.Contains(strings.ToLower(v.Str()), q)
 		case model.KindNumber, model.KindBool, model.KindNull:
-			return strings.Contains(string(v.Raw()), q)
+			return strings.Contains(scalarText(v), q)
 		}
 		return false
 	}
@@ -514,10 +553,12 @@ func (t *jsonTree) search(query string, from int, forward bool) (searchHit, bool
 }
 
 // rawValue is what copying a value gives: a string's text, or any other
-// value's JSON exactly as received.
+// value's JSON with its numbers in RFC 8785 form (model.DataJSON): a
+// number is copied as every digest reads it, never as it was spelled.
 func rawValue(v model.Value) string {
 	if v.Kind() == model.KindString {
 		return v.Str()
 	}
-	return string(v.Raw())
+	text, _ := model.DataJSON(v, 0)
+	return text
 }

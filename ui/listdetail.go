@@ -19,7 +19,8 @@ type rowSource interface {
 	cells(row int) []cell
 	// match reports whether row holds q (lower case) for the filter.
 	match(row int, q string) bool
-	// copyRow is what y copies on a row, and what to call it.
+	// copyRow is what y copies on a row, and what to call it (both as
+	// they are: the status line escapes what it shows).
 	copyRow(row int) (what, value string)
 	// detail fills d for row.
 	detail(row int, d *doc)
@@ -125,6 +126,7 @@ func (p *listDetail) reset() {
 	p.stopEditing()
 	p.detailRow = -1
 	p.resize()
+	p.rebuildDetail(true) // an empty list's detail explains it from the start
 }
 
 func (p *listDetail) refresh() {
@@ -298,6 +300,10 @@ func (p *listDetail) show(t target) bool {
 	p.d.cursor, p.d.offset = 0, 0
 	if len(p.d.lines) > 0 {
 		p.d.snap()
+	}
+	if t.item != "" && p.d.find(t.item) && p.detH > 0 {
+		p.focusDetail = true
+		p.d.scrollTo(p.detH)
 	}
 	return true
 }

@@ -3,8 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -55,6 +55,13 @@ type (
 	}
 	// evidenceMsg asks the root to write the evidence file of a fork.
 	evidenceMsg struct{ fork int }
+	// evidenceWrittenMsg says where the evidence file of a fork of sess
+	// was written.
+	evidenceWrittenMsg struct {
+		sess *session
+		fork int
+		path string
+	}
 )
 
 // maxCheckBatch bounds how many checks one message carries.
@@ -98,18 +105,24 @@ func startFetch(ctx context.Context, gen int, load LoadFunc, ref string) tea.Cmd
 			ch <- fetchFailedMsg{gen: gen, ref: ref, err: err, attempts: l.Attempts}
 			return
 		}
-		b, err := model.Parse(l.Data)
-		if err != nil {
+		b, ev, err := model.ParseDocument(l.Data)
+		switch {
+		case err != nil:
 			ch <- fetchFailedMsg{gen: gen, ref: ref, err: fmt.Errorf("%s: %w", l.Source, err), attempts: l.Attempts}
-			return
+		case ev != nil && !l.Requested.IsZero():
+			// asked for a bundle by id, given evidence: not what was asked for
+			ch <- fetchFailedMsg{gen: gen, ref: ref, err: fmt.Errorf("%s is an equivocation evidence file, not the bundle asked for (%s)", l.Source, l.Requested.Text), attempts: l.Attempts}
+		case ev != nil:
+			ch <- bundleLoadedMsg{gen: gen, sess: newEvidenceSession(ref, l, ev)}
+		default:
+			ch <- bundleLoadedMsg{gen: gen, sess: newSession(ref, l, b)}
 		}
-		ch <- bundleLoadedMsg{gen: gen, sess: newSession(ref, l, b)}
 	}()
 	return listen
 }
 
-// startVerify runs every check in the background and streams them in
-// batches (the "listen for activity" pattern: each message carries the
+// startVerify runs every check in the background (of a bundle, or of an
+// evidence file on its own) and streams them in batches (the "listen for activity" pattern: each message carries the
 // command that waits for the next).
 func startVerify(ctx context.Context, gen int, sess *session, trust *verify.TrustStore) tea.Cmd {
 	checks := make(chan verify.Check, 4*maxCheckBatch)
@@ -117,18 +130,28 @@ func startVerify(ctx context.Context, gen int, sess *session, trust *verify.Trus
 	b, opts := sess.bundle, verify.Options{Trust: trust, Requested: sess.loaded.Requested, Previous: sess.loaded.Previous}
 	go func() {
 		defer close(done)
-		r := verify.Run(ctx, b, opts, func(c verify.Check) {
+		send := func(c verify.Check) {
 			select {
 			case checks <- c:
 			case <-ctx.Done():
 			}
-		})
+		}
+		var r *verify.Report
+		if sess.evidence != nil {
+			r = verify.VerifyEvidence(sess.evidence, verify.Options{Trust: trust})
+			for _, c := range r.Checks {
+				send(c)
+			}
+		} else {
+			r = verify.Run(ctx, b, opts, send)
+		}
 		close(checks)
 		if ctx.Err() != nil {
 			return
 		}
 		res := verifyDoneMsg{report: r}
-		if learn := sess.loaded.Learn; learn != nil {
+		// the cache learns from bundles only
+		if learn := sess.loaded.Learn; learn != nil && sess.evidence == nil {
 			res.learnErr = learn(r)
 		}
 		if r.Merge != nil {
@@ -175,23 +198,49 @@ func clockTick(gen int) tea.Cmd {
 	return tea.Tick(clockPeriod, func(time.Time) tea.Msg { return clockMsg{gen: gen} })
 }
 
-// evidenceCmd writes pith-evidence-<short>-<n>.json for fork n (1-based).
+// evidenceCmd writes the evidence file of fork n (1-based) into dir
+// through verify.WriteEvidenceFile: named only after the verified pith
+// number, created new, with a suffix when the name is taken.
 func evidenceCmd(dir string, sess *session, n int) tea.Cmd {
 	return func() tea.Msg {
-		if sess.report == nil || sess.report.Merge == nil || n < 1 || n > len(sess.report.Merge.Forks) {
+		switch {
+		case sess.evidence != nil:
+			return statusMsg{text: "this is an evidence file already: pithscope verify checks it as it is"}
+		case sess.report == nil:
 			return statusMsg{text: "no fork to write evidence for (verification still running?)"}
 		}
-		data, err := verify.EquivocationEvidence(sess.bundle, sess.report.Merge.Forks[n-1])
+		if dir == "" {
+			dir = "."
+		}
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs
+		}
+		path, err := verify.WriteEvidenceFile(dir, sess.bundle, sess.report, n)
 		if err != nil {
 			return statusMsg{text: "evidence: " + err.Error()}
 		}
-		path := filepath.Join(dir, fmt.Sprintf("pith-evidence-%s-%d.json", sess.shortBody(), n))
-		if abs, err := filepath.Abs(path); err == nil {
-			path = abs
-		}
-		if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
-			return statusMsg{text: "evidence: " + err.Error()}
-		}
-		return statusMsg{text: "wrote " + path + " (check it with: pithscope verify FILE)"}
+		return evidenceWrittenMsg{sess: sess, fork: n, path: path}
 	}
+}
+
+// checkCommand is the command that checks an evidence file with the keys
+// the explorer trusts: every --trust-key file, absolute, each word quoted
+// for a POSIX shell where it needs it.
+func checkCommand(trustKeys []string, path string) string {
+	words := []string{"pithscope", "verify"}
+	for _, k := range trustKeys {
+		if abs, err := filepath.Abs(k); err == nil {
+			k = abs
+		}
+		words = append(words, "--trust-key", shellQuote(k))
+	}
+	return strings.Join(append(words, shellQuote(path)), " ")
+}
+
+// shellQuote quotes s for a POSIX shell unless it is plain.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@%+,-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -40,6 +40,7 @@ type target struct {
 	pane  paneID
 	row   int    // the row to select in that pane, when key is ""
 	keyID string // the Keys pane selects by key id
+	item  string // the label of the detail item to put the cursor on, or ""
 	// steps is a JSON tree node's index path: the Raw pane selects it
 	// (unfolding what hides it) rather than a row, which folds move.
 	steps []int
@@ -76,7 +77,7 @@ type (
 	// openMsg opens the bundle a link refers to.
 	openMsg   struct{ link Link }
 	statusMsg struct{ text string }
-	copyMsg   struct{ what, value string }
+	copyMsg   struct{ what, value string } // both as they are, unescaped
 )
 
 func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }

@@ -174,8 +174,10 @@ func (p *eventsPane) detail(i int, d *doc) {
 	c, cs = find(verify.CheckEventSignature)
 	checkField(d, st, "signature", c, cs, "")
 	d.link("key", model.Printable(e.Signature.KeyID)+" "+model.Printable(e.Signature.Fingerprint), &target{pane: paneKeys, keyID: e.Signature.KeyID}, e.Signature.KeyID)
-	d.field("signed_at", orDash(model.Printable(e.Signature.SignedAt)), e.Signature.SignedAt)
-	d.field("claims", orDash(model.Printable(e.Signature.Status))+" (a claim of the server, not evidence)", "")
+	// Outside the event's digest: what proves them, if anything, is the
+	// bundle signature.
+	d.field("signed_at", withProof(s, orDash(model.Printable(e.Signature.SignedAt)), eventPath(i, "$.signature.signed_at")), e.Signature.SignedAt)
+	d.field("claims", withProof(s, orDash(model.Printable(e.Signature.Status))+" (a claim of the server, not evidence)", eventPath(i, "$.signature.signature_status")), "")
 	if e.EventType == model.RecordCreated {
 		c, cs = find(verify.CheckReceiptSignature)
 		d.badgeField("receipt", st.badge(cs), model.Printable(c.Detail))
@@ -217,7 +219,7 @@ func (p *eventsPane) detail(i int, d *doc) {
 
 	d.heading("JSON")
 	if p.treeFor != i {
-		p.tree, p.treeFor = newTree(e.Value, "$.events["+strconv.Itoa(i)+"]"), i
+		p.tree, p.treeFor = p.env.bundleTree(e.Value, eventPath(i, "$")), i
 	}
 	d.tree(p.tree)
 }

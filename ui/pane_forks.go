@@ -16,37 +16,75 @@ const maxCompareLeaves = 5000
 
 const paneForks paneID = "forks"
 
-// forksPane lists each fork; Enter opens a side-by-side comparison
-// of two of its events, and `e` writes the fork's evidence file.
+// forksPane lists each fork, then each broken link between events (an
+// event_links failure: a prev_event or supersedes naming no event, or a
+// signer's second chain for one target). Enter on a fork opens a
+// side-by-side comparison of two of its events, and `e` writes the fork's
+// evidence file.
 type forksPane struct {
 	*listDetail
 	cmp *comparison // non-nil while comparing
+	// compareFirst opens the comparison once the fork is known: an
+	// evidence file opens as its fork's comparison.
+	compareFirst bool
 }
 
 func newForksPane(e *env) pane {
 	p := &forksPane{}
-	p.listDetail = newListDetail(e, paneForks, "fork", p)
+	p.listDetail = newListDetail(e, paneForks, "fork or broken link", p)
 	return p
 }
 
 func (p *forksPane) forks() []model.Fork {
-	s := p.env.sess
-	if s == nil || s.report == nil || s.report.Merge == nil {
-		return nil
+	if s := p.env.sess; s != nil {
+		return s.forks
 	}
-	return s.report.Merge.Forks
+	return nil
 }
 
 func (p *forksPane) reset() {
 	p.cmp = nil
+	p.compareFirst = p.env.sess != nil && p.env.sess.evidence != nil
 	p.listDetail.reset()
 }
 
-func (p *forksPane) rowCount() int { return len(p.forks()) }
+// refresh picks up the forks and broken links once verification is done.
+func (p *forksPane) refresh() {
+	p.listDetail.refresh()
+	if p.compareFirst && len(p.forks()) > 0 {
+		p.compareFirst = false
+		p.cmp = newComparison(p.env, 0, 1)
+	}
+	if p.cmp != nil {
+		if p.cmp.fork >= len(p.forks()) {
+			p.cmp = nil
+		} else {
+			p.cmp.layout(p.env)
+		}
+	}
+}
+
+// links are the broken links between events (session.brokenLinks).
+func (p *forksPane) links() []verify.Check {
+	if s := p.env.sess; s != nil {
+		return s.brokenLinks
+	}
+	return nil
+}
+
+func (p *forksPane) rowCount() int { return len(p.forks()) + len(p.links()) }
+
+// link is row i's broken link, when it is one.
+func (p *forksPane) link(i int) (verify.Check, bool) {
+	if n := len(p.forks()); i >= n {
+		return p.links()[i-n], true
+	}
+	return verify.Check{}, false
+}
 
 func (p *forksPane) columns() []column {
 	return []column{
-		{title: "fork", min: 4, right: true},
+		{title: "fork", min: 5, right: true},
 		{title: "signer key", min: 16, max: 28},
 		{title: "target", min: 8, max: 14},
 		{title: "prev_event", min: 10, drop: 2},
@@ -55,47 +93,100 @@ func (p *forksPane) columns() []column {
 	}
 }
 
+// signerIDs names a fork's signer by every id its events name the one key
+// by: "test-key-1", or "test-key-1 = test-key-1-again".
+func signerIDs(f model.Fork) string {
+	ids := f.KeyIDs
+	if len(ids) == 0 {
+		ids = []string{f.SignerKeyID}
+	}
+	return model.Printable(strings.Join(ids, " = "))
+}
+
 func (p *forksPane) cells(i int) []cell {
-	f := p.forks()[i]
 	st := p.env.styles
+	s := p.env.sess
+	if c, ok := p.link(i); ok {
+		e := &s.bundle.Events[c.Event]
+		prev := "null"
+		if e.PrevEvent != "" {
+			prev = shortID(e.PrevEvent)
+		}
+		return []cell{
+			{text: "link", paint: st.Muted},
+			{text: model.Printable(e.Signer.KeyID), paint: st.Bold},
+			{text: model.Printable(e.Target)},
+			{text: model.Printable(prev)},
+			{text: "#" + strconv.Itoa(c.Event)},
+			badgeCell(st, stateOf(c.Status)),
+		}
+	}
+	f := p.forks()[i]
 	prev := "null"
 	if f.PrevEvent != "" {
 		prev = shortID(f.PrevEvent)
 	}
 	return []cell{
 		{text: strconv.Itoa(i + 1), paint: st.Muted},
-		{text: model.Printable(f.SignerKeyID), paint: st.Bold},
+		{text: signerIDs(f), paint: st.Bold},
 		{text: model.Printable(f.Target)},
 		{text: model.Printable(prev)},
 		{text: strconv.Itoa(len(f.Events))},
-		badgeCell(st, p.env.sess.checks.subjectState("fork:"+strconv.Itoa(i+1), verify.CheckEquivocation)),
+		badgeCell(st, s.checks.subjectState("fork:"+strconv.Itoa(i+1), verify.CheckEquivocation)),
 	}
 }
 
 func (p *forksPane) marker(int) string { return "" }
 
+// failing: a fork's equivocation check, or a broken link's check.
 func (p *forksPane) failing(i int) bool {
+	if c, ok := p.link(i); ok {
+		return failed(stateOf(c.Status))
+	}
 	return failed(p.env.sess.checks.subjectState("fork:"+strconv.Itoa(i+1), verify.CheckEquivocation))
 }
 
+// rowName names a row for the trail of jumps.
+func (p *forksPane) rowName(i int) string {
+	if c, ok := p.link(i); ok {
+		return "link of event #" + strconv.Itoa(c.Event)
+	}
+	return "fork " + strconv.Itoa(i+1)
+}
+
 func (p *forksPane) match(i int, q string) bool {
+	if c, ok := p.link(i); ok {
+		return matchAny(q, c.Subject, c.Detail)
+	}
 	f := p.forks()[i]
-	return matchAny(q, append([]string{f.SignerKeyID, f.Target, f.PrevEvent}, f.EventIDs...)...)
+	return matchAny(q, append([]string{signerIDs(f), f.Target, f.PrevEvent}, f.EventIDs...)...)
 }
 
 func (p *forksPane) copyRow(i int) (string, string) {
+	if c, ok := p.link(i); ok {
+		return "event id", p.env.sess.bundle.Events[c.Event].EventID
+	}
 	return "fork event ids", strings.Join(p.forks()[i].EventIDs, "\n")
 }
 
 func (p *forksPane) detail(i int, d *doc) {
+	if c, ok := p.link(i); ok {
+		p.linkDetail(c, d)
+		return
+	}
 	s := p.env.sess
 	st := p.env.styles
 	f := p.forks()[i]
-	d.title = "fork " + strconv.Itoa(i+1) + " · " + model.Printable(f.SignerKeyID)
+	d.title = "fork " + strconv.Itoa(i+1) + " · " + signerIDs(f)
 	if c, ok := s.checkFor(verify.CheckEquivocation, "fork:"+strconv.Itoa(i+1)); ok {
-		d.badgeField("equivocation", st.badge(stateOf(c.Status)), model.Printable(f.SignerKeyID)+" signed "+strconv.Itoa(len(f.Events))+" valid events for the same target and prev_event")
+		d.badgeField("equivocation", st.badge(stateOf(c.Status)), signerIDs(f)+" signed "+strconv.Itoa(len(f.Events))+" valid events for the same target and prev_event")
 	}
-	d.link("signer key", model.Printable(f.SignerKeyID), &target{pane: paneKeys, keyID: f.SignerKeyID}, f.SignerKeyID)
+	for _, id := range f.KeyIDs {
+		d.link("signer key", model.Printable(id), &target{pane: paneKeys, keyID: id}, id)
+	}
+	if len(f.KeyIDs) > 1 {
+		d.text("One key under " + strconv.Itoa(len(f.KeyIDs)) + " ids: a signer is its key, whatever id names it, so these events are one signer's.")
+	}
 	d.field("target", model.Printable(f.Target), f.Target)
 	if f.PrevEvent == "" {
 		d.field("prev_event", "null (both start the chain)", "")
@@ -108,6 +199,43 @@ func (p *forksPane) detail(i int, d *doc) {
 		d.items = append(d.items, docItem{kind: itemLink, label: "event", prefix: badge, text: eventLabel(s, e), jump: &target{pane: paneEvents, row: e}, copy: s.bundle.Events[e].EventID})
 	}
 	d.text("Each is validly signed, so neither is applied: the signer said two things about the same place in its chain. Enter on the list compares them side by side; e writes the evidence file.")
+	if w, ok := s.written[i+1]; ok {
+		d.heading("Evidence file")
+		d.field("written", model.Printable(w.path), w.path)
+		d.items = append(d.items, docItem{kind: itemField, label: evidenceCommandLabel, text: model.Printable(w.command), copy: w.command, lines: longValueLines})
+		d.text("The command checks the file on its own, with the keys you trust here: y copies it.")
+	}
+}
+
+// evidenceCommandLabel labels the command that checks a written evidence
+// file, where writing one puts the cursor.
+const evidenceCommandLabel = "check it with"
+
+// show leaves the comparison for the place asked for.
+func (p *forksPane) show(t target) bool {
+	p.cmp = nil
+	return p.listDetail.show(t)
+}
+
+// linkDetail is a broken link's detail: the check, the event it is about
+// and where its links lead.
+func (p *forksPane) linkDetail(c verify.Check, d *doc) {
+	s, st := p.env.sess, p.env.styles
+	e := &s.bundle.Events[c.Event]
+	d.title = "broken link · event #" + strconv.Itoa(c.Event)
+	if strings.HasPrefix(c.Subject, "chain:") {
+		d.title = "second chain · " + model.Printable(e.Signer.KeyID)
+	}
+	d.badgeField("event_links", st.badge(stateOf(c.Status)), model.Printable(c.Detail))
+	d.link("event", eventLabel(s, c.Event), &target{pane: paneEvents, row: c.Event}, e.EventID)
+	d.link("signer key", model.Printable(e.Signer.KeyID), &target{pane: paneKeys, keyID: e.Signer.KeyID}, e.Signer.KeyID)
+	if e.PrevEvent != "" {
+		eventLink(d, s, "prev_event", e.PrevEvent)
+	}
+	for _, id := range e.Supersedes {
+		eventLink(d, s, "supersedes", id)
+	}
+	d.text("A link to an event the bundle does not hold cannot be followed, and a signer whose events for one target start two chains has two histories for it: a fork that no two events after one prev_event show.")
 }
 
 func (p *forksPane) explainEmpty(d *doc) {
@@ -117,9 +245,11 @@ func (p *forksPane) explainEmpty(d *doc) {
 		d.text("Forks are found once every event is checked.")
 		return
 	}
-	d.text("No signer signed two different valid events for the same place in its chain (same key, subject, target and prev_event).")
-	if c, ok := p.env.sess.checkFor(verify.CheckEquivocation, verify.SubjectBundle); ok {
-		d.badgeField("equivocation", p.env.styles.badge(stateOf(c.Status)), model.Printable(c.Detail))
+	d.text("No signer signed two different valid events for the same place in its chain (same key, subject, target and prev_event), and every link between events resolves.")
+	for _, name := range []string{verify.CheckEquivocation, verify.CheckEventLinks} {
+		if c, ok := p.env.sess.checkFor(name, verify.SubjectBundle); ok {
+			d.badgeField(name, p.env.styles.badge(stateOf(c.Status)), model.Printable(c.Detail))
+		}
 	}
 }
 
@@ -151,18 +281,16 @@ func (p *forksPane) helpKeys() []key.Binding {
 func (p *forksPane) key(msg tea.KeyMsg) tea.Cmd {
 	k := p.env.keys
 	if !p.editing && key.Matches(msg, k.Evidence) {
-		if row := p.l.selected(); row >= 0 {
+		if row := p.l.selected(); row >= 0 && row < len(p.forks()) {
 			return send(evidenceMsg{fork: row + 1})
 		}
-		return send(statusMsg{text: "no fork selected"})
+		return send(statusMsg{text: "no fork selected: e writes the evidence file of a fork"})
 	}
 	if p.cmp != nil {
 		return p.cmp.key(msg, p.env)
 	}
-	if !p.editing && !p.focusDetail && key.Matches(msg, k.Enter) {
-		if row := p.l.selected(); row >= 0 {
-			p.cmp = newComparison(p.env, row, 1)
-		}
+	if row := p.l.selected(); !p.editing && !p.focusDetail && key.Matches(msg, k.Enter) && row >= 0 && row < len(p.forks()) {
+		p.cmp = newComparison(p.env, row, 1)
 		return nil
 	}
 	return p.listDetail.key(msg)
@@ -172,17 +300,6 @@ func (p *forksPane) resize() {
 	p.listDetail.resize()
 	if p.cmp != nil {
 		p.cmp.layout(p.env)
-	}
-}
-
-func (p *forksPane) refresh() {
-	p.listDetail.refresh()
-	if p.cmp != nil {
-		if p.cmp.fork >= len(p.forks()) {
-			p.cmp = nil
-		} else {
-			p.cmp.layout(p.env)
-		}
 	}
 }
 
@@ -231,13 +348,13 @@ func newComparison(e *env, fork, right int) *comparison {
 // layout rebuilds the lines for the current pair and sizes the columns.
 func (c *comparison) layout(e *env) {
 	s := e.sess
-	f := s.report.Merge.Forks[c.fork]
+	f := s.forks[c.fork]
 	c.right = clamp(c.right, 1, len(f.Events)-1)
 	left := leaves(s.bundle.Events[f.Events[0]].Value)
 	right := leaves(s.bundle.Events[f.Events[c.right]].Value)
-	rightByPath := make(map[string]string, len(right))
+	rightByPath := make(map[string]leaf, len(right))
 	for _, l := range right {
-		rightByPath[l.path] = l.value
+		rightByPath[l.path] = l
 	}
 	c.lines, c.differ = c.lines[:0], 0
 	seen := make(map[string]bool, len(left))
@@ -245,13 +362,14 @@ func (c *comparison) layout(e *env) {
 		seen[l.path] = true
 		r, ok := rightByPath[l.path]
 		if !ok {
-			r = "(missing)"
+			c.lines = append(c.lines, compareLine{path: l.path, left: l.text(), right: "(missing)", differs: true})
+			continue
 		}
-		c.lines = append(c.lines, compareLine{path: l.path, left: l.value, right: r, differs: r != l.value})
+		c.lines = append(c.lines, compareLine{path: l.path, left: l.text(), right: r.text(), differs: len(model.DiffJSON(l.value, r.value, 1)) > 0})
 	}
 	for _, r := range right {
 		if !seen[r.path] {
-			c.lines = append(c.lines, compareLine{path: r.path, left: "(missing)", right: r.value, differs: true})
+			c.lines = append(c.lines, compareLine{path: r.path, left: "(missing)", right: r.text(), differs: true})
 		}
 	}
 	for _, l := range c.lines {
@@ -275,9 +393,17 @@ func (c *comparison) narrow(e *env) {
 	c.l.filter("", differs, c.rowsHeight(e))
 }
 
-type leaf struct{ path, value string }
+// leaf is one scalar (or empty container) of an event, by its printable
+// path. Two leaves are compared as data (model.DiffJSON: numbers by value,
+// strings whole), never by their previews, which are cut.
+type leaf struct {
+	path  string
+	value model.Value
+}
 
-// leaves flattens a JSON value into (path, printable value) pairs.
+func (l leaf) text() string { return previewOf(l.value) }
+
+// leaves flattens a JSON value into its leaves.
 func leaves(v model.Value) []leaf {
 	var out []leaf
 	var walk func(path string, v model.Value)
@@ -295,7 +421,7 @@ func leaves(v model.Value) []leaf {
 				walk(path+"["+strconv.Itoa(i)+"]", el)
 			}
 		default:
-			out = append(out, leaf{path: model.Printable(path), value: previewOf(v)})
+			out = append(out, leaf{path: model.Printable(path), value: v})
 		}
 	}
 	walk("$", v)
@@ -312,7 +438,7 @@ func (c *comparison) key(msg tea.KeyMsg, e *env) tea.Cmd {
 	case key.Matches(msg, k.Left), key.Matches(msg, k.Right):
 		// with three or more events in the fork, h/l put another one on
 		// the right-hand side
-		if n := len(e.sess.report.Merge.Forks[c.fork].Events) - 1; n > 1 {
+		if n := len(e.sess.forks[c.fork].Events) - 1; n > 1 {
 			delta := 1
 			if key.Matches(msg, k.Left) {
 				delta = -1
@@ -362,12 +488,21 @@ const (
 )
 
 func (c *comparison) rowsHeight(e *env) int {
-	return max(e.layout.bodyHeight-compareHead-compareFoot, 1)
+	return max(e.layout.bodyHeight-c.headLines(e)-compareFoot, 1)
+}
+
+// headLines is compareHead, and a line more for an evidence file's
+// verdict.
+func (c *comparison) headLines(e *env) int {
+	if e.sess.evidence != nil {
+		return compareHead + 1
+	}
+	return compareHead
 }
 
 func (c *comparison) view(e *env) []string {
 	s, st, lay := e.sess, e.styles, e.layout
-	f := s.report.Merge.Forks[c.fork]
+	f := s.forks[c.fork]
 	li, ri := f.Events[0], f.Events[c.right]
 	label := func(i int) string {
 		return "#" + strconv.Itoa(i) + " " + shortID(s.bundle.Events[i].EventID) + " " + model.Printable(s.bundle.Events[i].CreatedAt)
@@ -394,7 +529,17 @@ func (c *comparison) view(e *env) []string {
 	if c.l.offset+c.rowsHeight(e) < c.l.count() {
 		title += " · " + moreBelow
 	}
-	out := []string{" " + st.Heading.on(truncate(title, lay.width-1)), row(label(li), label(ri)), row(badges(li), badges(ri))}
+	var out []string
+	if s.evidence != nil {
+		// an evidence file's comparison leads with what the file proves
+		verdict, proven := s.report.Verdict()
+		paint, mark := st.Fail, "✗ "
+		if proven {
+			paint, mark = st.OK, "✓ "
+		}
+		out = append(out, " "+paint.on(truncate(mark+model.Printable(verdict), lay.width-1)))
+	}
+	out = append(out, " "+st.Heading.on(truncate(title, lay.width-1)), row(label(li), label(ri)), row(badges(li), badges(ri)))
 	h := c.rowsHeight(e)
 	for pos := c.l.offset; pos < c.l.count() && pos < c.l.offset+h; pos++ {
 		l := c.lines[c.l.at(pos)]
@@ -409,7 +554,7 @@ func (c *comparison) view(e *env) []string {
 			out = append(out, " "+line)
 		}
 	}
-	out = block(out, lay.width, compareHead+h)
+	out = block(out, lay.width, c.headLines(e)+h)
 	if row := c.l.selected(); row >= 0 {
 		l := c.lines[row]
 		out = append(out,

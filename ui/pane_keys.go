@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/pithscope/pithscope/model"
 	"github.com/pithscope/pithscope/verify"
@@ -154,7 +155,7 @@ func (p *keysPane) jsonPath(i int) string {
 func (p *keysPane) copyRow(i int) (string, string) {
 	id := p.ids[i]
 	if k, ok := p.bundleKey[id]; ok {
-		return "public key of " + model.Printable(id), p.env.sess.bundle.PublicKeys[k].PublicKeyHex
+		return "public key of " + id, p.env.sess.bundle.PublicKeys[k].PublicKeyHex
 	}
 	return "key id", id
 }
@@ -186,12 +187,15 @@ func (p *keysPane) detail(i int, d *doc) {
 		if ok && c.Expected != "" {
 			d.field("computed", model.Printable(c.Expected), c.Expected)
 		}
-		d.field("rotates_at", orDash(model.Printable(pk.RotatesAt)), pk.RotatesAt)
+		// what the bundle says of the key: proven, if at all, by the
+		// bundle signature
+		at := "$.public_keys[" + strconv.Itoa(k) + "]"
+		d.field("rotates_at", withProof(s, orDash(model.Printable(pk.RotatesAt)), at+".rotates_at"), pk.RotatesAt)
 		if pk.URL != "" {
-			d.field("url", model.Printable(pk.URL), pk.URL)
+			d.field("url", withProof(s, model.Printable(pk.URL), at+".url"), pk.URL)
 		}
 		if pk.Notes != "" {
-			d.field("notes", model.Printable(pk.Notes), pk.Notes)
+			d.field("notes", withProof(s, model.Printable(pk.Notes), at+".notes"), pk.Notes)
 		}
 	} else {
 		d.text("The bundle does not include this key: only a trusted key can verify what it signed.")
@@ -217,6 +221,7 @@ func (p *keysPane) detail(i int, d *doc) {
 		}
 	}
 	d.text(trustMeaning(trust))
+	p.vouches(d, id)
 
 	d.heading("Signed")
 	if s.bundle.BundleSignature.KeyID == id {
@@ -238,6 +243,28 @@ func (p *keysPane) detail(i int, d *doc) {
 	if len(events) == 0 && s.bundle.BundleSignature.KeyID != id {
 		d.text("No event or bundle signature names this key.")
 	}
+}
+
+// vouches says what the signatures that verified with this key signed,
+// and the other ids the same key goes by (verify.Report.Vouchers: a key
+// is its bytes, so its ids are one signer).
+func (p *keysPane) vouches(d *doc, id string) {
+	s := p.env.sess
+	if s.report == nil {
+		return
+	}
+	for _, v := range s.report.Vouchers {
+		if !slices.Contains(v.KeyIDs, id) {
+			continue
+		}
+		d.field("vouches for", v.Signed(), "")
+		if len(v.KeyIDs) > 1 {
+			d.field("same key as", model.Printable(strings.Join(slices.DeleteFunc(slices.Clone(v.KeyIDs), func(k string) bool { return k == id }), ", ")), "")
+			d.text("One key under several ids is one signer: a fork across its ids is a fork.")
+		}
+		return
+	}
+	d.field("vouches for", "nothing: no signature verified with this key", "")
 }
 
 // trustMeaning explains a trust level in one sentence.

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -155,40 +154,16 @@ func (p *overviewPane) build(d *doc) {
 	s := p.env.sess
 	st := p.env.styles
 	b := s.bundle
-	paper := s.snapshot.Get("paper")
-	meta := b.CanonicalRecord.Get("metadata")
+	if s.evidence != nil {
+		p.evidence(d)
+		return
+	}
 
-	d.heading("Paper")
-	str := func(v model.Value) string { return v.Str() }
-	d.field("Title", orDash(s.title), str(paper.Get("title")))
-	d.field("Authors", orDash(model.Printable(str(paper.Get("authors_text")))), str(paper.Get("authors_text")))
-	primary := str(paper.Get("primary_cat"))
-	if primary == "" {
-		primary = str(meta.Get("primary_cat"))
-	}
-	var cross []string
-	for _, c := range paper.Get("cross_cats").Elems() {
-		cross = append(cross, c.Str())
-	}
-	if len(cross) == 0 {
-		for _, c := range meta.Get("cross_cats_sorted").Elems() {
-			cross = append(cross, c.Str())
-		}
-	}
-	cats := primary
-	if len(cross) > 0 {
-		cats += " · " + strings.Join(cross, ", ")
-	}
-	d.field("Categories", orDash(model.Printable(cats)), cats)
-	submitted := cmp.Or(str(paper.Get("submitted_at")), b.SubmittedAt)
-	d.field("Submitted", orDash(model.Printable(submitted)), submitted)
-	license := cmp.Or(str(paper.Get("license")), str(meta.Get("license")))
-	d.field("License", orDash(model.Printable(license)), license)
-	src := fmt.Sprintf("%s %s v%d", b.Source.Kind, b.Source.ID, b.Source.Version)
-	d.link("Source", model.Printable(src), &target{pane: paneAliases, row: -1}, b.Source.ID)
+	p.paper(d)
 
 	d.heading("Verification")
 	p.verification(d)
+	p.signers(d)
 
 	d.heading("Record completeness")
 	// Counted from the events the merge applied once verification is done
@@ -201,12 +176,12 @@ func (p *overviewPane) build(d *doc) {
 			applied[b.Events[i].EventType]++
 		}
 	}
-	presence := func(label, eventType, list, what string, extra int) {
-		n := extra
+	presence := func(label, eventType, list, what string) {
+		n := 0
 		if s.report != nil && s.report.Merge != nil {
-			n += applied[eventType]
+			n = applied[eventType]
 		} else {
-			n += b.State.Current.Get(list).Len()
+			n = b.State.Current.Get(list).Len()
 		}
 		if n > 0 {
 			d.badgeField(label, st.OK.on("● present"), fmt.Sprintf("%s: %d (%s)", what, n, source))
@@ -214,20 +189,174 @@ func (p *overviewPane) build(d *doc) {
 			d.badgeField(label, st.Muted.on("○ absent "), "no "+what+" yet")
 		}
 	}
-	presence("Timestamp", "timestamp_anchor", "timestamp_anchors", "Bitcoin timestamp anchor", b.TimestampProofs.Len())
-	presence("Archive copy", "storage_attestation", "storage_attestations", "Internet Archive copy", 0)
-	presence("Author claim", "author_attestation", "author_attestations", "author attestation", 0)
-	presence("Citations", "citation_signature", "citation_signatures", "signed citation", 0)
-	presence("Replications", "replication_record", "replication_records", "replication record", 0)
-	if s.snapshotEvent >= 0 {
-		d.link("Graph", "snapshot "+eventLabel(s, s.snapshotEvent), &target{pane: paneGraph, row: -1}, b.Events[s.snapshotEvent].EventID)
+	if b.TimestampProofs.Len() > 0 {
+		p.timestampProofs(d)
 	} else {
-		d.field("Graph", "no graph_snapshot event: the paper's metadata above is the canonical record's", "")
+		presence("Timestamp", "timestamp_anchor", "timestamp_anchors", "Bitcoin timestamp anchor")
 	}
+	presence("Archive copy", "storage_attestation", "storage_attestations", "Internet Archive copy")
+	presence("Author claim", "author_attestation", "author_attestations", "author attestation")
+	presence("Citations", "citation_signature", "citation_signatures", "signed citation")
+	presence("Replications", "replication_record", "replication_records", "replication record")
+	p.graphLink(d)
 
-	if abstract := str(paper.Get("abstract_excerpt")); abstract != "" {
+	if f, ok := s.paperField("abstract_excerpt"); ok && f.Found != "" {
 		d.heading("Abstract")
-		d.items = append(d.items, docItem{kind: itemText, text: model.Printable(abstract), copy: abstract, lines: longValueLines})
+		d.items = append(d.items, docItem{kind: itemText, text: model.Printable(f.Found), copy: f.Found, lines: longValueLines})
+		p.signedNote(d, f)
+	}
+}
+
+// evidence is the page of an evidence file: what it proves, the fork it
+// claims, and the checks of its events and key.
+func (p *overviewPane) evidence(d *doc) {
+	s, st := p.env.sess, p.env.styles
+	ev := s.evidence
+	d.heading("Equivocation evidence")
+	if s.report == nil {
+		d.badgeField("Verdict", st.badge(statePending), "checking…")
+	} else {
+		verdict, proven := s.report.Verdict()
+		mark := st.mark(stateFail)
+		if proven {
+			mark = st.mark(stateOK)
+		}
+		d.badgeField("Verdict", mark, model.Printable(verdict))
+	}
+	d.field("Pith number", orDash(model.Printable(ev.PithNumber)), ev.PithNumber)
+	if f := evidenceFork(ev); len(f) > 0 {
+		d.link("Fork", signerIDs(f[0])+" · target "+model.Printable(f[0].Target)+" · "+plural(len(f[0].Events), "event"), &target{pane: paneForks, row: 0}, "")
+	}
+	for i := range s.bundle.Events {
+		d.link("Event", eventLabel(s, i), &target{pane: paneEvents, row: i}, s.bundle.Events[i].EventID)
+	}
+	d.text("The file holds the signed events of one fork and the signer's key, as the bundle delivered them: the verdict is checked from those bytes alone, with the keys you trust.")
+	d.heading("Verification")
+	c := &s.checks
+	for _, a := range overviewAreas {
+		if names := areaChecks(a.area); c.counts(names...) != (tally{}) {
+			p.areaItem(d, a, names)
+		}
+	}
+	p.signers(d)
+}
+
+// paper is the Paper section: the record's fields (what the pith number
+// commits to), the title and authors of the current snapshot, each with
+// what proves it; a snapshot field that contradicts the record is shown
+// marked ✗ under the record's, never in its place.
+func (p *overviewPane) paper(d *doc) {
+	s := p.env.sess
+	d.heading("Paper")
+	if s.report == nil {
+		d.text("checking… The paper's fields are shown once the record and the current graph snapshot are verified.")
+		return
+	}
+	p.title(d)
+	if f, ok := s.paperField("authors_text"); ok {
+		d.field("Authors", orDash(model.Printable(f.Found)), f.Found)
+		p.signedNote(d, f)
+	}
+	meta := s.bundle.Metadata()
+	cats := meta.PrimaryCat
+	if len(meta.CrossCatsSorted) > 0 {
+		cats += " · " + strings.Join(meta.CrossCatsSorted, ", ")
+	}
+	d.field("Categories", orDash(model.Printable(cats)), cats)
+	p.recordNotes(d, "$.canonical_record.metadata", "primary_cat", "cross_cats")
+	d.field("Submitted", orDash(model.Printable(meta.SubmittedAt)), meta.SubmittedAt)
+	p.recordNotes(d, "$.canonical_record.metadata.submitted_at", "submitted_at")
+	d.field("License", orDash(model.Printable(meta.License)), meta.License)
+	p.recordNotes(d, "$.canonical_record.metadata.license", "license")
+	src := s.bundle.CanonicalRecord.Get("source")
+	text := src.Get("kind").Str() + " " + src.Get("id").Str() + " v" + scalarText(src.Get("version"))
+	d.link("Source", model.Printable(text), &target{pane: paneAliases, row: -1}, src.Get("id").Str())
+	p.recordNotes(d, "$.canonical_record.source", "source.id", "source.kind", "source.version")
+}
+
+// title is the Title line: the current snapshot's title when a passed
+// check proves it; else why not, and a contradicting title only marked ✗
+// under it.
+func (p *overviewPane) title(d *doc) {
+	s, st := p.env.sess, p.env.styles
+	h := s.headline
+	if h.title != "" {
+		f, _ := s.paperField("title")
+		d.field("Title", h.title, f.Found)
+		return
+	}
+	if !h.fails {
+		d.items = append(d.items, docItem{kind: itemField, label: "Title", text: "— " + h.why, paint: st.Muted})
+		return
+	}
+	d.badgeField("Title", st.Fail.on("✗"), "the current snapshot's title contradicts the record")
+	p.recordNotes(d, "", "title")
+}
+
+// recordNotes adds, under a field the record holds (at path; "" for none
+// beside the snapshot's), why no passed check proves it, and each of the
+// snapshot's fields named that contradicts it, marked ✗.
+func (p *overviewPane) recordNotes(d *doc, path string, names ...string) {
+	s, st := p.env.sess, p.env.styles
+	if c, ok := s.coverage(path); ok && path != "" && !c.Verified() {
+		d.items = append(d.items, docItem{kind: itemField, text: unverifiedText(c), paint: st.Unknown})
+	}
+	for _, name := range names {
+		f, ok := s.paperField(name)
+		if !ok || f.Match != verify.FieldContradicts {
+			continue
+		}
+		text := "✗ " + name + " " + model.Quote(f.Found) + " contradicts the record"
+		if f.FoundDigest != "" {
+			text += ": its lower-cased sha256 is " + f.FoundDigest + ", the record's " + f.RecordField + " is " + f.Record
+		} else {
+			text += " (its " + f.RecordField + " is " + model.Quote(f.Record) + ")"
+		}
+		d.items = append(d.items, docItem{kind: itemField, label: "  snapshot", text: model.Printable(text), copy: f.Found, paint: st.Fail})
+	}
+}
+
+// signedNote says, under a snapshot field the record cannot confirm,
+// who alone vouches for it (or that no passed check does).
+func (p *overviewPane) signedNote(d *doc, f verify.PaperField) {
+	c, _ := p.env.sess.coverage(eventPath(p.env.sess.snapshotEvent, f.Path))
+	paint := p.env.styles.Muted
+	text := signedText(c) + ", not in the record"
+	if !c.Verified() {
+		paint, text = p.env.styles.Unknown, unverifiedText(c)
+	}
+	d.items = append(d.items, docItem{kind: itemField, text: text, paint: paint})
+}
+
+// timestampProofs is the Timestamp line of a bundle with timestamp
+// proofs: signed into the bundle, but what they claim is never checked,
+// so present, not verified.
+func (p *overviewPane) timestampProofs(d *doc) {
+	s, st := p.env.sess, p.env.styles
+	n := s.bundle.TimestampProofs.Len()
+	if n == 0 {
+		return
+	}
+	text := plural(n, "timestamp proof") + " in the bundle"
+	if c, ok := s.coverage("$.timestamp_proofs"); !ok {
+		text += ", being checked"
+	} else if !c.Verified() {
+		text += ", " + unverifiedText(c)
+	}
+	d.badgeField("Timestamp", st.Unknown.on("? present"), text)
+}
+
+// graphLink is the line that leads to the current snapshot, or says why
+// there is none.
+func (p *overviewPane) graphLink(d *doc) {
+	s := p.env.sess
+	switch {
+	case s.snapshotEvent >= 0:
+		d.link("Graph", "snapshot "+eventLabel(s, s.snapshotEvent), &target{pane: paneGraph, row: -1}, s.bundle.Events[s.snapshotEvent].EventID)
+	case s.report == nil:
+		d.field("Graph", "checking…", "")
+	default:
+		d.link("Graph", noSnapshotText(s), &target{pane: paneGraph, row: -1}, "")
 	}
 }
 
@@ -269,6 +398,67 @@ func (p *overviewPane) verification(d *doc) {
 	if p.failingOnly {
 		d.text(plural(hidden, "area") + " with nothing failing hidden (! shows them)")
 	}
+	p.notVerified(d)
+}
+
+// notVerifiedLabel is the row listing what no check proves, and what
+// Enter unfolds.
+const notVerifiedLabel = "Not verified"
+
+// notVerified is the row of the values no passed check proves, even when
+// every check passed (verify.Report.Unverified): Enter lists each, with
+// why.
+func (p *overviewPane) notVerified(d *doc) {
+	s, st := p.env.sess, p.env.styles
+	if s.report == nil || s.report.Bundle() == nil {
+		return
+	}
+	places := s.report.Unverified()
+	if len(places) == 0 {
+		return
+	}
+	// named is how many the row names; Enter lists them all
+	const named = 3
+	var paths []string
+	for _, pl := range places[:min(len(places), named)] {
+		paths = append(paths, strings.TrimPrefix(pl.Path, "$."))
+	}
+	if len(places) > named {
+		paths = append(paths, "and "+strconv.Itoa(len(places)-named)+" more")
+	}
+	it := docItem{kind: itemLink, label: notVerifiedLabel, prefix: pad(st.Unknown.on("? "+strconv.Itoa(len(places))), badgeWidth),
+		text: "no check proves " + model.Printable(strings.Join(paths, ", ")), failing: true}
+	if !p.unfoldable(d, it, notVerifiedLabel) {
+		return
+	}
+	for _, pl := range places {
+		text := model.Printable(pl.Path + " = " + cutBytes(pl.Value, previewBytes) + ": " + pl.Coverage.String())
+		d.items = append(d.items, docItem{kind: itemField, text: text, copy: pl.Path, paint: st.Unknown})
+	}
+}
+
+// signers is the Signed by section: each key whose signatures verified,
+// its trust and what it signed (verify.Report.Vouchers), linked to it in
+// the Keys pane.
+func (p *overviewPane) signers(d *doc) {
+	s := p.env.sess
+	d.heading("Signed by")
+	if s.report == nil {
+		d.text("checking…")
+		return
+	}
+	if len(s.report.Vouchers) == 0 {
+		d.text("no signature verified with any key")
+		return
+	}
+	for _, v := range s.report.Vouchers {
+		label := string(v.Trust)
+		if v.Trust == verify.TrustUser {
+			label = "your key"
+		}
+		ids := model.Printable(strings.Join(v.KeyIDs, " = "))
+		d.link(label, ids+": "+v.Signed(), &target{pane: paneKeys, keyID: v.KeyIDs[0]}, v.KeyIDs[0])
+	}
 }
 
 // areaItem is one area's row: with a pane of its own, a link to it;
@@ -288,15 +478,7 @@ func (p *overviewPane) areaItem(d *doc, a areaRow, names []string) {
 		d.items = append(d.items, it)
 		return
 	}
-	open := p.open[a.label]
-	it.expand = a.label
-	if open {
-		it.text = "▾ " + it.text
-	} else {
-		it.text = "▸ " + it.text
-	}
-	d.items = append(d.items, it)
-	if !open {
+	if !p.unfoldable(d, it, a.label) {
 		return
 	}
 	for _, ch := range c.named(names...) {
@@ -310,6 +492,18 @@ func (p *overviewPane) areaItem(d *doc, a areaRow, names []string) {
 			d.field("    found", orDash(model.Printable(ch.Found)), ch.Found)
 		}
 	}
+}
+
+// unfoldable adds a row that Enter unfolds (▸) and folds (▾), by key,
+// and reports whether it is unfolded.
+func (p *overviewPane) unfoldable(d *doc, it docItem, key string) bool {
+	open := p.open[key]
+	it.expand, it.text = key, "▸ "+it.text
+	if open {
+		it.text = "▾ " + strings.TrimPrefix(it.text, "▸ ")
+	}
+	d.items = append(d.items, it)
+	return open
 }
 
 // areaText explains an area's badge: what passed, the first problem, or
@@ -328,7 +522,9 @@ func (p *overviewPane) areaText(a areaRow, names []string) string {
 				more = fmt.Sprintf(" (and %d more)", n-1)
 			}
 			if a.problem != nil {
-				return model.Printable(a.problem(ch)) + more
+				if text := a.problem(ch); text != "" {
+					return model.Printable(text) + more
+				}
 			}
 			where := ""
 			if ch.Event >= 0 {

@@ -26,8 +26,7 @@ func newRawPane(e *env) pane {
 func (p *rawPane) reset() {
 	p.tree = nil
 	if p.env.sess != nil {
-		p.tree = newTree(p.env.sess.bundle.Root, "$")
-		p.tree.links = p.env.link
+		p.tree = p.env.bundleTree(p.env.sess.bundle.Root, "$")
 	}
 	p.searchQuery = ""
 	p.listDetail.reset()
@@ -50,7 +49,13 @@ func (p *rawPane) cells(i int) []cell {
 	return []cell{{text: n.text()}}
 }
 
-func (p *rawPane) marker(int) string { return "" }
+// marker is ? on a value no passed check proves (the detail says why).
+func (p *rawPane) marker(i int) string {
+	if p.tree.notProven(p.tree.rows[i]) {
+		return p.env.styles.Unknown.on("?")
+	}
+	return ""
+}
 
 // match is unused: `/` searches the tree (search) instead of filtering.
 func (p *rawPane) match(int, string) bool { return false }
@@ -59,7 +64,7 @@ func (p *rawPane) search(q string, from int, forward bool) (searchHit, bool) {
 	return p.tree.search(q, from, forward)
 }
 
-func (p *rawPane) jsonPath(i int) string { return p.tree.rows[i].path() }
+func (p *rawPane) jsonPath(i int) string { return p.tree.pathOf(p.tree.rows[i]) }
 
 // location is the node under the cursor, by its index path: a refetch or
 // a return to this bundle rebuilds the tree, whose rows differ.
@@ -75,7 +80,7 @@ func (p *rawPane) location() target {
 // as the tree folds).
 func (p *rawPane) describe(t target) string {
 	if n := p.tree.nodeAt(t.steps); t.steps != nil && n != nil {
-		return model.Printable(n.path())
+		return model.Printable(p.tree.pathOf(n))
 	}
 	return p.listDetail.describe(t)
 }
@@ -90,7 +95,7 @@ func (p *rawPane) show(t target) bool {
 	return p.listDetail.show(t)
 }
 
-func (p *rawPane) rowName(i int) string { return model.Printable(p.tree.rows[i].path()) }
+func (p *rawPane) rowName(i int) string { return model.Printable(p.tree.pathOf(p.tree.rows[i])) }
 
 func (p *rawPane) copyRow(i int) (string, string) {
 	n := p.tree.rows[i]
@@ -109,12 +114,47 @@ func (p *rawPane) detail(i int, d *doc) {
 		d.field("elements", plural(n.value.Len(), "item"), "")
 	}
 	d.field("bytes", plural(len(n.value.Raw()), "byte")+" as received", "")
-	raw := rawValue(n.value)
-	label, open := "json", (*Link)(nil)
-	if n.value.Kind() == model.KindString {
-		label, open = "value", d.linkOf(raw)
+	if c, ok := p.env.sess.coverage(p.tree.pathOf(n)); ok && p.env.sess.report.Bundle() != nil {
+		proven := docItem{kind: itemField, label: "proven by", text: proofText(c)}
+		if !c.Verified() {
+			proven.prefix = p.env.styles.mark(stateUnknown)
+		}
+		d.items = append(d.items, proven)
 	}
-	d.items = append(d.items, docItem{kind: itemField, label: label, text: model.Printable(cutBytes(raw, longValueLines*maxListWidth*4)), copy: raw, lines: longValueLines, open: open})
+	label, text := "json", ""
+	switch n.value.Kind() {
+	case model.KindString:
+		label, text = "value", cutBytes(n.value.Str(), rawDetailBytes)
+	default:
+		var cut bool
+		if text, cut = model.DataJSON(n.value, rawDetailBytes); cut {
+			text += "…"
+		}
+	}
+	var open *Link
+	if n.value.Kind() == model.KindString {
+		open = d.linkOf(n.value.Str())
+	}
+	d.items = append(d.items, docItem{kind: itemField, label: label, text: model.Printable(text), copyData: n.value, lines: longValueLines, open: open})
+	if n.value.Kind() == model.KindNumber {
+		receivedAs(d, p.env.styles, n.value)
+	}
+}
+
+// rawDetailBytes bounds the value the Raw detail renders (y copies it all).
+const rawDetailBytes = longValueLines * maxListWidth * 4
+
+// receivedAs marks a number received spelled otherwise than its RFC 8785
+// form, the one shown: every digest reads the shown form, so the
+// spelling is not evidence of anything.
+func receivedAs(d *doc, st *Styles, v model.Value) {
+	if _, err := model.CanonicalNumber(v.Raw()); err != nil {
+		d.badgeField("received as", st.Diff.on("≠"), model.Printable(cutBytes(string(v.Raw()), previewBytes))+": no RFC 8785 form (outside the range of a double), so shown as received")
+		return
+	}
+	if canonical, respelled := v.NumberText(); respelled {
+		d.badgeField("received as", st.Diff.on("≠"), model.Printable(cutBytes(string(v.Raw()), previewBytes))+": the same number as "+canonical+" to every digest and signature")
+	}
 }
 
 func (p *rawPane) helpKeys() []key.Binding {

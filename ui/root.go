@@ -58,6 +58,8 @@ type Model struct {
 	watchEvery time.Duration
 	watchGen   int
 
+	// status is the status line's message, as is: the footer escapes it
+	// (model.Printable) once, so a message never holds escaped text.
 	status string
 	// now is the clock ages are counted with ("1 min ago"); clockGen
 	// drops ticks of a clock since restarted.
@@ -232,6 +234,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if m.env.sess != nil {
 			return evidenceCmd(m.cfg.EvidenceDir, m.env.sess, msg.fork)
 		}
+	case evidenceWrittenMsg:
+		m.evidenceWritten(msg)
 	}
 	return nil
 }
@@ -274,6 +278,9 @@ func (m *Model) opened(s *session) tea.Cmd {
 		}
 		m.dirty[id] = false
 	}
+	if s.evidence != nil && !same {
+		m.switchPane(paneForks) // an evidence file is a fork to compare
+	}
 	if same {
 		m.status = "refreshed " + s.loaded.Source + ": verifying…"
 	} else {
@@ -289,6 +296,21 @@ func (m *Model) switchBundle(s *session, places map[paneID]target) {
 	if prev := m.env.sess; prev != nil && prev.bundle.PithNumber != s.bundle.PithNumber {
 		m.leave(places)
 	}
+}
+
+// evidenceWritten records an evidence file written for the open session
+// and shows, in full, the command that checks it: on the status line, and
+// (wrapped, with y to copy it) in the fork's detail, which it shows.
+func (m *Model) evidenceWritten(msg evidenceWrittenMsg) {
+	s := m.env.sess
+	if s != msg.sess {
+		return // written for a bundle no longer open
+	}
+	w := writtenEvidence{path: msg.path, command: checkCommand(m.cfg.TrustKeyFiles, msg.path)}
+	s.written[msg.fork] = w
+	m.status = "wrote " + w.path + " · check it with: " + w.command
+	m.panes[paneForks].refresh() // the fork's detail gains the file
+	m.jump(target{pane: paneForks, row: msg.fork - 1, item: evidenceCommandLabel})
 }
 
 // fetchFailed shows a fetch that gave no bundle: in the prompt (opened

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,13 +19,22 @@ type session struct {
 	loaded    Loaded
 	bundle    *model.Bundle
 	fetchedAt time.Time // when it was opened (or last refreshed)
+	// evidence is the equivocation evidence file opened, when this is one
+	// rather than a bundle: bundle is then made of its events and keys
+	// alone, and verification is verify.VerifyEvidence.
+	evidence *model.Evidence
+	// written are the evidence files e wrote, by fork (1-based).
+	written map[int]writtenEvidence
 
-	// The graph snapshot the overview describes: that of the event the
-	// served state lists last as current, else of the latest
-	// graph_snapshot event.
-	snapshot      model.Value // payload.graph_snapshot
-	snapshotEvent int         // its event index, or -1
-	title         string      // printable
+	// The graph snapshot the header, the overview and the Graph pane read:
+	// the one the merge applied last (verify.Report.CurrentSnapshot), so
+	// never an invalid, superseded or forked one. It is known once
+	// verification is done; until then, and when none applies, there is
+	// none and snapshotEvent is -1.
+	snapshot      model.Value         // payload.graph_snapshot
+	snapshotEvent int                 // its event index, or -1
+	paper         []verify.PaperField // its paper fields beside the record
+	headline      headline
 
 	eventIndex   map[string]int   // event id → first event with it
 	children     map[string][]int // event id → events naming it as prev_event
@@ -38,9 +48,15 @@ type session struct {
 
 	checks checkIndex
 	report *verify.Report // nil until verification is done
-	roles  []string       // per event: what the merge made of it, once done
-	forkOf []int          // per event: fork number (1-based) or 0
-	diffs  []model.Difference
+	// covered keeps report.Coverage's answers by path (session.coverage).
+	covered map[string]verify.Coverage
+	// forks are the report's forks (equivocations), and brokenLinks its
+	// event_links checks that failed, once it is done.
+	forks       []model.Fork
+	brokenLinks []verify.Check
+	roles       []string // per event: what the merge made of it, once done
+	forkOf      []int    // per event: fork number (1-based) or 0
+	diffs       []model.Difference
 	// diffErr says why the state could not be compared, when it could not.
 	diffErr string
 
@@ -52,6 +68,10 @@ type session struct {
 	changedEvents []bool
 }
 
+// writtenEvidence is an evidence file written, and the command that
+// checks it.
+type writtenEvidence struct{ path, command string }
+
 // baseline is what is remembered of the first version of a bundle opened,
 // to mark what later versions add or change.
 type baseline struct {
@@ -59,9 +79,36 @@ type baseline struct {
 	statuses map[string]verify.Status // nil when its checks never finished
 }
 
+// newEvidenceSession opens an evidence file: its events and keys, as a
+// bundle of them alone, about its pith number.
+func newEvidenceSession(ref string, l Loaded, ev *model.Evidence) *session {
+	b := &model.Bundle{Doc: ev.Doc, Root: ev.Doc.Root(), PithNumber: ev.PithNumber, Events: ev.Events, PublicKeys: ev.Keys}
+	s := newSession(ref, l, b)
+	s.evidence = ev
+	return s
+}
+
+// evidenceFork is the fork an evidence file's events claim: what its
+// comparison shows (the report says whether it is proven).
+func evidenceFork(ev *model.Evidence) []model.Fork {
+	if len(ev.Events) < 2 {
+		return nil
+	}
+	first := &ev.Events[0]
+	f := model.Fork{SignerKeyID: first.Signer.KeyID, Subject: first.SubjectPithNumber, Target: first.Target, PrevEvent: first.PrevEvent}
+	for i := range ev.Events {
+		f.Events = append(f.Events, i)
+		f.EventIDs = append(f.EventIDs, ev.Events[i].EventID)
+		if id := ev.Events[i].Signer.KeyID; !slices.Contains(f.KeyIDs, id) {
+			f.KeyIDs = append(f.KeyIDs, id)
+		}
+	}
+	return []model.Fork{f}
+}
+
 func newSession(ref string, l Loaded, b *model.Bundle) *session {
 	s := &session{
-		ref: ref, loaded: l, bundle: b, snapshotEvent: -1,
+		ref: ref, loaded: l, bundle: b, snapshotEvent: -1, written: map[int]writtenEvidence{},
 		eventIndex:   make(map[string]int, len(b.Events)),
 		children:     map[string][]int{},
 		supersededBy: map[string][]int{},
@@ -80,40 +127,78 @@ func newSession(ref string, l Loaded, b *model.Bundle) *session {
 		}
 		s.keyEvents[e.Signature.KeyID] = append(s.keyEvents[e.Signature.KeyID], i)
 	}
-	s.findSnapshot()
+	s.headline = headline{why: "checking…"}
 	s.checks.reset(len(b.Events))
 	return s
 }
 
-func (s *session) findSnapshot() {
-	b := s.bundle
-	// The served state only chooses which event: the snapshot is read from
-	// that event's own payload, which its digest and signature cover, never
-	// from the state's copy, which nothing but the state digest does.
-	if snaps := b.State.Current.Get("graph_snapshots").Elems(); len(snaps) > 0 {
-		last := snaps[len(snaps)-1]
-		if i, ok := s.eventIndex[last.Get("event_id").Str()]; ok && b.Events[i].EventType == "graph_snapshot" {
-			s.snapshotEvent = i
-		}
+// headline is what the header shows of the paper: its title when a
+// passed check proves it, else why there is none.
+type headline struct {
+	title string // printable; "" when no title is proven
+	why   string // when title is "": why not ("checking…", "no current graph snapshot"…)
+	fails bool   // why is a failure (the title contradicts the record)
+}
+
+// findSnapshot takes the current snapshot from the finished report, and
+// the title from it only when a passed check proves it: record_match (the
+// record commits to its lower-cased hash) or, failing that, a trusted
+// signature, and never one that contradicts the record.
+func (s *session) findSnapshot(r *verify.Report) {
+	s.snapshot, s.snapshotEvent, s.paper = model.Value{}, -1, nil
+	if s.evidence != nil {
+		s.headline = headline{why: "an equivocation evidence file"}
+		return
 	}
-	if s.snapshotEvent < 0 {
-		for i := range b.Events {
-			e := &b.Events[i]
-			if e.EventType != "graph_snapshot" {
-				continue
-			}
-			if s.snapshotEvent < 0 || e.CreatedAt > b.Events[s.snapshotEvent].CreatedAt {
-				s.snapshotEvent = i
-			}
-		}
+	i, ok := r.CurrentSnapshot()
+	if !ok {
+		s.headline = headline{why: "no current graph snapshot"}
+		return
 	}
-	if s.snapshotEvent >= 0 {
-		s.snapshot = b.Events[s.snapshotEvent].Payload.Get("graph_snapshot")
+	e := &s.bundle.Events[i]
+	s.snapshotEvent, s.snapshot = i, e.Payload.Get("graph_snapshot")
+	s.paper = verify.SnapshotPaper(s.bundle, e)
+	title, _ := s.paperField("title")
+	switch {
+	case title.Match == verify.FieldContradicts:
+		s.headline = headline{why: "✗ the snapshot's title contradicts the record", fails: true}
+	case title.Match == verify.FieldNotStated || title.Found == "":
+		s.headline = headline{why: "the current snapshot states no title"}
+	case title.Match == verify.FieldNotInRecord:
+		s.headline = headline{why: "the record commits to no title"}
+	case !r.Coverage(eventPath(i, title.Path)).Verified():
+		s.headline = headline{why: "the title is not verified"}
+	default:
+		s.headline = headline{title: model.Printable(title.Found)}
 	}
-	s.title = model.Printable(s.snapshot.Get("paper").Get("title").Str())
-	if s.title == "" {
-		s.title = model.Printable(b.Source.Kind + " " + b.Source.ID)
+}
+
+// paperField is the current snapshot's field with this name.
+func (s *session) paperField(name string) (verify.PaperField, bool) {
+	if k := slices.IndexFunc(s.paper, func(f verify.PaperField) bool { return f.Name == name }); k >= 0 {
+		return s.paper[k], true
 	}
+	return verify.PaperField{}, false
+}
+
+// eventPath is the bundle path of rel, a path inside event i ("$.payload…").
+func eventPath(i int, rel string) string {
+	return "$.events[" + strconv.Itoa(i) + "]" + strings.TrimPrefix(rel, "$")
+}
+
+// coverage is what proves the value at a bundle path; ok is false until
+// verification is done. Answers are kept: details are rebuilt as the
+// cursor moves, and a frame should not decide them again.
+func (s *session) coverage(path string) (verify.Coverage, bool) {
+	if s.report == nil {
+		return verify.Coverage{}, false
+	}
+	c, ok := s.covered[path]
+	if !ok {
+		c = s.report.Coverage(path)
+		s.covered[path] = c
+	}
+	return c, true
 }
 
 // names reports whether req names this bundle: a prefix of the pith
@@ -151,9 +236,14 @@ func (s *session) shortBody() string {
 // against the previous version.
 func (s *session) finish(r *verify.Report, diffs []model.Difference, diffErr error) {
 	s.report = r
+	s.covered = map[string]verify.Coverage{}
+	s.findSnapshot(r)
 	s.checks.reset(len(s.bundle.Events))
 	for _, c := range r.Checks {
 		s.checks.add(c)
+		if c.Name == verify.CheckEventLinks && c.Status != verify.OK && c.Event >= 0 {
+			s.brokenLinks = append(s.brokenLinks, c)
+		}
 	}
 	s.checks.done = true
 	s.diffs = diffs
@@ -163,7 +253,14 @@ func (s *session) finish(r *verify.Report, diffs []model.Difference, diffErr err
 	n := len(s.bundle.Events)
 	s.roles = make([]string, n)
 	s.forkOf = make([]int, n)
+	if s.evidence != nil {
+		s.forks = evidenceFork(s.evidence)
+		for i := range s.roles {
+			s.roles[i] = "in evidence"
+		}
+	}
 	if m := r.Merge; m != nil {
+		s.forks = m.Forks
 		for i := range s.roles {
 			s.roles[i] = "not applied"
 		}
@@ -266,13 +363,23 @@ func (s *session) invalidReason(i int) string {
 	return ""
 }
 
-// overall is the header's one-word verdict.
+// overall is the header's verdict: VERIFIED naming the keys behind it
+// when one is not pinned (verify.Report.Verdict), UNTRUSTED KEY, FAILED n
+// or CHECKING…; for an evidence file, FORK PROVEN or FORK NOT PROVEN.
 func (s *session) overall() (string, state) {
 	c := &s.checks
 	switch {
 	case !c.done:
 		return "CHECKING…", statePending
+	case s.evidence != nil && s.report.Evidence.Proven:
+		return "FORK PROVEN", stateOK
+	case s.evidence != nil:
+		return "FORK NOT PROVEN", stateFail
 	case c.fail+c.unknown == 0 && c.ok > 0:
+		if s.report != nil {
+			verdict, _ := s.report.Verdict()
+			return model.Printable(verdict), stateOK
+		}
 		return "VERIFIED", stateOK
 	case c.fail+c.unknown == c.untrustedKey:
 		return "UNTRUSTED KEY", stateUnknown

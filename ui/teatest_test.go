@@ -40,7 +40,7 @@ func TestProgramKeySequence(t *testing.T) {
 			tm.Send(keyMsg(k))
 		}
 	}
-	waitFor("FAILED 5")
+	waitFor("FAILED 2")
 
 	keys("2")
 	waitFor("digest sig merge")
@@ -56,7 +56,7 @@ func TestProgramKeySequence(t *testing.T) {
 	keys("7", "enter")
 	waitFor("fields differ")
 	tm.Send(tea.WindowSizeMsg{Width: 60, Height: 15})
-	waitFor("fork 1: 10 of 54")
+	waitFor("fork 1: 9 of 54")
 	keys("q")
 
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)

@@ -67,7 +67,10 @@ func TestErrorsAndFactsWrap(t *testing.T) {
 	}
 	m = openModel(t, cfg, 80, 24)
 	press(t, m, "7", "e")
-	path := filepath.Join(cfg.EvidenceDir, "pith-evidence-"+m.env.sess.shortBody()+"-1.json")
+	path := m.env.sess.written[1].path
+	if !strings.HasPrefix(path, cfg.EvidenceDir) {
+		t.Fatalf("the evidence file %q is not in %s", path, cfg.EvidenceDir)
+	}
 	view = m.View()
 	checkScreen(t, view, 80, 24)
 	if !strings.Contains(squeezed(view), squeezed(path)) {

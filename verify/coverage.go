@@ -194,6 +194,9 @@ func (r *Report) eventCoverage(i int, rest []model.PathStep) Coverage {
 		}
 		return signed
 	}
+	if member != "payload" {
+		return signed // the copies of the record are in the payload: not worth listing them here
+	}
 	switch e.EventType {
 	case "graph_snapshot":
 		return r.recordConfirms(subject, SnapshotPaper(r.bundle, e), model.FormatPath(rest), signed)
