@@ -183,8 +183,21 @@ func attemptLines(attempts []fetch.Attempt) []string {
 	return lines
 }
 
-// readFile reads a bundle file, refusing one over the size limit.
+// readFile reads a bundle file, refusing one over the size limit. A
+// regular file is read into a buffer of its size (io.ReadAll's would grow
+// by copying, to up to twice the file: most of the memory a verification
+// takes).
 func readFile(ref string) (*loaded, error) {
+	if fi, err := os.Stat(ref); err == nil && fi.Mode().IsRegular() && fi.Size() <= maxInputBytes {
+		data, err := os.ReadFile(ref)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", ref, err)
+		}
+		if len(data) > maxInputBytes { // it grew since
+			return nil, fmt.Errorf("%s is over the %d-byte limit", ref, maxInputBytes)
+		}
+		return &loaded{data: data, source: ref}, nil
+	}
 	f, err := os.Open(ref)
 	if err != nil {
 		return nil, err

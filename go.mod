@@ -3,6 +3,7 @@ module github.com/pithscope/pithscope
 go 1.25.0
 
 require (
+	filippo.io/edwards25519 v1.2.0
 	github.com/aymanbagabas/go-osc52/v2 v2.0.1
 	github.com/charmbracelet/bubbles v1.0.0
 	github.com/charmbracelet/bubbletea v1.3.10

@@ -30,6 +30,10 @@ type Bundle struct {
 	Links           Value
 	State           State
 	BundleSignature Signature
+
+	// digestRead is sha256(JCS(bundle minus bundle_signature)) when it was
+	// hashed while the bundle was read (readhash.go), else "".
+	digestRead string
 }
 
 // Source names the paper a record is about.
@@ -147,17 +151,17 @@ type State struct {
 // strict JSON object (see ParseDoc) and fields of the wrong JSON type, naming
 // the JSON path. Missing fields read as empty: the checks report them.
 func Parse(src []byte) (*Bundle, error) {
-	doc, err := ParseDoc(src)
+	doc, digest, err := parseBundleDoc(src)
 	if err != nil {
 		return nil, err
 	}
-	return bundleFromDoc(doc)
+	return bundleFromDoc(doc, digest)
 }
 
 // ParseDocument reads either a bundle or an equivocation evidence file
 // (which `pithscope verify` also checks); exactly one result is non-nil.
 func ParseDocument(src []byte) (*Bundle, *Evidence, error) {
-	doc, err := ParseDoc(src)
+	doc, digest, err := parseBundleDoc(src)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -165,17 +169,19 @@ func ParseDocument(src []byte) (*Bundle, *Evidence, error) {
 		ev, err := evidenceFromDoc(doc)
 		return nil, ev, err
 	}
-	b, err := bundleFromDoc(doc)
+	b, err := bundleFromDoc(doc, digest)
 	return b, nil, err
 }
 
-func bundleFromDoc(doc *Doc) (*Bundle, error) {
+// bundleFromDoc reads the bundle in doc. digest is the bundle's digest
+// (without its signature) when reading found it canonical as received.
+func bundleFromDoc(doc *Doc, digest string) (*Bundle, error) {
 	root := doc.Root()
 	if root.Kind() != KindObject {
 		return nil, &ParseError{Path: "$", Offset: -1, Msg: fmt.Sprintf("a bundle must be a JSON object, found %s", root.Kind())}
 	}
 	r := &reader{}
-	b := &Bundle{Doc: doc, Root: root}
+	b := &Bundle{Doc: doc, Root: root, digestRead: digest}
 	b.BundleType = r.str(root, "bundle_type", "$")
 	b.BundleVersion = r.str(root, "bundle_version", "$")
 	b.PithNumber = r.str(root, "pith_number", "$")
@@ -190,14 +196,14 @@ func bundleFromDoc(doc *Doc) (*Bundle, error) {
 		r.mustObj(a, p)
 		b.SourceAliases = append(b.SourceAliases, Alias{Kind: r.str(a, "alias_kind", p), Value: r.str(a, "alias_value", p), CreatedAt: r.str(a, "created_at", p)})
 	}
-	events := r.arr(root, "events", "$")
-	b.Events = make([]Event, 0, len(events))
-	for i, ev := range events {
-		b.Events = append(b.Events, r.event(i, ev))
-		if r.err != nil {
-			return nil, r.err
-		}
+	events, err := readEvents(r.arr(root, "events", "$"))
+	if r.err == nil {
+		r.err = err
 	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	b.Events = events
 	b.TimestampProofs = root.Get("timestamp_proofs")
 	for i, m := range r.arr(root, "mirror_hints", "$") {
 		p := "$.mirror_hints[" + strconv.Itoa(i) + "]"
@@ -218,7 +224,9 @@ func bundleFromDoc(doc *Doc) (*Bundle, error) {
 	b.MergeVersion = r.str(root, "merge_version", "$")
 	b.BuiltAt = r.str(root, "built_at", "$")
 	b.Links = root.Get("links")
+	r.shared = true
 	b.State = r.state(r.obj(root, "state", "$"))
+	r.shared = false
 	bs := r.obj(root, "bundle_signature", "$")
 	b.BundleSignature = r.signature(bs, "$.bundle_signature")
 	b.BundleSignature.Digest = r.str(bs, "bundle_sha256", "$.bundle_signature")
@@ -253,7 +261,13 @@ func (b *Bundle) EventByID(id string) (*Event, bool) {
 }
 
 // reader reads typed fields and keeps the first type error.
-type reader struct{ err error }
+type reader struct {
+	err error
+	// shared reads strings without copying them out of the input (see
+	// Value.sharedStr): for the events and the state, whose strings are
+	// most of a bundle's and live exactly as long as it.
+	shared bool
+}
 
 func (r *reader) typeErr(path string, want string, v Value) {
 	if r.err == nil {
@@ -272,6 +286,9 @@ func (r *reader) str(obj Value, key, path string) string {
 	v := obj.Get(key)
 	switch v.Kind() {
 	case KindString:
+		if r.shared {
+			return v.sharedStr()
+		}
 		return v.Str()
 	case KindInvalid, KindNull:
 		return ""
@@ -326,7 +343,11 @@ func (r *reader) strList(obj Value, key, path string) []string {
 			r.typeErr(path+PathKey(key)+"["+strconv.Itoa(i)+"]", "string", v)
 			continue
 		}
-		out = append(out, v.Str())
+		if r.shared {
+			out = append(out, v.sharedStr())
+		} else {
+			out = append(out, v.Str())
+		}
 	}
 	return out
 }

@@ -1,78 +1,50 @@
 package model
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
-	"sort"
+	"hash"
+	"slices"
 	"strconv"
-	"strings"
 	"sync"
-	"sync/atomic"
-	"unicode/utf16"
-	"unicode/utf8"
-
-	"github.com/gowebpki/jcs"
 )
 
-// RFC 8785 is compositional: an object's canonical form is "{", its members'
-// canonical "key":value pairs sorted by the UTF-16 code units of the key and
-// joined by ",", then "}"; an array's is "[", its elements' canonical forms
-// joined by ",", then "]". So every received byte is run through
-// jcs.Transform once, as one of many small leaves (which can run in
-// parallel), and every digest that covers it (an event without its
-// signature, the state, the whole bundle) is composed from those leaves and
-// streamed into SHA-256, instead of canonicalizing the bundle again.
-
-// splitThreshold is the size above which a container is split into its
-// members rather than canonicalized as one leaf, so that a huge state or
-// payload spreads over the workers.
-const splitThreshold = 64 << 10
+// Every digest of a bundle (an event without its signature, the state,
+// the whole bundle, the state recomputed from the events) is its canonical
+// form streamed into SHA-256 by the canonical writer (canonwriter.go),
+// straight from the received bytes: nothing is kept between digests, so a
+// digest costs one pass over what it covers and no memory that grows with
+// it.
 
 // canonValue is canonical JSON that can be written out.
 type canonValue interface {
-	writeCanonical(w io.Writer) error
-}
-
-// canonLeaf is one received value waiting for, then holding, its canonical form.
-type canonLeaf struct {
-	raw []byte
-	out []byte
-	err error
-}
-
-func (l *canonLeaf) writeCanonical(w io.Writer) error {
-	if l.err != nil {
-		return l.err
-	}
-	_, err := w.Write(l.out)
-	return err
+	writeCanonical(c *canonWriter)
 }
 
 // canonBytes is JSON this program wrote, already canonical (numbers as
-// integers, strings through jcs).
+// integers, strings quoted as JCS quotes them).
 type canonBytes []byte
 
-func (c canonBytes) writeCanonical(w io.Writer) error { _, err := w.Write(c); return err }
+func (b canonBytes) writeCanonical(c *canonWriter) { c.write(b) }
+
+// canonReceived is a received value, written canonically from its bytes.
+type canonReceived struct{ v Value }
+
+func (r canonReceived) writeCanonical(c *canonWriter) { c.received(r.v) }
 
 type canonArray []canonValue
 
-func (a canonArray) writeCanonical(w io.Writer) error {
-	io.WriteString(w, "[")
+func (a canonArray) writeCanonical(c *canonWriter) {
+	c.writeByte('[')
 	for i, v := range a {
 		if i > 0 {
-			io.WriteString(w, ",")
+			c.writeByte(',')
 		}
-		if err := v.writeCanonical(w); err != nil {
-			return err
-		}
+		v.writeCanonical(c)
 	}
-	_, err := io.WriteString(w, "]")
-	return err
+	c.writeByte(']')
 }
 
 type canonMember struct {
@@ -81,105 +53,51 @@ type canonMember struct {
 	value   canonValue
 }
 
-// CanonObject is an object whose members are held in canonical form and in
-// canonical (UTF-16 key) order, so that any subset of them can be written or
-// hashed without canonicalizing again. A small object is canonicalized as
-// one leaf and its members are found in that leaf's output each time they
-// are needed (a scan of compact bytes, cheaper than keeping a member table
-// for each of 10,000 events); a large one is planned member by member.
+// CanonObject is an object whose canonical form, or that of any subset of
+// its members, can be written or hashed: a received object (written from
+// its bytes each time) or one this program composed.
 type CanonObject struct {
-	members []canonMember
-	whole   *canonLeaf
-	source  Value // the received object, for whole-leaf objects
-	split   sync.Once
-	// Err is set when the value has no canonical form as an object.
-	Err error
+	source  Value
+	members []canonMember // composed: in canonical order
 }
 
-// wholeOK reports a whole-leaf object whose leaf has its canonical form.
-// The leaf is fixed once the plan has run, so this reads no shared state
-// that another goroutine writes.
-func (o *CanonObject) wholeOK() bool { return o.whole != nil && o.whole.err == nil }
+// CanonicalOf is a received object, for hashing.
+func CanonicalOf(v Value) *CanonObject { return &CanonObject{source: v} }
 
-func (o *CanonObject) writeCanonical(w io.Writer) error {
-	if o.wholeOK() {
-		return o.whole.writeCanonical(w)
-	}
-	return o.write(w, nil)
-}
+func (o *CanonObject) writeCanonical(c *canonWriter) { o.write(c, nil) }
 
-// ensureMembers makes the member table of a planned object, or of a
-// whole-leaf object whose leaf failed.
-func (o *CanonObject) ensureMembers() error {
-	if o.whole == nil {
-		return o.Err
+func (o *CanonObject) write(c *canonWriter, exclude []string) {
+	if o.source.Exists() {
+		if o.source.Kind() != KindObject {
+			c.fail(fmt.Errorf("not an object but %s", o.source.Kind()))
+			return
+		}
+		v := o.source
+		c.src = v.doc.src
+		c.resume(int(v.start))
+		c.cut(c.object(v.doc, int(v.start), exclude))
+		return
 	}
-	o.split.Do(func() {
-		// Some member has no canonical form (a number JCS refuses).
-		// Canonicalize member by member so that only that member is lost:
-		// a digest that excludes it can still be computed.
-		plan := NewCanonPlan()
-		byMember := plan.objectWith(o.source, nil)
-		plan.Run(context.Background(), 1)
-		o.members, o.Err = byMember.members, byMember.Err
-	})
-	return o.Err
-}
-
-func (o *CanonObject) write(w io.Writer, exclude []string) error {
-	if o.wholeOK() {
-		io.WriteString(w, "{")
-		first := true
-		eachCanonicalMember(o.whole.out, func(keyJSON, value []byte) bool {
-			if !keyIn(keyJSON, exclude) {
-				if !first {
-					io.WriteString(w, ",")
-				}
-				first = false
-				w.Write(keyJSON)
-				io.WriteString(w, ":")
-				w.Write(value)
-			}
-			return true
-		})
-		_, err := io.WriteString(w, "}")
-		return err
-	}
-	if err := o.ensureMembers(); err != nil {
-		return err
-	}
-	io.WriteString(w, "{")
+	c.writeByte('{')
 	first := true
 	for _, m := range o.members {
-		if contains(exclude, m.key) {
+		if slices.Contains(exclude, m.key) {
 			continue
 		}
 		if !first {
-			io.WriteString(w, ",")
+			c.writeByte(',')
 		}
 		first = false
-		w.Write(m.keyJSON)
-		io.WriteString(w, ":")
-		if err := m.value.writeCanonical(w); err != nil {
-			return fmt.Errorf("member %s: %w", strconv.Quote(m.key), err)
-		}
+		c.write(m.keyJSON)
+		c.writeByte(':')
+		m.value.writeCanonical(c)
 	}
-	_, err := io.WriteString(w, "}")
-	return err
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	c.writeByte('}')
 }
 
 // SHA256Without is sha256(JCS(object minus the named members)), as hex.
 func (o *CanonObject) SHA256Without(exclude ...string) (string, error) {
-	return hashCanonical(func(w io.Writer) error { return o.write(w, exclude) })
+	return hashCanonical(func(c *canonWriter) { o.write(c, exclude) })
 }
 
 // MemberSHA256 is sha256(JCS(member value)), as hex.
@@ -193,9 +111,13 @@ func (o *CanonObject) MemberSHA256(key string) (string, error) {
 
 // Bytes is the object's canonical JSON minus the named members.
 func (o *CanonObject) Bytes(exclude ...string) ([]byte, error) {
-	var buf bytesWriter
-	err := o.write(&buf, exclude)
-	return buf, err
+	c := newCanonWriter(nil)
+	defer c.release()
+	o.write(c, exclude)
+	if c.err != nil {
+		return nil, c.err
+	}
+	return bytes.Clone(c.out), nil
 }
 
 func (o *CanonObject) member(key string) canonValue {
@@ -209,12 +131,12 @@ func (o *CanonObject) pick(keys ...string) []canonValue {
 	if o == nil {
 		return out
 	}
-	if o.wholeOK() {
+	if o.source.Exists() {
 		found := 0
-		eachCanonicalMember(o.whole.out, func(keyJSON, value []byte) bool {
+		o.source.eachChild(func(key []byte, _ int32, child Value) bool {
 			for i, k := range keys {
-				if out[i] == nil && keyIs(keyJSON, k) {
-					out[i] = canonBytes(value)
+				if out[i] == nil && keyIs(key, k) {
+					out[i] = canonReceived{child}
 					found++
 				}
 			}
@@ -222,311 +144,97 @@ func (o *CanonObject) pick(keys ...string) []canonValue {
 		})
 		return out
 	}
-	if o.ensureMembers() != nil {
-		return out
-	}
 	for _, m := range o.members {
-		for i, k := range keys {
-			if m.key == k {
-				out[i] = m.value
-			}
+		if i := slices.Index(keys, m.key); i >= 0 {
+			out[i] = m.value
 		}
 	}
 	return out
 }
 
-// hashWriters batch the many small writes of a composition before they
-// reach SHA-256; pooled, since every event needs one.
-var hashWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 8<<10) }}
+// hashers are SHA-256 states, pooled: every event needs one.
+var hashers = sync.Pool{New: func() any { return sha256.New() }}
 
-func hashCanonical(write func(io.Writer) error) (string, error) {
-	h := sha256.New()
-	bw := hashWriters.Get().(*bufio.Writer)
-	defer hashWriters.Put(bw)
-	bw.Reset(h)
-	err := write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	bw.Reset(nil)
-	if err != nil {
+func hashCanonical(write func(*canonWriter)) (string, error) {
+	h := hashers.Get().(hash.Hash)
+	defer hashers.Put(h)
+	h.Reset()
+	c := newCanonWriter(h)
+	defer c.release()
+	write(c)
+	if err := c.flush(); err != nil {
 		return "", err
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0])), nil
 }
 
-type bytesWriter []byte
-
-func (b *bytesWriter) Write(p []byte) (int, error) { *b = append(*b, p...); return len(p), nil }
-
-// newCanonObject sorts members into canonical order.
-func newCanonObject(members []canonMember) *CanonObject {
-	sort.Slice(members, func(i, j int) bool { return lessUTF16(members[i].key, members[j].key) })
-	return &CanonObject{members: members}
-}
-
-// CanonPlan collects the leaves that jcs.Transform must run over; Run runs
-// them. Objects built by a plan can be written once Run has returned.
-type CanonPlan struct {
-	leaves []*canonLeaf
-}
-
-// NewCanonPlan starts an empty plan.
-func NewCanonPlan() *CanonPlan { return &CanonPlan{} }
-
-func (p *CanonPlan) leaf(raw []byte) *canonLeaf {
-	l := &canonLeaf{raw: raw}
-	p.leaves = append(p.leaves, l)
-	return l
-}
-
-// Object plans an object so that subsets of its members can be hashed (an
-// event without its signature, a state without its digest): as one leaf
-// when small, member by member when large.
-func (p *CanonPlan) Object(v Value) *CanonObject {
-	if v.Kind() == KindObject && len(v.Raw()) <= splitThreshold {
-		return &CanonObject{whole: p.leaf(v.Raw()), source: v}
-	}
-	return p.objectWith(v, nil)
-}
-
-func (p *CanonPlan) objectWith(v Value, composed map[string]canonValue) *CanonObject {
-	if v.Kind() != KindObject {
-		return &CanonObject{Err: fmt.Errorf("not an object but %s", v.Kind())}
-	}
-	members := make([]canonMember, 0, v.Len())
-	d, first := v.children()
-	for c := first; c >= 0; c = d.nodes[c].next {
-		n := &d.nodes[c]
-		key := d.keyOf(c)
-		keyJSON := d.src[n.keyStart:n.keyEnd]
-		if n.keyEscaped || !isPlainASCII(keyJSON) {
-			k, err := jcs.Transform(keyJSON)
-			if err != nil {
-				return &CanonObject{Err: fmt.Errorf("key %s: %w", strconv.Quote(key), err)}
-			}
-			keyJSON = k
-		}
-		value, ok := composed[key]
-		if !ok {
-			value = p.value(Value{doc: d, i: c})
-		}
-		members = append(members, canonMember{key: key, keyJSON: keyJSON, value: value})
-	}
-	return newCanonObject(members)
-}
-
-// value plans any value: one leaf when small, split by members or elements
-// when large.
-func (p *CanonPlan) value(v Value) canonValue {
-	n := &v.doc.nodes[v.i]
-	if n.end-n.start <= splitThreshold {
-		return p.leaf(v.Raw())
-	}
-	switch n.kind {
-	case KindObject:
-		return p.Object(v)
-	case KindArray:
-		arr := make(canonArray, 0, n.count)
-		d, first := v.children()
-		for c := first; c >= 0; c = d.nodes[c].next {
-			arr = append(arr, p.value(Value{doc: d, i: c}))
-		}
-		return arr
-	}
-	return p.leaf(v.Raw()) // a long string or number
-}
-
-// Run canonicalizes every planned leaf, on up to workers goroutines. It
-// returns early (leaving errors in the unfinished leaves) when ctx ends.
-func (p *CanonPlan) Run(ctx context.Context, workers int) {
-	if workers < 1 {
-		workers = 1
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(p.leaves) {
-					return
-				}
-				l := p.leaves[i]
-				if ctx.Err() != nil {
-					l.err = ctx.Err()
-					continue
-				}
-				l.out, l.err = jcs.Transform(l.raw)
-				if l.err == nil && bytes.Equal(l.out, l.raw) {
-					// Already canonical as received (strings, integers,
-					// and objects from canonical producers): keep one copy.
-					l.out = l.raw
-				}
-			}
-		}()
-	}
-	wg.Wait()
-}
-
-// CanonicalBundle is a bundle planned for canonicalization: the events and
-// the state are planned member by member and the bundle is composed of them.
+// CanonicalBundle names the objects of a bundle whose digests are checked.
 type CanonicalBundle struct {
 	Root   *CanonObject
 	Events []*CanonObject
-	State  *CanonObject
+	State  *CanonObject // nil when the bundle has no state object
+
+	digestRead string // the bundle's digest, hashed while it was read, or ""
 }
 
-// PlanBundle plans the whole bundle so each received byte is canonicalized once.
-func (p *CanonPlan) PlanBundle(b *Bundle) *CanonicalBundle {
-	cb := &CanonicalBundle{Events: make([]*CanonObject, len(b.Events))}
-	arr := make(canonArray, len(b.Events))
+// NewCanonicalBundle wraps a parsed bundle for hashing.
+func NewCanonicalBundle(b *Bundle) *CanonicalBundle {
+	cb := &CanonicalBundle{Root: CanonicalOf(b.Root), Events: make([]*CanonObject, len(b.Events)), digestRead: b.digestRead}
 	for i := range b.Events {
-		cb.Events[i] = p.Object(b.Events[i].Value)
-		arr[i] = cb.Events[i]
+		cb.Events[i] = CanonicalOf(b.Events[i].Value)
 	}
-	composed := map[string]canonValue{"events": arr}
 	if b.State.Value.Kind() == KindObject {
-		cb.State = p.Object(b.State.Value)
-		composed["state"] = cb.State
+		cb.State = CanonicalOf(b.State.Value)
 	}
-	cb.Root = p.objectWith(b.Root, composed)
 	return cb
 }
 
-// eachCanonicalMember calls fn with the key (as JSON) and value of each
-// member of an object in jcs.Transform's output (compact, valid, keys in
-// canonical order), until fn returns false. The slices are into c.
-func eachCanonicalMember(c []byte, fn func(keyJSON, value []byte) bool) {
-	if len(c) < 2 || c[0] != '{' {
-		return
+// BundleSHA256 is sha256(JCS(bundle minus bundle_signature)), as hex: the
+// digest hashed while the bundle was read when it was canonical as
+// received, else computed now.
+func (cb *CanonicalBundle) BundleSHA256() (string, error) {
+	if cb.digestRead != "" {
+		return cb.digestRead, nil
 	}
-	for i := 1; i < len(c) && c[i] != '}'; {
-		keyEnd := skipCanonical(c, i)
-		if keyEnd >= len(c) || c[keyEnd] != ':' {
-			return // cannot happen in jcs output; stop rather than misread
-		}
-		valEnd := skipCanonical(c, keyEnd+1)
-		if !fn(c[i:keyEnd], c[keyEnd+1:valEnd]) {
-			return
-		}
-		i = valEnd
-		if i < len(c) && c[i] == ',' {
-			i++
-		}
-	}
+	return cb.Root.SHA256Without("bundle_signature")
 }
 
-// keyIs compares a key as canonical JSON with a Go string, without
-// allocating when the key has no escapes (every key of a real bundle).
-func keyIs(keyJSON []byte, key string) bool {
-	if bytes.IndexByte(keyJSON, '\\') < 0 {
-		return len(keyJSON) == len(key)+2 && string(keyJSON[1:len(keyJSON)-1]) == key
+// CanonicalJSON is the RFC 8785 form of a received value.
+func CanonicalJSON(v Value) ([]byte, error) {
+	c := newCanonWriter(nil)
+	defer c.release()
+	c.received(v)
+	if c.err != nil {
+		return nil, c.err
 	}
-	return decodeKey(keyJSON, true) == key
-}
-
-func keyIn(keyJSON []byte, keys []string) bool {
-	for _, k := range keys {
-		if keyIs(keyJSON, k) {
-			return true
-		}
-	}
-	return false
-}
-
-// skipCanonical returns the index just past the compact JSON value that
-// starts at i.
-func skipCanonical(c []byte, i int) int {
-	skipString := func(i int) int { // i is at the opening quote
-		for i++; i < len(c) && c[i] != '"'; i++ {
-			if c[i] == '\\' {
-				i++
-			}
-		}
-		return i + 1
-	}
-	if i >= len(c) {
-		return i
-	}
-	switch c[i] {
-	case '"':
-		return skipString(i)
-	case '{', '[':
-		depth := 0
-		for i < len(c) {
-			switch c[i] {
-			case '"':
-				i = skipString(i)
-				continue
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-			i++
-		}
-		return i
-	}
-	for i < len(c) && c[i] != ',' && c[i] != '}' && c[i] != ']' && c[i] != ':' {
-		i++
-	}
-	return i
-}
-func isPlainASCII(b []byte) bool {
-	for _, c := range b {
-		if c < 0x20 || c >= utf8.RuneSelf || c == '\\' {
-			return false
-		}
-	}
-	return true
-}
-
-// lessUTF16 orders keys by their UTF-16 code units, as RFC 8785 requires.
-// For ASCII (every key in a real bundle) that is byte order.
-func lessUTF16(a, b string) bool {
-	if isPlainASCII([]byte(a)) && isPlainASCII([]byte(b)) {
-		return a < b
-	}
-	ua, ub := utf16.Encode([]rune(a)), utf16.Encode([]rune(b))
-	for i := 0; i < len(ua) && i < len(ub); i++ {
-		if ua[i] != ub[i] {
-			return ua[i] < ub[i]
-		}
-	}
-	return len(ua) < len(ub)
+	return bytes.Clone(c.out), nil
 }
 
 // SHA256Hex is the digest of JCS(v), for a value on its own (a fetcher
 // checking what it was sent, before a full verification).
 func SHA256Hex(v Value) (string, error) {
-	c, err := jcs.Transform(v.Raw())
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(c)
-	return hex.EncodeToString(sum[:]), nil
+	return hashCanonical(func(c *canonWriter) { c.received(v) })
 }
 
 // canonString is a string this program writes, in canonical form.
-func canonString(s string) canonBytes {
-	if isPlainASCII([]byte(s)) && strings.IndexByte(s, '"') < 0 {
-		// JCS escapes only quotes, backslashes and control characters.
-		return canonBytes(`"` + s + `"`)
-	}
-	out, err := jcs.Transform([]byte(JSONString(s)))
-	if err != nil {
-		panic(err) // JSONString always produces a valid JSON string
-	}
-	return out
+func canonString(s string) canonBytes { return canonicalString(s) }
+
+// newCanonObject sorts members into canonical order.
+func newCanonObject(members []canonMember) *CanonObject {
+	slices.SortFunc(members, func(a, b canonMember) int {
+		switch {
+		case lessUTF16(a.key, b.key):
+			return -1
+		case lessUTF16(b.key, a.key):
+			return 1
+		}
+		return 0
+	})
+	return &CanonObject{members: members}
 }
 
-// canonMembers builds an object from this program's own keys and values.
+// canonObjectOf builds an object from this program's own keys and values.
 func canonObjectOf(pairs ...any) *CanonObject {
 	members := make([]canonMember, 0, len(pairs)/2)
 	for i := 0; i+1 < len(pairs); i += 2 {
@@ -544,7 +252,7 @@ func canonObjectOf(pairs ...any) *CanonObject {
 		default:
 			panic(fmt.Sprintf("canonObjectOf: %T", x))
 		}
-		members = append(members, canonMember{key: key, keyJSON: []byte(JSONString(key)), value: v})
+		members = append(members, canonMember{key: key, keyJSON: canonicalString(key), value: v})
 	}
 	return newCanonObject(members)
 }

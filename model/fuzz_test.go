@@ -2,7 +2,6 @@ package model_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -15,14 +14,16 @@ import (
 // FuzzParse: the strict reader never panics; what it accepts is JSON that
 // encoding/json reads the same way (every value's Raw bytes, every string,
 // every key); input with a duplicate key never succeeds; a refusal is a
-// *ParseError inside the input; and an accepted object's composed
-// canonical form is exactly what jcs.Transform makes of it.
+// *ParseError inside the input; and the canonical form of what it accepts
+// is exactly what jcs.Transform makes of it (the differential oracle).
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		`{}`, `{"a":1,"a":2}`, `{"a":1,"\u0061":2}`, `{"a":{"b":[{"c":1,"c":2}]}}`,
 		`{"a":"\ud83d\ude00","b":"\ud800"}`, "{\"a\":\"\xff\"}", `{"a":1} x`, `[1,2]`,
 		`{"k":[1.5e3,-0,0.1,1e400]}`, `{"a/b":1,"a\/b":2}`, strings.Repeat(`{"a":`, 130) + `1` + strings.Repeat(`}`, 130),
 		`{"events":[{"signer":{"key_id":"k"},"supersedes":["x"],"payload":{"deep":{"deeper":{"x":[1,{"y":2}]}}}}],"state":{"event_count":1}}`,
+		`{"b":{"z":{"y":{"x":{"w":{"v":1,"u":[{"t":1,"s":2}]},"a":1}}}},"a":"\u00e9\/\u001f\ud83d\ude00"}`,
+		` [ 1e20 , -0.0 , 1E-7 , {"\u20ac":1,"\r":2,"1":3} ] `, `"\u0000\b\u007f"`, `123.456e7`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -49,19 +50,30 @@ func FuzzParse(f *testing.F) {
 		}
 		walk(t, doc.Root(), 0)
 
+		// jcs.Transform is the oracle of the canonical writer: both
+		// refuse (a number beyond a double) or both write the same bytes.
+		got, err := model.CanonicalJSON(doc.Root())
+		want, werr := jcs.Transform(data)
+		if (err == nil) != (werr == nil) || err == nil && !bytes.Equal(got, want) {
+			t.Fatalf("canonical form %q (%v), jcs %q (%v)", got, err, want, werr)
+		}
 		if doc.Root().Kind() == model.KindObject {
-			plan := model.NewCanonPlan()
-			o := plan.Object(doc.Root())
-			plan.Run(context.Background(), 2)
-			got, err := o.Bytes()
-			want, werr := jcs.Transform(data)
-			if (err == nil) != (werr == nil) || err == nil && !bytes.Equal(got, want) {
-				t.Fatalf("composed canonical form %q (%v), jcs %q (%v)", got, err, want, werr)
+			if sub, err := model.CanonicalOf(doc.Root()).Bytes(); (err == nil) != (werr == nil) || err == nil && !bytes.Equal(sub, want) {
+				t.Fatalf("object's canonical form %q (%v), jcs %q (%v)", sub, err, want, werr)
 			}
 		}
-		// The bundle reader, on top, refuses or reads; it never panics.
-		if b, err := model.Parse(data); err == nil && b.Root.Kind() != model.KindObject {
+		// The bundle reader, on top, refuses or reads; it never panics. A
+		// digest it hashed while reading is the canonical form's.
+		restore := model.HashWhileReadingForTest()
+		b, err := model.Parse(data)
+		restore()
+		if err == nil && b.Root.Kind() != model.KindObject {
 			t.Fatal("Parse accepted a top level that is not an object")
+		}
+		if err == nil && model.DigestReadForTest(b) != "" {
+			if want, _ := model.CanonicalOf(b.Root).SHA256Without("bundle_signature"); model.DigestReadForTest(b) != want {
+				t.Fatalf("hashed while reading %s, canonical form %s", model.DigestReadForTest(b), want)
+			}
 		}
 	})
 }

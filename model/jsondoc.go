@@ -2,11 +2,12 @@ package model
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
-	"math"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -53,10 +54,11 @@ func (e *ParseError) Error() string {
 
 // indexDepth is how deep the first pass indexes: containers nested deeper
 // (an event's payload, signer, signature; the state's lists) are validated
-// in full but their children are indexed only when first read. A bundle's
-// checks read a few members per event, so most of a large bundle is never
-// indexed, which keeps parsing fast and memory near the input size.
-const indexDepth = 4
+// in full but their children get no nodes: they are read by scanning their
+// bytes when asked for. A bundle's checks read a few members per event, so
+// most of a large bundle is never indexed, which keeps parsing fast and
+// memory near the input size.
+const indexDepth = 3
 
 // node is one value in a Doc. Nodes live in one slice so that reading a
 // 10,000-event bundle costs a handful of allocations, not millions. A
@@ -65,7 +67,7 @@ const indexDepth = 4
 type node struct {
 	kind       Kind
 	keyEscaped bool  // the key holds a backslash escape and must be decoded to compare
-	lazy       bool  // a container whose children are indexed on first read (Doc.expand)
+	lazy       bool  // a container whose children have no nodes (read by scanning)
 	start, end int32 // the value's exact bytes in Doc.src
 	keyStart   int32 // when the node is an object member: its key's raw bytes (quotes included)
 	keyEnd     int32
@@ -74,23 +76,29 @@ type node struct {
 }
 
 // Doc is a parsed JSON document that keeps every value's received bytes.
+// Nothing changes it after ParseDoc returns, so any number of goroutines
+// may read it at once.
 type Doc struct {
 	src   []byte
 	nodes []node
-
-	mu   sync.Mutex
-	subs map[int32]*Doc // lazy containers, indexed on first read
+	// unsorted holds, in increasing order, where each object whose members
+	// are not in canonical (RFC 8785) key order starts: the canonical
+	// writer streams every other object as it comes.
+	unsorted []int32
 }
 
-// Value is one value of a Doc. The zero Value is "missing".
+// Value is one value of a Doc. The zero Value is "missing". A value
+// below the index (node -1) is known by its bytes alone.
 type Value struct {
-	doc *Doc
-	i   int32
+	doc        *Doc
+	node       int32 // index in doc.nodes, or -1
+	start, end int32 // the value's bytes in doc.src
 }
 
 // ParseDoc reads src strictly: exactly one JSON value with nothing after it,
 // valid UTF-8, no duplicate object keys at any depth, values nested at most
-// MaxDepth levels below the top-level value.
+// MaxDepth levels below the top-level value. The Doc keeps src, and values
+// and strings read from it share its bytes: src must not change afterwards.
 // Two JSON parsers can disagree on input that breaks any of these rules, so a
 // digest over such input would not mean one thing.
 func ParseDoc(src []byte) (*Doc, error) {
@@ -101,93 +109,82 @@ func ParseDoc(src []byte) (*Doc, error) {
 }
 
 func scanDoc(src []byte) (*Doc, error) {
+	doc, _, err := scan(src, "")
+	return doc, err
+}
+
+// hashChunk is how many bytes the reader gathers before handing them to
+// the hasher (hashing while reading, readhash.go).
+const hashChunk = 64 << 10
+
+// scan reads src; with hashWithout set and src large, it also returns the
+// SHA-256 of src's top-level object minus that member, when src is
+// canonical as received ("" when not).
+func scan(src []byte, hashWithout string) (*Doc, string, error) {
 	p := &scanner{src: src, doc: &Doc{src: src, nodes: make([]node, 0, len(src)/100+16)}}
 	p.skipSpace()
 	if p.pos >= len(src) {
-		return nil, p.fail("empty input: expected a JSON value")
+		return nil, "", p.fail("empty input: expected a JSON value")
+	}
+	if hashWithout != "" && len(src) >= hashWhileReadingMin && runtime.GOMAXPROCS(0) > 1 {
+		p.hash = newReadHash(src, hashWithout)
+		p.hash.from = p.pos
+		defer p.hash.spoil() // on an error: let the hasher go
 	}
 	if _, err := p.value(0, true); err != nil {
-		return nil, err
+		return nil, "", err
+	}
+	digest := ""
+	if p.hash != nil {
+		digest = p.hash.result(p.pos)
+		p.hash = nil // what follows the value is not part of it
 	}
 	p.skipSpace()
 	if p.pos < len(src) {
-		return nil, p.fail("unexpected data after the JSON value")
+		return nil, "", p.fail("unexpected data after the JSON value")
 	}
-	return p.doc, nil
-}
-
-// Root is the document's top-level value.
-func (d *Doc) Root() Value { return Value{doc: d, i: 0} }
-
-// expand indexes the children of lazy container i, once. The bytes were
-// validated by the first pass, so scanning them again cannot fail.
-func (d *Doc) expand(i int32) *Doc {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if sub, ok := d.subs[i]; ok {
-		return sub
-	}
-	n := &d.nodes[i]
-	sub, err := scanDoc(d.src[n.start:n.end:n.end])
-	if err != nil {
-		panic("model: validated JSON failed to scan again: " + err.Error())
-	}
-	if d.subs == nil {
-		d.subs = map[int32]*Doc{}
-	}
-	d.subs[i] = sub
-	return sub
-}
-
-// children returns the doc that holds a container's children and the
-// index of the first (-1 when empty): they follow the container in its
-// doc, or, for a lazy container, in its expansion.
-func (v Value) children() (*Doc, int32) {
-	n := &v.doc.nodes[v.i]
-	if n.count == 0 {
-		return v.doc, -1
-	}
-	if n.lazy {
-		return v.doc.expand(v.i), 1
-	}
-	return v.doc, v.i + 1
+	// An object is recorded when its first out-of-order key is read, which
+	// can be after nested objects of its earlier members were.
+	slices.Sort(p.doc.unsorted)
+	return p.doc, digest, nil
 }
 
 // pathElem is one step of the path to where the scanner is: an object key
 // (raw bytes, decoded only when an error is reported) or an array index.
 type pathElem struct {
-	key     []byte
-	escaped bool
-	index   int
-	isKey   bool
+	keyStart, keyEnd int32 // the key's raw bytes in the input
+	index            int32
+	isKey, escaped   bool
 }
 
 // keySpan is a key of an object being scanned, kept to find duplicates.
 type keySpan struct {
 	start, end int32
 	escaped    bool
+	ascii      bool // every byte is ASCII (so its UTF-16 order is its byte order)
 }
 
 type scanner struct {
 	src  []byte
 	pos  int
 	doc  *Doc
-	path []pathElem
-	keys []keySpan // the keys of every object being scanned, innermost last
+	path []pathElem // no pointers in it: it changes at every member, and writes of pointers cost a GC barrier
+	keys []keySpan  // the keys of every object being scanned, innermost last
+	hash *readHash  // hashing while reading: when asked for, and while the input is canonical
 }
 
 func (p *scanner) fail(msg string) error {
-	return &ParseError{Path: formatPath(p.path), Offset: p.pos, Msg: msg}
+	return &ParseError{Path: formatPath(p.src, p.path), Offset: p.pos, Msg: msg}
 }
 
-func formatPath(path []pathElem) string {
+func formatPath(src []byte, path []pathElem) string {
 	var b strings.Builder
 	b.WriteString("$")
 	for _, e := range path {
 		if e.isKey {
-			b.WriteString(PathKey(decodeKey(e.key, e.escaped)))
+			b.WriteString(PathKey(decodeKey(src[e.keyStart:e.keyEnd], e.escaped)))
 		} else {
-			b.WriteString("[" + strconv.Itoa(e.index) + "]")
+			b.WriteString("[" + strconv.Itoa(int(e.index)) + "]")
 		}
 	}
 	return b.String()
@@ -210,13 +207,24 @@ func PathKey(key string) string {
 }
 
 func (p *scanner) skipSpace() {
+	start := p.pos
 	for p.pos < len(p.src) {
 		switch p.src[p.pos] {
 		case ' ', '\t', '\n', '\r':
 			p.pos++
 		default:
+			p.spaceSeen(start)
 			return
 		}
+	}
+	p.spaceSeen(start)
+}
+
+// spaceSeen drops the hash-while-reading speculation when whitespace was
+// skipped since start: the input is not compact.
+func (p *scanner) spaceSeen(start int) {
+	if p.hash != nil && p.pos > start {
+		p.hash.spoil()
 	}
 }
 
@@ -241,8 +249,12 @@ func (p *scanner) value(depth int, index bool) (int32, error) {
 	case c == '[':
 		return p.array(depth, index)
 	case c == '"':
-		if _, err := p.str(); err != nil {
+		escaped, _, err := p.str()
+		if err != nil {
 			return 0, err
+		}
+		if escaped && p.hash != nil {
+			p.hash.spoil()
 		}
 		return p.scalar(KindString, start, index), nil
 	case c == 't':
@@ -254,6 +266,9 @@ func (p *scanner) value(depth int, index bool) (int32, error) {
 	case c == '-' || c >= '0' && c <= '9':
 		if err := p.number(); err != nil {
 			return 0, err
+		}
+		if p.hash != nil {
+			p.hash.number(p.src[start:p.pos])
 		}
 		return p.scalar(KindNumber, start, index), nil
 	default:
@@ -326,24 +341,33 @@ func (p *scanner) number() error {
 // str scans a string at p.pos (the opening quote) and reports whether it
 // holds a backslash escape. It checks UTF-8 and escapes; lone surrogates in
 // \u escapes are refused because they have no UTF-8 form to hash.
-func (p *scanner) str() (escaped bool, err error) {
+func (p *scanner) str() (escaped, ascii bool, err error) {
 	s := p.src
 	i := p.pos + 1
+	ascii = true
 	for {
+		// Eight bytes at a time while none of them needs a look: no
+		// quote, backslash, control character or non-ASCII byte.
+		for i+8 <= len(s) && plainWord(binary.LittleEndian.Uint64(s[i:])) {
+			i += 8
+		}
+		for i < len(s) && plainStringByte[s[i]] {
+			i++
+		}
 		if i >= len(s) {
 			p.pos = i
-			return false, p.fail("unterminated string")
+			return false, false, p.fail("unterminated string")
 		}
 		c := s[i]
 		switch {
 		case c == '"':
 			p.pos = i + 1
-			return escaped, nil
+			return escaped, ascii, nil
 		case c == '\\':
 			escaped = true
 			if i+1 >= len(s) {
 				p.pos = i
-				return false, p.fail("unterminated escape")
+				return false, false, p.fail("unterminated escape")
 			}
 			switch s[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -352,7 +376,7 @@ func (p *scanner) str() (escaped bool, err error) {
 				r, ok := hex4(s, i+2)
 				if !ok {
 					p.pos = i
-					return false, p.fail("invalid \\u escape")
+					return false, false, p.fail("invalid \\u escape")
 				}
 				i += 6
 				if utf16.IsSurrogate(r) {
@@ -362,28 +386,47 @@ func (p *scanner) str() (escaped bool, err error) {
 					}
 					if !ok2 || utf16.DecodeRune(r, r2) == utf8.RuneError {
 						p.pos = i - 6
-						return false, p.fail("lone UTF-16 surrogate in \\u escape")
+						return false, false, p.fail("lone UTF-16 surrogate in \\u escape")
 					}
 					i += 6
 				}
 			default:
 				p.pos = i
-				return false, p.fail("invalid escape character")
+				return false, false, p.fail("invalid escape character")
 			}
 		case c < 0x20:
 			p.pos = i
-			return false, p.fail("control character in string must be escaped")
+			return false, false, p.fail("control character in string must be escaped")
 		case c < utf8.RuneSelf:
 			i++
 		default:
+			ascii = false
 			r, size := utf8.DecodeRune(s[i:])
 			if r == utf8.RuneError && size <= 1 {
 				p.pos = i
-				return false, p.fail("invalid UTF-8")
+				return false, false, p.fail("invalid UTF-8")
 			}
 			i += size
 		}
 	}
+}
+
+// plainStringByte marks the bytes a string holds as they are: printable
+// ASCII other than '"' and '\'.
+var plainStringByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// plainWord reports whether all eight bytes of w are plainStringByte.
+func plainWord(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	hasZero := func(x uint64) uint64 { return (x - ones) &^ x & highs }
+	quote, backslash := hasZero(w^('"'*ones)), hasZero(w^('\\'*ones))
+	control := (w - 0x20*ones) &^ w & highs // a byte under 0x20 (or 0x80 and up, caught next)
+	return (quote | backslash | control | w&highs) == 0
 }
 
 func hex4(s []byte, i int) (rune, bool) {
@@ -405,6 +448,31 @@ func (p *scanner) container(kind Kind, depth int, index bool) (idx int32, indexC
 	return idx, indexChildren
 }
 
+// Dense containers are not indexed: a node costs more than the bytes of a
+// small value (an array of a million 1e20, an object of a million short
+// keys), so a container whose subtree holds more than one node per
+// bytesPerNode bytes (past a first few) drops its children's nodes and is
+// read by scanning instead. That bounds the index near len(src)/bytesPerNode
+// nodes whatever the input; the members of a bundle's events are far
+// sparser than that.
+const (
+	bytesPerNode   = 16
+	denseAllowance = 64 // nodes any container may have, however small
+)
+
+// tooDense reports whether the container at node idx, started at start,
+// has grown denser than the index allows.
+func (p *scanner) tooDense(idx int32, start int) bool {
+	return int(int32(len(p.doc.nodes))-idx) > denseAllowance+(p.pos-start)/bytesPerNode
+}
+
+// unindex drops the nodes of a container's children: it is read by
+// scanning from now on.
+func (p *scanner) unindex(idx int32) {
+	p.doc.nodes = p.doc.nodes[:idx+1]
+	p.doc.nodes[idx].lazy = true
+}
+
 // finish records a container's end and size, and links its children.
 func (p *scanner) finish(idx int32, count int32) {
 	if idx >= 0 {
@@ -422,13 +490,16 @@ func (p *scanner) link(last *int32, child int32) {
 
 func (p *scanner) object(depth int, index bool) (int32, error) {
 	idx, indexChildren := p.container(KindObject, depth, index)
+	objStart := int32(p.pos)
 	p.pos++ // {
 	p.skipSpace()
 	var last int32 = -1
 	var count int32
 	var seen map[string]struct{}
 	depthPath := len(p.path)
+	p.path = append(p.path, pathElem{})[:depthPath] // room for this object's step
 	keysMark := len(p.keys)
+	inOrder := true
 	if p.pos < len(p.src) && p.src[p.pos] == '}' {
 		p.pos++
 	} else {
@@ -441,24 +512,34 @@ func (p *scanner) object(depth int, index bool) (int32, error) {
 				return 0, p.fail("expected a string key")
 			}
 			keyStart := p.pos
-			keyEscaped, err := p.str()
+			keyEscaped, keyASCII, err := p.str()
 			if err != nil {
 				return 0, err
 			}
-			key := keySpan{start: int32(keyStart), end: int32(p.pos), escaped: keyEscaped}
-			p.path = append(p.path, pathElem{isKey: true, key: p.src[key.start:key.end], escaped: keyEscaped})
-			// Duplicate keys: compare against earlier members; small objects
-			// (all of a bundle's) by a walk over raw keys, large ones with a map.
-			if count < maxMembersLinear {
+			key := keySpan{start: int32(keyStart), end: int32(p.pos), escaped: keyEscaped, ascii: keyASCII}
+			p.path = p.path[:depthPath+1]
+			p.path[depthPath] = pathElem{isKey: true, keyStart: key.start, keyEnd: key.end, escaped: keyEscaped}
+			// While the keys come in canonical order, each is greater than
+			// every earlier one, so none can repeat; once not, duplicates
+			// are looked for: in small objects (all of a bundle's) by a walk
+			// over the raw keys, in large ones with a map.
+			if inOrder && count > 0 && !p.keyLess(p.keys[len(p.keys)-1], key) {
+				if p.hash != nil {
+					p.hash.spoil()
+				}
+				inOrder = false
+				p.doc.unsorted = append(p.doc.unsorted, objStart)
+			}
+			if !inOrder && count < maxMembersLinear {
 				for _, k := range p.keys[keysMark:] {
 					if p.sameKey(k, key) {
 						p.pos = keyStart
 						return 0, p.fail(fmt.Sprintf("duplicate key %q", p.keyString(key)))
 					}
 				}
-			} else {
+			} else if !inOrder {
 				if seen == nil {
-					seen = make(map[string]struct{}, 2*maxMembersLinear)
+					seen = make(map[string]struct{}, max(2*maxMembersLinear, int(count)))
 					for _, k := range p.keys[keysMark:] {
 						seen[p.keyString(k)] = struct{}{}
 					}
@@ -477,14 +558,27 @@ func (p *scanner) object(depth int, index bool) (int32, error) {
 			}
 			p.pos++
 			p.skipSpace()
+			if keyEscaped && p.hash != nil {
+				p.hash.spoil()
+			}
+			excluded := depth == 0 && p.hash != nil && p.hash.member(keyStart, int(key.end), count == 0)
 			child, err := p.value(depth+1, indexChildren)
 			if err != nil {
 				return 0, err
+			}
+			if excluded {
+				p.hash.memberEnd(p.pos, count == 0)
+			} else if p.hash != nil && p.pos-p.hash.from >= hashChunk {
+				p.hash.commit(p.pos)
 			}
 			if indexChildren {
 				n := &p.doc.nodes[child]
 				n.keyStart, n.keyEnd, n.keyEscaped = key.start, key.end, key.escaped
 				p.link(&last, child)
+				if p.tooDense(idx, int(objStart)) {
+					p.unindex(idx)
+					indexChildren = false
+				}
 			}
 			count++
 			more, err := p.next('}', "object")
@@ -524,6 +618,19 @@ func (p *scanner) keyString(k keySpan) string {
 	return decodeKey(p.src[k.start:k.end], k.escaped)
 }
 
+// keyLess reports whether key a sorts before key b in RFC 8785 order
+// (the UTF-16 code units of the decoded keys).
+func (p *scanner) keyLess(a, b keySpan) bool {
+	if !a.escaped && !b.escaped && a.ascii && b.ascii {
+		ka, kb := p.src[a.start+1:a.end-1], p.src[b.start+1:b.end-1]
+		if len(ka) > 0 && len(kb) > 0 && ka[0] != kb[0] { // most keys differ at once
+			return ka[0] < kb[0]
+		}
+		return bytes.Compare(ka, kb) < 0
+	}
+	return lessUTF16(p.keyString(a), p.keyString(b))
+}
+
 // sameKey compares two keys as text: raw bytes when neither has escapes.
 func (p *scanner) sameKey(a, b keySpan) bool {
 	if !a.escaped && !b.escaped {
@@ -534,6 +641,7 @@ func (p *scanner) sameKey(a, b keySpan) bool {
 
 func (p *scanner) array(depth int, index bool) (int32, error) {
 	idx, indexChildren := p.container(KindArray, depth, index)
+	arrStart := p.pos
 	p.pos++ // [
 	p.skipSpace()
 	var last int32 = -1
@@ -544,14 +652,21 @@ func (p *scanner) array(depth int, index bool) (int32, error) {
 		p.pos++
 	} else {
 		for {
-			p.path[depthPath].index = int(count)
+			p.path[depthPath].index = count
 			p.skipSpace()
 			child, err := p.value(depth+1, indexChildren)
 			if err != nil {
 				return 0, err
 			}
+			if p.hash != nil && p.pos-p.hash.from >= hashChunk {
+				p.hash.commit(p.pos)
+			}
 			if indexChildren {
 				p.link(&last, child)
+				if p.tooDense(idx, arrStart) {
+					p.unindex(idx)
+					indexChildren = false
+				}
 			}
 			count++
 			more, err := p.next(']', "array")
@@ -566,11 +681,6 @@ func (p *scanner) array(depth int, index bool) (int32, error) {
 	p.path = p.path[:depthPath]
 	p.finish(idx, count)
 	return idx, nil
-}
-
-func (d *Doc) keyOf(i int32) string {
-	n := &d.nodes[i]
-	return decodeKey(d.src[n.keyStart:n.keyEnd], n.keyEscaped)
 }
 
 // decodeKey turns a scanned (already validated) JSON string into Go text.
@@ -623,119 +733,3 @@ func unquoteJSON(raw []byte) string {
 	}
 	return b.String()
 }
-
-// ---- Value accessors ----
-
-// Exists reports whether the value is present (not the zero Value).
-func (v Value) Exists() bool { return v.doc != nil }
-
-// Kind is the value's JSON type; KindInvalid when missing.
-func (v Value) Kind() Kind {
-	if v.doc == nil {
-		return KindInvalid
-	}
-	return v.doc.nodes[v.i].kind
-}
-
-// Raw is the value's exact received bytes.
-func (v Value) Raw() []byte {
-	if v.doc == nil {
-		return nil
-	}
-	n := &v.doc.nodes[v.i]
-	return v.doc.src[n.start:n.end:n.end]
-}
-
-// Len is the number of members or elements.
-func (v Value) Len() int {
-	if v.doc == nil {
-		return 0
-	}
-	return int(v.doc.nodes[v.i].count)
-}
-
-// Get returns the member named key of an object, or a missing Value.
-func (v Value) Get(key string) Value {
-	if v.Kind() != KindObject {
-		return Value{}
-	}
-	d, first := v.children()
-	for c := first; c >= 0; c = d.nodes[c].next {
-		n := &d.nodes[c]
-		if !n.keyEscaped {
-			if string(d.src[n.keyStart+1:n.keyEnd-1]) == key {
-				return Value{doc: d, i: c}
-			}
-		} else if d.keyOf(c) == key {
-			return Value{doc: d, i: c}
-		}
-	}
-	return Value{}
-}
-
-// Member is one key and value of an object, in received order.
-type Member struct {
-	Key   string
-	Value Value
-}
-
-// Members lists an object's members in received order.
-func (v Value) Members() []Member {
-	if v.Kind() != KindObject {
-		return nil
-	}
-	out := make([]Member, 0, v.Len())
-	d, first := v.children()
-	for c := first; c >= 0; c = d.nodes[c].next {
-		out = append(out, Member{Key: d.keyOf(c), Value: Value{doc: d, i: c}})
-	}
-	return out
-}
-
-// Elems lists an array's elements.
-func (v Value) Elems() []Value {
-	if v.Kind() != KindArray {
-		return nil
-	}
-	out := make([]Value, 0, v.Len())
-	d, first := v.children()
-	for c := first; c >= 0; c = d.nodes[c].next {
-		out = append(out, Value{doc: d, i: c})
-	}
-	return out
-}
-
-// Str decodes a string value; "" when the value is not a string.
-func (v Value) Str() string {
-	if v.Kind() != KindString {
-		return ""
-	}
-	raw := v.Raw()
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return string(raw[1 : len(raw)-1])
-	}
-	return decodeKey(raw, true)
-}
-
-// Int reads a number value that is an integer, however it is spelled
-// (2, 2.0 and 2e0 are one number to JSON and to JCS), within the range a
-// float64 holds exactly.
-func (v Value) Int() (int64, bool) {
-	if v.Kind() != KindNumber {
-		return 0, false
-	}
-	if n, err := strconv.ParseInt(string(v.Raw()), 10, 64); err == nil {
-		return n, true
-	}
-	f, err := strconv.ParseFloat(string(v.Raw()), 64)
-	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-		return 0, false
-	}
-	return int64(f), true
-}
-
-// Bool reads a boolean.
-func (v Value) Bool() bool { return v.Kind() == KindBool && v.Raw()[0] == 't' }
-
-// IsNull reports a JSON null.
-func (v Value) IsNull() bool { return v.Kind() == KindNull }

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"context"
 	"encoding/json"
 	"slices"
 	"sort"
@@ -286,10 +285,7 @@ func (m *Merge) Canonical(cb *CanonicalBundle) *CanonObject {
 // for naming differing paths. It canonicalizes the bundle again, so it is
 // for the slow paths; comparing goes through Canonical.
 func (m *Merge) StateJSON() ([]byte, error) {
-	plan := NewCanonPlan()
-	cb := plan.PlanBundle(m.bundle)
-	plan.Run(context.Background(), 1)
-	return m.Canonical(cb).Bytes()
+	return m.Canonical(NewCanonicalBundle(m.bundle)).Bytes()
 }
 
 // JSONString encodes s as a JSON string.

@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify"
 	"github.com/pithscope/pithscope/verify/verifytest"
 )
 
@@ -94,4 +98,36 @@ func BenchmarkFailingOnly(b *testing.B) {
 		m.Update(toggle)
 		_ = m.View()
 	}
+}
+
+// BenchmarkExplorerVerdict opens a generated 10,000-event bundle in the
+// explorer until its verdict is in (read, parse, index the session, every
+// check streamed to the model in batches, the report) and, in the same
+// run, verifies it as `pithscope verify` does (parse, verify.Run). The
+// target: the explorer's verdict within 1.2x of the command's.
+func BenchmarkExplorerVerdict(b *testing.B) {
+	data := generated10k()
+	trust := verifytest.New().Signer.Trust()
+	var command, explorer time.Duration
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		bd, err := model.Parse(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r := verify.Run(context.Background(), bd, verify.Options{Trust: trust}, nil); !r.OK() {
+			b.Fatal("the generated bundle does not verify")
+		}
+		command += time.Since(start)
+
+		start = time.Now()
+		m := openModel(b, testConfig(b, data, "bench.json", trust), 200, 50)
+		explorer += time.Since(start)
+		if r := m.env.sess.report; r == nil || !r.OK() {
+			b.Fatal("the explorer's verdict is not VERIFIED")
+		}
+	}
+	b.ReportMetric(command.Seconds()/float64(b.N), "verify-s")
+	b.ReportMetric(explorer.Seconds()/float64(b.N), "explorer-s")
+	b.ReportMetric(explorer.Seconds()/command.Seconds(), "x-of-verify")
 }

@@ -67,9 +67,6 @@ type (
 // maxCheckBatch bounds how many checks one message carries.
 const maxCheckBatch = 512
 
-// maxStateDiffs bounds the differing paths the State pane lists.
-const maxStateDiffs = 200
-
 // startFetch loads ref in the background; progress lines arrive as
 // fetchProgressMsg, then one bundleLoadedMsg or fetchFailedMsg. The bundle
 // is parsed and indexed off the UI goroutine.
@@ -154,9 +151,7 @@ func startVerify(ctx context.Context, gen int, sess *session, trust *verify.Trus
 		if learn := sess.loaded.Learn; learn != nil && sess.evidence == nil {
 			res.learnErr = learn(r)
 		}
-		if r.Merge != nil {
-			res.diffs, res.diffErr = verify.StateDifferences(b, r.Merge, maxStateDiffs)
-		}
+		res.diffs, res.diffErr = r.StateDifferences() // no walk when the states agree
 		done <- res
 	}()
 	var listen tea.Cmd

@@ -210,8 +210,11 @@ func (s *session) names(req verify.Request) bool {
 	}
 	if !s.derivedDone {
 		s.derivedDone = true
-		if digest, err := model.SHA256Hex(s.bundle.CanonicalRecord); err == nil && s.bundle.CanonicalRecord.Exists() {
-			s.derived, _ = model.PithNumber(digest, s.bundle.SubmittedAt)
+		// an evidence file has no record: it names no bundle by number
+		if rec := s.bundle.CanonicalRecord; rec.Exists() {
+			if digest, err := model.SHA256Hex(rec); err == nil {
+				s.derived, _ = model.PithNumber(digest, s.bundle.SubmittedAt)
+			}
 		}
 	}
 	if req.PithPrefix == "" || s.derived == "" {

@@ -35,12 +35,15 @@ type chainKey struct{ signer, subject, target string }
 // start more than one chain (after different prev_events: two starting
 // after the same one are a fork, which equivocation reports). With none,
 // one check about the bundle passes. duplicateOf is as for checkEvent.
-func eventLinksChecks(b *model.Bundle, merge *model.Merge, signers []string, duplicateOf []int) []Check {
+// unlinked marks the events those checks are about: a dangling link, or a
+// place in a chain with more than one start, where no one can tell which
+// branch is the signer's history.
+func eventLinksChecks(b *model.Bundle, merge *model.Merge, signers []string, duplicateOf []int) (out []Check, unlinked []bool) {
+	unlinked = make([]bool, len(b.Events))
 	listed := make(map[string]bool, len(b.Events))
 	for i := range b.Events {
 		listed[b.Events[i].EventID] = true
 	}
-	var out []Check
 	for i := range b.Events {
 		e := &b.Events[i]
 		var dangling []string
@@ -53,6 +56,7 @@ func eventLinksChecks(b *model.Bundle, merge *model.Merge, signers []string, dup
 			}
 		}
 		if len(dangling) > 0 {
+			unlinked[i] = true
 			out = append(out, Check{Name: CheckEventLinks, Subject: eventCheckSubject(e, duplicateOf[i]), Event: i, Status: Fail,
 				Detail: "names no event in the bundle: " + strings.Join(dangling, ", ")})
 		}
@@ -81,6 +85,9 @@ func eventLinksChecks(b *model.Bundle, merge *model.Merge, signers []string, dup
 		if len(starts) < 2 {
 			continue
 		}
+		for _, i := range chains[k] {
+			unlinked[i] = true
+		}
 		n++
 		var parts []string
 		for _, i := range starts {
@@ -99,7 +106,7 @@ func eventLinksChecks(b *model.Bundle, merge *model.Merge, signers []string, dup
 		c.Status, c.Detail = OK, fmt.Sprintf("every prev_event and supersedes names an event in the bundle; each of %d signer chains is one chain", len(order))
 		out = append(out, c)
 	}
-	return out
+	return out, unlinked
 }
 
 // chainStarts lists the first event of each branch of one signer's chain:

@@ -1,43 +1,58 @@
 package verify
 
 import (
+	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/pithscope/pithscope/model"
 )
 
-// maxStateDiffs bounds how many differing paths a state_recompute failure names.
+// maxStateDiffs bounds how many differing paths a state_recompute failure's
+// detail names (StateDifferences lists more).
 const maxStateDiffs = 8
 
 type stateResult struct {
 	digest string
 	checks []Check
+	diff   *stateDiff
 }
 
-// stateChecks checks the served state's digest and compares it with the
-// state recomputed from the events.
-func stateChecks(b *model.Bundle, canon *model.CanonicalBundle, merge *model.Merge) stateResult {
+// servedState is the served state's digest, or why there is none.
+type servedState struct {
+	digest string
+	err    error
+}
+
+// servedStateDigest hashes the served state (minus state_sha256).
+func servedStateDigest(canon *model.CanonicalBundle) servedState {
+	if canon.State == nil {
+		return servedState{err: errNoState}
+	}
+	digest, err := canon.State.SHA256Without("state_sha256")
+	return servedState{digest: digest, err: err}
+}
+
+var errNoState = errors.New("the bundle has no state")
+
+// stateChecks checks the served state's digest (arriving on served) and
+// compares the state with the one recomputed from the events.
+func stateChecks(b *model.Bundle, canon *model.CanonicalBundle, merge *model.Merge, served <-chan servedState) stateResult {
 	var res stateResult
 	dc := bundleCheck(CheckStateDigest)
-	// The served and the recomputed state are hashed at once: each is as
-	// large as the events, and they do not depend on each other.
-	var digest, recomputed string
-	var err, errRecomputed error
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		recomputed, errRecomputed = merge.Canonical(canon).SHA256Without()
-	}()
+	// Equal canonical forms are equal JSON data. The recomputed state is
+	// compared with the served one part by part, by their received bytes
+	// where those are the same (the served state copies its events'
+	// members), canonically where not: no second hash of the whole state.
+	same, errRecomputed := false, error(nil)
 	if canon.State != nil {
-		digest, err = canon.State.SHA256Without("state_sha256")
+		same, errRecomputed = merge.Canonical(canon).EqualTo(b.State.Value, "state_sha256")
 	}
-	wg.Wait()
+	s := <-served
+	digest, err := s.digest, s.err
 	switch {
 	case canon.State == nil:
-		dc.Status, dc.Detail = Fail, "the bundle has no state"
+		dc.Status, dc.Detail = Fail, errNoState.Error()
 	case err != nil:
 		dc.Status, dc.Detail = Fail, "cannot canonicalize the state: "+err.Error()
 	default:
@@ -45,11 +60,11 @@ func stateChecks(b *model.Bundle, canon *model.CanonicalBundle, merge *model.Mer
 		dc = compare(dc, "sha256(JCS(state minus state_sha256))", digest, b.State.StateSHA256)
 	}
 	rc := bundleCheck(CheckStateRecompute)
-	// Equal canonical forms mean equal JSON data: one hash decides, and
-	// only a mismatch pays for walking both documents to name the paths.
+	// Only a mismatch pays for walking both documents to name the paths.
+	res.diff = &stateDiff{bundle: b, merge: merge, equal: errRecomputed == nil && err == nil && same}
 	var diffs []model.Difference
-	if errRecomputed != nil || digest == "" || recomputed != digest {
-		diffs, err = StateDifferences(b, merge, maxStateDiffs)
+	if !res.diff.equal {
+		diffs, err = res.diff.get()
 		if err == nil && len(diffs) == 0 {
 			// Same data by a walk, yet different canonical forms: only
 			// a value JCS refuses (err above) or a bug can do that.
@@ -64,7 +79,7 @@ func stateChecks(b *model.Bundle, canon *model.CanonicalBundle, merge *model.Mer
 			len(b.Events), len(merge.Applied), len(merge.Invalid), len(merge.Forks))
 	default:
 		var parts []string
-		for _, d := range diffs {
+		for _, d := range diffs[:min(len(diffs), maxStateDiffs)] {
 			parts = append(parts, fmt.Sprintf("%s: served %s, recomputed %s", d.Path, d.Left, d.Right))
 		}
 		rc.Status, rc.Detail = Fail, "served state differs from the recomputed state at "+strings.Join(parts, "; ")
@@ -128,12 +143,13 @@ type bundleResult struct {
 	checks []Check
 }
 
-// bundleChecks checks bundle_sha256 and the bundle signature. The digest is
-// composed from the events' and state's canonical forms already computed.
-func bundleChecks(b *model.Bundle, root *model.CanonObject, keys *keyring) bundleResult {
+// bundleChecks checks bundle_sha256 and the bundle signature. The digest
+// was hashed while the bundle was read when the bundle is canonical as
+// received, and is streamed from its bytes now when not.
+func bundleChecks(b *model.Bundle, canon *model.CanonicalBundle, keys *keyring) bundleResult {
 	var res bundleResult
 	dc, sc := bundleCheck(CheckBundleDigest), bundleCheck(CheckBundleSignature)
-	digest, err := root.SHA256Without("bundle_signature")
+	digest, err := canon.BundleSHA256()
 	if err != nil {
 		dc.Status, dc.Detail = Fail, "cannot canonicalize the bundle: "+err.Error()
 		sc.Status, sc.Detail = Unknown, "no bundle digest to check the signature against"

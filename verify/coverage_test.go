@@ -238,3 +238,29 @@ func TestRealBundleRespelled(t *testing.T) {
 		t.Errorf("the respelled count is not covered: %s", c)
 	}
 }
+
+// A snapshot on a broken chain is not the current graph: after a
+// prev_event the bundle does not hold, or on a signer's second chain for
+// the graph, it is no more current than the branch it left.
+func TestNoCurrentSnapshotOnABrokenChain(t *testing.T) {
+	dangling := verifytest.New().WithRecord()
+	dangling.AddSnapshot("2026-01-01T01:00:00Z", "", title)
+	dangling.AddSnapshot("2026-01-01T02:00:00Z", "sha256:"+strings.Repeat("0", 64), title)
+	followed := verifytest.New().WithRecord()
+	a := followed.AddSnapshot("2026-01-01T01:00:00Z", "", title)
+	followed.AddSnapshot("2026-01-01T02:00:00Z", a, title)
+	for _, tc := range []struct {
+		name    string
+		b       *verifytest.Builder
+		current bool
+	}{
+		{"after a dangling prev_event", dangling, false},
+		{"one chain", followed, true},
+	} {
+		r := verifyData(t, tc.b.Build(), verify.Options{Trust: tc.b.Signer.Trust()})
+		i, ok := r.CurrentSnapshot()
+		if ok != tc.current {
+			t.Errorf("%s: CurrentSnapshot %d (%v), want current %v\n%s", tc.name, i, ok, tc.current, dump(r))
+		}
+	}
+}

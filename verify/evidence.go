@@ -2,7 +2,6 @@ package verify
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -59,20 +58,19 @@ func VerifyEvidence(ev *model.Evidence, opts Options) *Report {
 		opts.Trust = NewTrustStore()
 	}
 	pseudo := &model.Bundle{PithNumber: ev.PithNumber, PublicKeys: ev.Keys}
-	keys := newKeyring(pseudo, opts.Trust)
+	var signing []string
 	for _, e := range ev.Events {
-		keys.info(e.Signer.KeyID)
+		signing = append(signing, e.Signer.KeyID)
 	}
+	keys := newKeyring(pseudo.PublicKeys, opts.Trust, signing)
 	r := &Report{PithNumber: ev.PithNumber, EventSHA256: make([]string, len(ev.Events))}
 	var checks []Check
 	checks = append(checks, keyFingerprintChecks(pseudo)...)
-	checks = append(checks, keys.keyTrustChecks(pseudo)...)
-	plan := model.NewCanonPlan()
+	checks = append(checks, keys.keyTrustChecks()...)
 	canon := make([]*model.CanonObject, len(ev.Events))
 	for i := range ev.Events {
-		canon[i] = plan.Object(ev.Events[i].Value)
+		canon[i] = model.CanonicalOf(ev.Events[i].Value)
 	}
-	plan.Run(context.Background(), 1)
 	valid := true
 	duplicateOf := duplicates(ev.Events)
 	for i := range ev.Events {

@@ -3,9 +3,12 @@ package verify
 import (
 	"bytes"
 	"crypto/ed25519"
+	"crypto/sha512"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
+	"filippo.io/edwards25519"
 	"github.com/pithscope/pithscope/model"
 )
 
@@ -20,39 +23,108 @@ type KeyInfo struct {
 	FingerprintHex string
 	FingerprintB32 string
 
-	verified string // the detail of a signature this key verifies, made once
+	verified string              // the detail of a signature this key verifies, made once
+	minusA   *edwards25519.Point // -Key as a curve point, decoded once; nil when Key is not a point
+}
+
+// verify checks an Ed25519 signature exactly as crypto/ed25519.Verify
+// does (RFC 8032, cofactorless: [S]B = R + [k]A, with S canonical), but
+// with the key's point decoded when the key was resolved rather than for
+// every one of the thousands of signatures it checks.
+func (info *KeyInfo) verify(message, sig []byte) bool {
+	if info.minusA == nil || len(sig) != ed25519.SignatureSize || sig[63]&224 != 0 {
+		return false
+	}
+	h := sha512.New()
+	h.Write(sig[:32])
+	h.Write(info.Key)
+	h.Write(message)
+	var digest [sha512.Size]byte
+	k, err := edwards25519.NewScalar().SetUniformBytes(h.Sum(digest[:0]))
+	if err != nil {
+		return false // cannot happen: the digest is 64 bytes
+	}
+	S, err := edwards25519.NewScalar().SetCanonicalBytes(sig[32:])
+	if err != nil {
+		return false
+	}
+	// [S]B = R + [k]A  <=>  [k](-A) + [S]B = R
+	R := new(edwards25519.Point).VarTimeDoubleScalarBaseMult(k, info.minusA, S)
+	return bytes.Equal(sig[:32], R.Bytes())
 }
 
 // keyring resolves signers to keys: a trusted key wins over a bundle key of
 // the same id, and a bundle key is used only with trust "bundle-only".
+// Every id is resolved when the keyring is made; after that it is only
+// read, so the event workers share it without a lock.
 type keyring struct {
-	trust  *TrustStore
-	bundle map[string]ed25519.PublicKey // usable bundle keys by id (first entry wins)
-	// entries holds, per id, the bytes of every public_keys entry with that
-	// id (nil for an entry whose bytes do not decode): any one of them that
-	// is not the trusted key with that id is a mismatch.
-	entries map[string][]ed25519.PublicKey
-	infos   map[string]*KeyInfo
+	infos map[string]*KeyInfo
 }
 
-func newKeyring(b *model.Bundle, trust *TrustStore) *keyring {
-	k := &keyring{trust: trust, bundle: map[string]ed25519.PublicKey{}, entries: map[string][]ed25519.PublicKey{}, infos: map[string]*KeyInfo{}}
-	for _, pk := range b.PublicKeys {
+// newKeyring resolves the ids that signatures name (the empty id too: it
+// is an id like any other) and every public_keys id that a trusted key
+// also has, so that the key_trust checks cover them.
+func newKeyring(publicKeys []model.PublicKey, trust *TrustStore, signing []string) *keyring {
+	// bundle holds the usable bundle keys by id (first entry wins);
+	// entries, per id, the bytes of every entry with that id (nil for one
+	// whose bytes do not decode): any that is not the trusted key with that
+	// id is a mismatch. Each key is decoded once, here.
+	bundle := map[string]ed25519.PublicKey{}
+	entries := map[string][]ed25519.PublicKey{}
+	for _, pk := range publicKeys {
 		raw, problem := decodeKeyBytes(pk)
-		k.entries[pk.KeyID] = append(k.entries[pk.KeyID], raw)
-		if problem != "" {
-			continue
+		entries[pk.KeyID] = append(entries[pk.KeyID], raw)
+		if _, dup := bundle[pk.KeyID]; problem == "" && !dup {
+			bundle[pk.KeyID] = raw
 		}
-		if _, dup := k.bundle[pk.KeyID]; !dup {
-			k.bundle[pk.KeyID] = raw
+	}
+	k := &keyring{infos: make(map[string]*KeyInfo, len(signing))}
+	resolve := func(keyID string) {
+		if _, done := k.infos[keyID]; !done {
+			k.infos[keyID] = resolveKey(keyID, trust, bundle, entries[keyID])
+		}
+	}
+	for _, id := range signing {
+		resolve(id)
+	}
+	for _, pk := range publicKeys {
+		if _, trusted := trust.Lookup(pk.KeyID); trusted {
+			resolve(pk.KeyID)
 		}
 	}
 	return k
 }
 
+// resolveKey decides which key signatures naming keyID are checked with.
+func resolveKey(keyID string, trust *TrustStore, bundle map[string]ed25519.PublicKey, entries []ed25519.PublicKey) *KeyInfo {
+	info := &KeyInfo{KeyID: keyID, Trust: TrustNone, InBundle: len(entries) > 0}
+	if tk, ok := trust.Lookup(keyID); ok {
+		info.Key, info.Trust, info.Origin = tk.Key, tk.Trust, tk.Origin
+		for _, raw := range entries {
+			if !bytes.Equal(raw, tk.Key) {
+				info.BundleMismatch = true
+			}
+		}
+	} else if key, ok := bundle[keyID]; ok {
+		info.Key, info.Trust, info.Origin = key, TrustBundleOnly, "bundle"
+		// A signer is its key: a trusted key under another id is trusted.
+		if tk, ok := trust.lookupKey(key); ok {
+			info.Trust, info.Origin = tk.Trust, "the key of "+tk.KeyID+", "+tk.Origin
+		}
+	}
+	if info.Key != nil {
+		info.FingerprintHex, info.FingerprintB32 = model.KeyFingerprints(info.Key)
+		if a, err := new(edwards25519.Point).SetBytes(info.Key); err == nil {
+			info.minusA = a.Negate(a)
+		}
+	}
+	info.verified = fmt.Sprintf("Ed25519 signature verifies with key %s (%s)", keyID, info.Trust)
+	return info
+}
+
 // resolve finds the key a signature names. A fingerprint that disagrees with
 // the key is a failure; no key at all is unknown.
-func (k *keyring) resolve(keyID, fingerprint string) (ed25519.PublicKey, Status, string) {
+func (k *keyring) resolve(keyID, fingerprint string) (*KeyInfo, Status, string) {
 	info := k.info(keyID)
 	if info.Key == nil {
 		return nil, Unknown, fmt.Sprintf("no key %s in the trust store or the bundle", model.Quote(keyID))
@@ -60,36 +132,17 @@ func (k *keyring) resolve(keyID, fingerprint string) (ed25519.PublicKey, Status,
 	if fingerprint != info.FingerprintHex {
 		return nil, Fail, fmt.Sprintf("signer names fingerprint %s but key %s has %s", model.Quote(fingerprint), keyID, info.FingerprintHex)
 	}
-	return info.Key, OK, ""
+	return info, OK, ""
 }
 
+// info is what the keyring resolved for keyID. It only reads: an id that
+// no signature named when the keyring was made has no key, and the event
+// workers share the keyring without a lock.
 func (k *keyring) info(keyID string) *KeyInfo {
 	if info, ok := k.infos[keyID]; ok {
 		return info
 	}
-	info := &KeyInfo{KeyID: keyID, Trust: TrustNone}
-	bundleKey, inBundle := k.bundle[keyID]
-	info.InBundle = len(k.entries[keyID]) > 0
-	if tk, ok := k.trust.Lookup(keyID); ok {
-		info.Key, info.Trust, info.Origin = tk.Key, tk.Trust, tk.Origin
-		for _, raw := range k.entries[keyID] {
-			if !bytes.Equal(raw, tk.Key) {
-				info.BundleMismatch = true
-			}
-		}
-	} else if inBundle {
-		info.Key, info.Trust, info.Origin = bundleKey, TrustBundleOnly, "bundle"
-		// A signer is its key: a trusted key under another id is trusted.
-		if tk, ok := k.trust.lookupKey(bundleKey); ok {
-			info.Trust, info.Origin = tk.Trust, "the key of "+tk.KeyID+", "+tk.Origin
-		}
-	}
-	if info.Key != nil {
-		info.FingerprintHex, info.FingerprintB32 = model.KeyFingerprints(info.Key)
-	}
-	info.verified = fmt.Sprintf("Ed25519 signature verifies with key %s (%s)", keyID, info.Trust)
-	k.infos[keyID] = info
-	return info
+	return &KeyInfo{KeyID: keyID, Trust: TrustNone}
 }
 
 // keyFingerprintChecks recomputes both fingerprints of every bundle key.
@@ -120,24 +173,10 @@ func keyFingerprintChecks(b *model.Bundle) []Check {
 
 // keyTrustChecks reports, for each key a signature named (and each bundle
 // key that reuses a trusted id), whether the user trusts it.
-func (k *keyring) keyTrustChecks(b *model.Bundle) []Check {
-	ids := map[string]bool{}
-	for id := range k.infos {
-		ids[id] = true
-	}
-	for _, pk := range b.PublicKeys {
-		if _, trusted := k.trust.Lookup(pk.KeyID); trusted {
-			ids[pk.KeyID] = true
-		}
-	}
-	sorted := make([]string, 0, len(ids))
-	for id := range ids {
-		sorted = append(sorted, id)
-	}
-	sort.Strings(sorted)
+func (k *keyring) keyTrustChecks() []Check {
 	var out []Check
-	for _, id := range sorted {
-		info := k.info(id)
+	for _, id := range slices.Sorted(maps.Keys(k.infos)) {
+		info := k.infos[id]
 		c := Check{Name: CheckKeyTrust, Subject: KeySubject(id), Event: -1, Found: string(info.Trust)}
 		switch {
 		case info.BundleMismatch:

@@ -4,7 +4,7 @@
 package verify
 
 import (
-	"encoding/json"
+	"bytes"
 	"fmt"
 	"sync"
 
@@ -76,10 +76,15 @@ type Report struct {
 	Evidence *ForkProof
 
 	bundle *model.Bundle // the bundle checked (nil for an evidence file)
-	index  struct {      // Find's index, built on first use: Checks no longer change by then
+	// unlinked marks the events event_links fails on (per event index).
+	unlinked []bool
+	index    struct { // Find's index, built on first use: Checks no longer change by then
 		once  sync.Once
 		byKey map[string]int
 	}
+	// stateDiff lists where the served and the recomputed state differ,
+	// when first asked (StateDifferences).
+	stateDiff *stateDiff
 }
 
 // bundleCheck starts a check about the bundle as a whole.
@@ -199,25 +204,43 @@ type JSONPlace struct {
 	Why   string `json:"why"`
 }
 
-// MarshalReport renders a report in the --json schema.
+// MarshalReport renders a report in the --json schema (WriteReportJSON
+// without its newline).
 func MarshalReport(r *Report, source string) ([]byte, error) {
-	checks := r.Checks
-	if checks == nil {
-		checks = []Check{}
+	var buf bytes.Buffer
+	if err := WriteReportJSON(&buf, r, source); err != nil {
+		return nil, err
 	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// jsonReportParts is the report in the --json schema (JSONReport) less its
+// checks: the members before them and those after, so that the checks can
+// be written one at a time between the two.
+func jsonReportParts(r *Report, source string) (head, tail any) {
 	verdict, ok := r.Verdict()
-	out := JSONReport{OK: ok, Source: source, PithNumber: r.PithNumber, Checks: checks, Summary: r.Summary(), Verdict: verdict,
-		Signers: []JSONSigner{}, NotVerified: []JSONPlace{}, Evidence: r.Evidence}
+	head = struct {
+		OK         bool   `json:"ok"`
+		Source     string `json:"source,omitempty"`
+		PithNumber string `json:"pith_number"`
+	}{ok, source, r.PithNumber}
+	t := struct {
+		Summary         Summary      `json:"summary"`
+		Verdict         string       `json:"verdict"`
+		Signers         []JSONSigner `json:"signers"`
+		CurrentSnapshot string       `json:"current_snapshot,omitempty"`
+		NotVerified     []JSONPlace  `json:"not_verified"`
+		Evidence        *ForkProof   `json:"evidence,omitempty"`
+	}{Summary: r.Summary(), Verdict: verdict, Signers: []JSONSigner{}, NotVerified: []JSONPlace{}, Evidence: r.Evidence}
 	for _, v := range r.Vouchers {
-		out.Signers = append(out.Signers, JSONSigner{Name: v.Name(), KeyIDs: v.KeyIDs, Trust: v.Trust, FingerprintHex: v.FingerprintHex,
+		t.Signers = append(t.Signers, JSONSigner{Name: v.Name(), KeyIDs: v.KeyIDs, Trust: v.Trust, FingerprintHex: v.FingerprintHex,
 			Receipts: v.Receipts, Events: v.Events, Bundle: v.Bundle})
 	}
 	if i, ok := r.CurrentSnapshot(); ok {
-		out.CurrentSnapshot = r.bundle.Events[i].EventID
+		t.CurrentSnapshot = r.bundle.Events[i].EventID
 	}
 	for _, p := range r.Unverified() {
-		out.NotVerified = append(out.NotVerified, JSONPlace{Path: p.Path, Value: p.Value, Why: p.Coverage.String()})
+		t.NotVerified = append(t.NotVerified, JSONPlace{Path: p.Path, Value: p.Value, Why: p.Coverage.String()})
 	}
-	js, err := json.Marshal(out)
-	return model.EscapeJSONForTerminal(js), err
+	return head, t
 }

@@ -50,3 +50,24 @@ func TestRunStreamsEveryCheckAndStopsWhenCancelled(t *testing.T) {
 		t.Error("a cancelled run reported OK")
 	}
 }
+
+// The streamed --json report is byte for byte what MarshalReport makes,
+// for a passing bundle and for one whose strings need escaping.
+func TestWriteReportJSONIsMarshalReport(t *testing.T) {
+	b, _ := basic()
+	good := verifyData(t, b.Build(), verify.Options{Trust: b.Signer.Trust()})
+	odd := &verify.Report{PithNumber: "pith:\u202e<x>", Checks: []verify.Check{{Name: "n", Subject: "s\u009b", Status: verify.Fail, Detail: "a & b \u200b", Found: "é"}}}
+	for _, r := range []*verify.Report{good, odd, {}} {
+		want, err := verify.MarshalReport(r, "src \u0085")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got strings.Builder
+		if err := verify.WriteReportJSON(&got, r, "src \u0085"); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != string(want)+"\n" {
+			t.Errorf("streamed\n %s\nmarshalled\n %s", got.String(), want)
+		}
+	}
+}

@@ -26,3 +26,27 @@ func TestStateRecomputeDoesNotDependOnTrust(t *testing.T) {
 		}
 	}
 }
+
+// The differences between the served and the recomputed state are walked
+// only when the states differ, once, and shared by whoever asks (the
+// explorer's State pane reads the same list the check named).
+func TestStateDifferencesOnlyWhenTheStatesDiffer(t *testing.T) {
+	b, _ := basic()
+	data := b.Build()
+	r := verifyData(t, data, verify.Options{Trust: b.Signer.Trust()})
+	if d, err := r.StateDifferences(); d != nil || err != nil {
+		t.Fatalf("agreeing states: differences %+v, %v", d, err)
+	}
+	tampered := reseal(t, data, b.Signer, func(m map[string]any) {
+		m["state"].(map[string]any)["event_count"] = 7
+	})
+	r = verifyData(t, tampered, verify.Options{Trust: b.Signer.Trust()})
+	first, err := r.StateDifferences()
+	if err != nil || len(first) != 1 || first[0].Path != "$.event_count" || first[0].Left != "7" || first[0].Right != "3" {
+		t.Fatalf("differences %+v, %v", first, err)
+	}
+	again, _ := r.StateDifferences()
+	if &again[0] != &first[0] {
+		t.Error("the differences were walked twice")
+	}
+}

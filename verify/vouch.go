@@ -111,13 +111,20 @@ func (r *Report) Bundle() *model.Bundle { return r.bundle }
 // CurrentSnapshot is the event index of the graph snapshot a reader may
 // show as the paper's current graph: the last one the merge applied, in
 // apply order, so never an invalid, superseded or forked one. ok is false
-// when none applies (and when the run was cancelled before the merge).
+// when none applies (and when the run was cancelled before the merge), and
+// when that last one is on a broken chain (event_links): after a dangling
+// prev_event, or on one of a signer's two chains for the graph, it is no
+// more the current graph than the other branch is, so neither is shown.
 // Whether its paper fields agree with the record is SnapshotPaper's to say.
 func (r *Report) CurrentSnapshot() (event int, ok bool) {
 	if r.Merge == nil {
 		return -1, false
 	}
-	return r.Merge.LastApplied("graph_snapshot")
+	i, ok := r.Merge.LastApplied("graph_snapshot")
+	if ok && i < len(r.unlinked) && r.unlinked[i] {
+		return -1, false
+	}
+	return i, ok
 }
 
 // Verdict is the line a person reads first, and whether it is good news
