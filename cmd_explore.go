@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/pithscope/pithscope/fetch"
@@ -13,7 +14,7 @@ import (
 	"github.com/pithscope/pithscope/verify"
 )
 
-const exploreUsage = `Usage: pithscope [--trust-key FILE] [--resolver URL] [--offline] [--watch DURATION] [--prompt] [--sources] [--mirror URL] [REF]
+const exploreUsage = `Usage: pithscope [--trust-key FILE] [--resolver URL] [--offline] [--watch DURATION] [--prompt] [--theme THEME] [--sources] [--mirror URL] [REF]
 
 Opens the terminal explorer on REF (a pith number, short number, arXiv id,
 DOI, URL, file path, or - for standard input); with no REF, the bundle built
@@ -32,6 +33,7 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	src.register(fs)
 	watch := fs.Duration("watch", 0, "refetch and re-verify every `DURATION` (w toggles watching)")
 	prompt := fs.Bool("prompt", false, "with no REF, start at the open prompt instead of the embedded bundle")
+	themeName := fs.String("theme", "", "colours for a `THEME` background: auto, dark or light (default $PITHSCOPE_THEME, else auto)")
 	var sf sourcesFlags
 	fs.BoolVar(&sf.sources, "sources", false, "compare what every source serves for the bundle as soon as it opens (s does it inside)")
 	fs.Var(&sf.mirrors, "mirror", "also compare the mirror at `URL` (a base URL or a bundle URL; repeatable; also $PITH_MIRRORS, comma-separated)")
@@ -49,6 +51,14 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if _, err := fetch.ParseRef(ref); err != nil {
 		fmt.Fprintln(stderr, "pithscope:", model.Printable(err.Error()))
+		return exitBadInput
+	}
+	if *themeName == "" {
+		*themeName = os.Getenv("PITHSCOPE_THEME")
+	}
+	theme, err := ui.ParseTheme(*themeName)
+	if err != nil {
+		fmt.Fprintln(stderr, "pithscope: --theme or PITHSCOPE_THEME:", model.Printable(err.Error()))
 		return exitBadInput
 	}
 	trust, err := src.trustStore()
@@ -75,7 +85,22 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		stdinData = l.data
 	}
-	load := func(ctx context.Context, ref string, progress func(string)) (ui.Loaded, error) {
+	err = ui.Run(ui.Config{
+		Ref: ref, Load: src.exploreLoader(stdinData), ValidateRef: describeRef, AcceptedForms: fetch.AcceptedForms, Recent: src.recentBundles, LinkRef: linkRef,
+		Trust: trust, TrustKeyFiles: src.trustKeys, Watch: *watch, Prompt: *prompt, Theme: theme,
+		Sources: compareSourcesFunc(&src, trust, sf.mirrorList()), SourcesAtOpen: sf.sources,
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "pithscope:", model.Printable(err.Error()))
+		return exitBadInput
+	}
+	return exitOK
+}
+
+// exploreLoader reads a reference for the explorer the way pithscope
+// verify does; "-" is stdinData, read once before the program started.
+func (src *sourceFlags) exploreLoader(stdinData []byte) ui.LoadFunc {
+	return func(ctx context.Context, ref string, progress func(string)) (ui.Loaded, error) {
 		if ref == "-" && stdinData != nil {
 			return ui.Loaded{Data: stdinData, Source: "stdin"}, nil
 		}
@@ -85,30 +110,58 @@ func runExplore(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			// error says what failed without repeating them.
 			var fe *fetch.FetchError
 			if errors.As(err, &fe) {
-				return ui.Loaded{Attempts: attemptLines(fe.Attempts)}, fmt.Errorf("cannot fetch %s: %w", fe.Ref, fe.Err)
+				return ui.Loaded{Attempts: uiAttempts(fe.Attempts)}, fmt.Errorf("cannot fetch %s: %w", fe.Ref, fe.Err)
 			}
 			return ui.Loaded{}, err
 		}
-		return ui.Loaded{
-			Data: l.data, Source: l.source, Requested: l.requested, Previous: l.previous, Stale: l.stale, Attempts: l.attempts,
+		out := ui.Loaded{
+			Data: l.data, Source: l.source, Requested: l.requested, Previous: l.previous, Stale: l.stale,
 			Learn: func(r *verify.Report) error {
 				if notes := l.learn(r); len(notes) > 0 {
 					return errors.New(strings.Join(notes, "; "))
 				}
 				return nil
 			},
-		}, nil
+		}
+		if l.fetched != nil {
+			out.Attempts = uiAttempts(l.fetched.Attempts)
+		}
+		return out, nil
 	}
-	err = ui.Run(ui.Config{
-		Ref: ref, Load: load, ValidateRef: describeRef, AcceptedForms: fetch.AcceptedForms,
-		Trust: trust, TrustKeyFiles: src.trustKeys, Watch: *watch, Prompt: *prompt,
-		Sources: compareSourcesFunc(&src, trust, sf.mirrorList()), SourcesAtOpen: sf.sources,
-	})
+}
+
+// recentBundles lists, for the open prompt, the bundles the cache holds
+// (it holds only verified ones), most recently opened first.
+func (f *fetchFlags) recentBundles(limit int) ([]ui.RecentBundle, error) {
+	dir, err := fetch.DefaultCacheDir(f.cacheDir)
 	if err != nil {
-		fmt.Fprintln(stderr, "pithscope:", model.Printable(err.Error()))
-		return exitBadInput
+		return nil, err
 	}
-	return exitOK
+	list, err := (&fetch.Cache{Dir: dir}).Recent(limit)
+	out := make([]ui.RecentBundle, len(list))
+	for i, r := range list {
+		out[i] = ui.RecentBundle{PithNumber: r.PithNumber, Title: r.Title, Verdict: r.Verdict, OpenedAt: r.OpenedAt}
+	}
+	return out, err
+}
+
+// linkRef reads a string of a bundle as a link to a bundle, the way
+// fetch.ParseLink does: opening it fetches (and verifies) that id.
+func linkRef(s string) (ui.Link, bool) {
+	r, ok := fetch.ParseLink(s)
+	if !ok {
+		return ui.Link{}, false
+	}
+	return ui.Link{Ref: r.String(), Request: r.Request()}, true
+}
+
+// uiAttempts are the sources a fetch tried, as the explorer shows them.
+func uiAttempts(attempts []fetch.Attempt) []ui.Attempt {
+	out := make([]ui.Attempt, len(attempts))
+	for i, a := range attempts {
+		out[i] = ui.Attempt{Source: a.URL, Why: a.Why()}
+	}
+	return out
 }
 
 // compareSourcesFunc is the explorer's comparison of sources: what verify
@@ -140,6 +193,9 @@ func describeRef(s string) (string, error) {
 		return "", errors.New(msg)
 	}
 	form := r.Kind.String() + " " + r.String()
+	if r.Kind != fetch.URL && strings.Contains(s, "://") {
+		form += " from the page URL"
+	}
 	if r.Networked() {
 		form += " (fetched, or read from the cache)"
 	}

@@ -18,8 +18,8 @@ func TestEveryHelpWritesFlagsOneWay(t *testing.T) {
 		args  []string
 		flags []string
 	}{
-		{[]string{"--help"}, []string{"--resolver URL", "--offline", "--cache-dir DIR", "--trust-key FILE", "--watch DURATION", "--json"}},
-		{[]string{"--no-such-flag"}, []string{"--resolver URL", "--watch DURATION", "--prompt", "--trust-key FILE"}},
+		{[]string{"--help"}, []string{"--resolver URL", "--offline", "--cache-dir DIR", "--trust-key FILE", "--watch DURATION", "--theme THEME", "--json"}},
+		{[]string{"--no-such-flag"}, []string{"--resolver URL", "--watch DURATION", "--prompt", "--theme THEME", "--trust-key FILE"}},
 		{[]string{"verify", "--help"}, []string{"--json", "--dir DIR", "--jobs N", "--deadline DURATION", "--trust-key FILE"}},
 		{[]string{"fetch", "--help"}, []string{"--resolver URL", "-o FILE", "-v "}},
 		{[]string{"serve", "--help"}, []string{"--addr HOST:PORT", "--allow-remote", "--cache-dir DIR"}},

@@ -104,6 +104,9 @@ Explorer flags:
   --trust-key FILE   as for verify, below
   --watch DURATION   refetch and re-verify every DURATION (w toggles it)
   --prompt           with no REF, start at the open prompt (o inside)
+  --theme THEME      colours for a dark or light background: auto (ask the
+                     terminal), dark or light (default $PITHSCOPE_THEME, else
+                     auto; inside tmux and screen the terminal cannot say)
   --sources, --mirror URL   compare what every source serves as soon as the
                      bundle opens (s inside; the Sources pane)
   Inside, ? lists every key.

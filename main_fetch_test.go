@@ -64,9 +64,12 @@ func TestVerifyEveryRefFormFromMirror(t *testing.T) {
 // The explorer's open prompt reads the same forms.
 func TestDescribeRefReadsPastedURLs(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://arxiv.org/abs/1711.04623":          "arXiv id 1711.04623 (fetched, or read from the cache)",
-		"https://doi.org/10.48550/arXiv.1711.04623": "DOI 10.48550/arxiv.1711.04623 (fetched, or read from the cache)",
-		"./M5BNRHPU": "file ./M5BNRHPU",
+		"https://arxiv.org/abs/1711.04623":          "arXiv id 1711.04623 from the page URL (fetched, or read from the cache)",
+		"https://arxiv.org/pdf/1711.04623v3":        "arXiv id 1711.04623v3 from the page URL (fetched, or read from the cache)",
+		"https://doi.org/10.48550/arXiv.1711.04623": "DOI 10.48550/arxiv.1711.04623 from the page URL (fetched, or read from the cache)",
+		"https://pith.science/pith/M5BNRHPU":        "short pith number pith:M5BNRHPU from the page URL (fetched, or read from the cache)",
+		"https://mirror.test/b.json":                "URL https://mirror.test/b.json (fetched, or read from the cache)",
+		"./M5BNRHPU":                                "file ./M5BNRHPU",
 	} {
 		if got, err := describeRef(in); err != nil || got != want {
 			t.Errorf("describeRef(%q) = %q, %v; want %q", in, got, err, want)

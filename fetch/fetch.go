@@ -177,6 +177,33 @@ func (a Attempt) String() string {
 	return model.Printable(fmt.Sprintf("%s  %s, %d bytes, %s  %s", where, status, a.Bytes, a.Duration.Round(time.Millisecond), verdict))
 }
 
+// Why says in a few words why the source gave no bundle, so that a
+// refused connection, an error status and a source that never answered
+// read differently: "connection refused", "HTTP 500 Internal Server
+// Error", "timed out after 10s", "no such host". It is "" for the source
+// that gave the bundle, and printable.
+func (a Attempt) Why() string {
+	var status *StatusError
+	var dns *net.DNSError
+	var op *net.OpError
+	var why string
+	switch {
+	case a.Err == nil:
+		return ""
+	case errors.As(a.Err, &status):
+		why = status.Error()
+	case errors.Is(a.Err, syscall.ECONNREFUSED):
+		why = "connection refused"
+	case errors.As(a.Err, &dns) && dns.IsNotFound:
+		why = "no such host " + dns.Name
+	case errors.As(a.Err, &op) && !errors.Is(a.Err, ErrTimeout):
+		why = op.Err.Error() // without the addresses: the URL says where
+	default:
+		why = a.Err.Error()
+	}
+	return model.Printable(why)
+}
+
 // FetchError is a reference that could not be fetched, with every source
 // that was tried.
 type FetchError struct {

@@ -577,3 +577,39 @@ func TestRollbackDetected(t *testing.T) {
 		t.Errorf("offline rollback check %+v, want fail", c)
 	}
 }
+
+// TestAttemptWhyTellsFailuresApart: a refused connection, an error status
+// and a server that never answers each say what happened, in a few words.
+func TestAttemptWhyTellsFailuresApart(t *testing.T) {
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close() // nothing listens there any more: connections are refused
+	failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }))
+	defer failing.Close()
+	hanging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	defer hanging.Close()
+	for _, c := range []struct {
+		resolver, want string
+	}{
+		{closed.URL, "connection refused"},
+		{failing.URL, "HTTP 500 Internal Server Error"},
+		{hanging.URL, "timed out after 100ms"},
+	} {
+		f := newFetcher(t, c.resolver, "", func(o *Options) { o.Timeout = 100 * time.Millisecond })
+		_, err := f.Fetch(context.Background(), mustRef(t, "M5BNRHPU"))
+		var fe *FetchError
+		if !errors.As(err, &fe) || len(fe.Attempts) == 0 {
+			t.Fatalf("%s: %v", c.want, err)
+		}
+		for _, a := range fe.Attempts {
+			if a.Why() != c.want {
+				t.Errorf("%s: Why() = %q, want %q", a.URL, a.Why(), c.want)
+			}
+		}
+	}
+	if why := (Attempt{URL: "https://x", Status: 200}).Why(); why != "" {
+		t.Errorf("the source that answered has no why: %q", why)
+	}
+	if why := (Attempt{Err: errors.New("bad \x1b]0;title\x07")}).Why(); strings.ContainsAny(why, "\x1b\x07") {
+		t.Errorf("Why() = %q reaches the terminal raw", why)
+	}
+}

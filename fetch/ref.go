@@ -7,6 +7,7 @@
 package fetch
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -137,6 +138,45 @@ func parseRef(s string, exists func(string) bool) (Ref, error) {
 		return fileRef(s), nil
 	}
 	return Ref{}, badRef(s, "")
+}
+
+// ParseLink reads a string found inside a bundle as a reference to a
+// bundle, for the explorer to follow: a pith number in any form, an arXiv
+// id, a DOI, or a URL that names one of those (a paper's page, a resolver
+// or mirror bundle URL). It never reads a string as a file or standard
+// input, and never looks at the file system. It is stricter than ParseRef
+// where bundle data needs it: a bare body or short form only in upper
+// case, as pith numbers are written (so "computed" or "abstract", eight
+// letters of base32, are words, not numbers); and a URL is read as the id
+// it names, so a link leads to the user's own resolver, never to an
+// address the bundle chose.
+func ParseLink(s string) (Ref, bool) {
+	r, err := parseRef(s, func(string) bool { return false })
+	switch {
+	case err != nil || !r.Networked():
+		return Ref{}, false
+	case r.Kind == URL:
+		named, ok, err := parseID(r.ID())
+		if !ok || err != nil {
+			return Ref{}, false
+		}
+		named.Year = cmp.Or(named.Year, r.Year)
+		if named.Kind == PithBody && named.Year != "" {
+			named.Kind = PithNumber
+		}
+		named.Text = named.String()
+		return named, true
+	case (r.Kind == PithBody || r.Kind == PithShort) && bareLowerCase(strings.TrimSpace(s)):
+		return Ref{}, false
+	}
+	return r, true
+}
+
+// bareLowerCase reports a pith body or short form written without pith:
+// and not all in upper case.
+func bareLowerCase(s string) bool {
+	_, prefixed := cutPrefixFold(s, "pith:")
+	return !prefixed && !hasHTTPScheme(s) && s != strings.ToUpper(s)
 }
 
 // writtenAsPath reports text that can only mean a file: relative to the

@@ -213,3 +213,37 @@ func FuzzParseRef(f *testing.F) {
 		}
 	})
 }
+
+// TestParseLink: strings inside a bundle that name a bundle are links, in
+// the form to fetch them by; words, files and addresses that name no
+// bundle are not.
+func TestParseLink(t *testing.T) {
+	for in, want := range map[string]string{
+		"pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T":      "pith:2017:M5BNRHPUWGA7MHPFDKCQKNVN6T",
+		"pith:M5BNRHPU":                             "pith:M5BNRHPU",
+		"M5BNRHPUWGA7":                              "pith:M5BNRHPUWGA7",
+		"M5BNRHPUWGA7MHPFDKCQKNVN6T":                "M5BNRHPUWGA7MHPFDKCQKNVN6T",
+		"1711.04623v3":                              "1711.04623v3",
+		"10.48550/arxiv.1711.04623":                 "10.48550/arxiv.1711.04623",
+		"https://arxiv.org/abs/1711.04623":          "1711.04623",
+		"https://doi.org/10.48550/arXiv.1711.04623": "10.48550/arxiv.1711.04623",
+		// a bundle URL leads to the id it names, through the user's resolver
+		"https://pith.science/pith/M5BNRHPUWGA7MHPFDKCQKNVN6T/bundle.json": "M5BNRHPUWGA7MHPFDKCQKNVN6T",
+		"http://127.0.0.1:9/.well-known/pith/1711.04623/bundle.json":       "1711.04623",
+	} {
+		r, ok := ParseLink(in)
+		if !ok || r.String() != want || !r.Networked() || r.Kind == URL {
+			t.Errorf("ParseLink(%q) = %+v, %v; want %s", in, r, ok, want)
+		}
+	}
+	for _, in := range []string{
+		"computed", "abstract", "snapshot", // eight letters of base32, in lower case: words
+		"", "-", "./M5BNRHPU", "bundle.json", "dir/file", "graph_snapshot", "cs.LG",
+		"https://pith.science/pith-signing-key.json", "http://arxiv.org/licenses/nonexclusive-distrib/1.0/",
+		"2026-05-18T00:05:51Z", "sha256:0cf2ca14dfbb6a8a567c89dbea99562ef2120338e18661863f3f37fa8abb78fe",
+	} {
+		if r, ok := ParseLink(in); ok {
+			t.Errorf("ParseLink(%q) = %+v, want no link", in, r)
+		}
+	}
+}

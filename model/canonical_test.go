@@ -260,3 +260,11 @@ func TestCanonStringMatchesJCS(t *testing.T) {
 		}
 	}
 }
+
+// A missing value has no canonical form: SHA256Hex says so rather than
+// panicking (an evidence file has no record to hash).
+func TestSHA256HexOfAMissingValueIsAnError(t *testing.T) {
+	if _, err := model.SHA256Hex(model.Value{}); err == nil {
+		t.Error("SHA256Hex of a missing value gave no error")
+	}
+}

@@ -122,9 +122,14 @@ func (c *canonWriter) cut(j int) {
 
 func (c *canonWriter) resume(j int) { c.run = j }
 
-// received writes the canonical form of a received value.
+// received writes the canonical form of a received value. A missing
+// value (the zero Value) has none: that is an error, not a panic.
 func (c *canonWriter) received(v Value) {
 	if c.err != nil {
+		return
+	}
+	if !v.Exists() {
+		c.err = fmt.Errorf("no value to canonicalize")
 		return
 	}
 	c.src = v.doc.src

@@ -85,6 +85,21 @@ func BenchmarkScroll(b *testing.B) {
 	}
 }
 
+// BenchmarkFailingOnly measures `!` on and off again, with the frame
+// after each, over the Events of a 10,000-event bundle: the filter walks
+// every row's checks once per press, never per frame.
+func BenchmarkFailingOnly(b *testing.B) {
+	m := openModel(b, testConfig(b, generated10k(), "bench.json", nil), 200, 50)
+	press(b, m, "2")
+	toggle := keyMsg("!")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Update(toggle)
+		_ = m.View()
+	}
+}
+
 // BenchmarkExplorerVerdict opens a generated 10,000-event bundle in the
 // explorer until its verdict is in (read, parse, index the session, every
 // check streamed to the model in batches, the report) and, in the same

@@ -23,12 +23,37 @@ type Loaded struct {
 	Source    string // for people: a path, a URL, "embedded", "cache (fetched 3m ago)"
 	Requested verify.Request
 	Previous  *verify.PreviousVersion
-	Stale     string   // non-empty when served from a cache after a network failure: says so and when
-	Attempts  []string // every source tried, for people
+	Stale     string    // non-empty when served from a cache after a network failure: says so and when
+	Attempts  []Attempt // every source tried
 	// Learn, when set, is called once with the finished report, off the UI
 	// goroutine (it writes the cache); what it returns is shown as a
 	// warning on the status line.
 	Learn func(*verify.Report) error
+}
+
+// Attempt is one source a fetch tried: where, and why it gave no bundle,
+// in a few words that tell failures apart ("connection refused", "HTTP
+// 500 Internal Server Error", "timed out after 10s"); Why is "" for the
+// source that gave the bundle. Both are raw: escaped when drawn.
+type Attempt struct {
+	Source string
+	Why    string
+}
+
+// Link is a string of a bundle read as a reference to a bundle: what to
+// open (Ref, given to Load) and what the bundle opened must be.
+type Link struct {
+	Ref     string
+	Request verify.Request
+}
+
+// RecentBundle is a bundle opened before. Its texts are raw: escaped
+// when drawn.
+type RecentBundle struct {
+	PithNumber string
+	Title      string
+	Verdict    string // "verified", or the checks that were not ok when last opened
+	OpenedAt   time.Time
 }
 
 // LoadFunc fetches or reads REF. progress, when called, says what is being
@@ -52,6 +77,11 @@ type Config struct {
 	// ValidateRef says which form a typed reference has ("pith number",
 	// "arXiv id"…) or why it is not one; nil accepts anything.
 	ValidateRef func(string) (form string, err error)
+	// LinkRef reads a string of a bundle as a reference to a bundle (a
+	// pith number in any form, an arXiv id, a DOI, a URL naming one): such
+	// strings are links, which enter opens (fetched with Load and verified
+	// like any other). nil: no links.
+	LinkRef func(s string) (Link, bool)
 	// AcceptedForms is the one-line list of what the open prompt accepts.
 	AcceptedForms string
 	Trust         *verify.TrustStore
@@ -70,6 +100,13 @@ type Config struct {
 	SourcesAtOpen bool
 	// EvidenceDir is where `e` writes evidence files ("" = current dir).
 	EvidenceDir string
+	// Recent lists at most limit bundles opened before (from the cache,
+	// which holds only verified ones), most recent first, for the open
+	// prompt; nil: none.
+	Recent func(limit int) ([]RecentBundle, error)
+	// Theme picks the colours for a dark or a light background ("" is
+	// auto: ask the terminal).
+	Theme Theme
 	// Clipboard receives OSC 52 copy sequences (nil: the program's own
 	// output, the terminal it draws on).
 	Clipboard io.Writer
@@ -80,10 +117,12 @@ const DefaultWatch = 30 * time.Second
 
 // Run starts the explorer on the terminal and returns when it quits.
 func Run(cfg Config) error {
-	// Ask the terminal for its background before Bubble Tea owns it: the
-	// adaptive colours need the answer, and a query sent later would race
-	// the program's own input reading.
-	lipgloss.HasDarkBackground()
+	// Ask the terminal for its background (unless the theme says) before
+	// Bubble Tea owns it: a query sent later would race the program's own
+	// input reading.
+	if cfg.Theme != ThemeDark && cfg.Theme != ThemeLight {
+		lipgloss.HasDarkBackground()
+	}
 	out := newTerminalOutput(os.Stdout)
 	if cfg.Clipboard == nil {
 		cfg.Clipboard = out

@@ -47,11 +47,13 @@ func keyName(keyID string, trust verify.Trust) string {
 }
 
 // bundleTree is a foldable tree of the part of the bundle at path base
-// whose rows say when no passed check proves their value.
+// whose rows say when no passed check proves their value, and whose
+// strings naming another bundle are links.
 func (e *env) bundleTree(v model.Value, base string) *jsonTree {
 	t := newTree(v)
 	t.base = base
 	t.session = func() *session { return e.sess }
+	t.links = e.link
 	return t
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -32,12 +33,16 @@ type docItem struct {
 	// rendered when copied, not each time the detail is built.
 	copyData model.Value
 	jump     *target
+	open     *Link // the bundle the value refers to: enter opens it
 	tree     *jsonTree
 	// lines bounds the wrapped lines of the value (0: maxValueLines);
 	// y copies the whole of it.
 	lines int
 	// expand names what Enter unfolds under the item, for the pane to do.
 	expand string
+	// failing marks an item about a check that failed or could not be
+	// decided: `]` and `[` go to the next and previous.
+	failing bool
 }
 
 // docLine is one laid-out line and what it belongs to.
@@ -50,7 +55,10 @@ type docLine struct {
 // doc is a detail: items laid out for a width into lines, a cursor over
 // the lines (shown when the detail has focus) and a scroll offset.
 type doc struct {
-	title  string
+	title string
+	// links reads a value of the bundle as a reference to another bundle
+	// (env.link); nil: no links.
+	links  func(string) *Link
 	items  []docItem
 	lines  []docLine
 	width  int
@@ -65,8 +73,18 @@ func (d *doc) heading(s string) {
 	d.items = append(d.items, docItem{kind: itemHeading, text: s})
 }
 
+// field is a labelled value; copyValue is the raw value, which is a link
+// when it refers to another bundle.
 func (d *doc) field(label, text, copyValue string) {
-	d.items = append(d.items, docItem{kind: itemField, label: label, text: text, copy: copyValue})
+	d.items = append(d.items, docItem{kind: itemField, label: label, text: text, copy: copyValue, open: d.linkOf(copyValue)})
+}
+
+// linkOf is the bundle a value of the bundle refers to, or nil.
+func (d *doc) linkOf(value string) *Link {
+	if d.links == nil || value == "" {
+		return nil
+	}
+	return d.links(value)
 }
 
 // badgeField is a labelled badge with its explanation after it.
@@ -80,7 +98,10 @@ func (d *doc) link(label, text string, t *target, copyValue string) {
 	d.items = append(d.items, docItem{kind: itemLink, label: label, text: text, jump: t, copy: copyValue})
 }
 
-func (d *doc) tree(t *jsonTree) { d.items = append(d.items, docItem{kind: itemTree, tree: t}) }
+func (d *doc) tree(t *jsonTree) {
+	t.links = d.links
+	d.items = append(d.items, docItem{kind: itemTree, tree: t})
+}
 
 // layout lays the items out for width w, keeping the cursor on the item
 // (and tree row) it was on.
@@ -124,19 +145,25 @@ func (d *doc) layoutItem(i, w int, st *Styles) {
 		}
 	case itemTree:
 		for r, n := range it.tree.rows {
+			it.tree.link(n)
 			d.lines = append(d.lines, docLine{text: treeRowText(it.tree, n, w, st), item: i, row: r})
 		}
 	case itemField, itemLink:
-		value := it.text
-		arrow := it.kind == itemLink && it.jump != nil
-		if arrow {
-			value = "→ " + value
+		value, arrow := it.text, ""
+		switch {
+		case it.kind == itemLink && it.jump != nil:
+			arrow = "→"
+		case it.open != nil:
+			arrow = bundleLinkMark
+		}
+		if arrow != "" {
+			value = arrow + " " + value
 		}
 		// paintLine paints a wrapped line; a link's arrow is drawn in the
 		// link colour so links stand out without underlining whole rows.
 		paintLine := func(n int, l string) string {
-			if arrow && n == 0 && strings.HasPrefix(l, "→") {
-				return st.Link.on("→") + it.paint.on(strings.TrimPrefix(l, "→"))
+			if rest, ok := strings.CutPrefix(l, arrow); arrow != "" && n == 0 && ok {
+				return st.Link.on(arrow) + it.paint.on(rest)
 			}
 			return it.paint.on(l)
 		}
@@ -202,11 +229,15 @@ func treeRowText(t *jsonTree, n *treeNode, w int, st *Styles) string {
 	if t.notProven(n) {
 		note = notProvenNote
 	}
-	value := truncate(n.preview, max(w-width(head)-width(note), 1))
-	if width(head)+width(value)+width(note) > w {
+	link, linkW := "", 0
+	if n.link != nil {
+		link, linkW = st.Link.on(bundleLinkMark)+" ", width(bundleLinkMark)+1
+	}
+	value := truncate(n.preview, max(w-width(head)-linkW-width(note), 1))
+	if width(head)+linkW+width(value)+width(note) > w {
 		note = ""
 	}
-	return indent + marker + st.Accent.on(n.label) + ": " + value + st.Unknown.on(note)
+	return indent + marker + st.Accent.on(n.label) + ": " + link + value + st.Unknown.on(note)
 }
 
 // view is the h lines of the doc from its scroll offset (laid out for its
@@ -257,6 +288,23 @@ func (d *doc) moveKey(msg tea.KeyMsg, k KeyMap, pageHeight int) bool {
 		d.move(delta)
 	}
 	return ok
+}
+
+// nextFailing moves the cursor to the next (delta 1) or previous (-1)
+// failing item, wrapping round the doc; found is false when there is
+// none, wrapped true when it went round.
+func (d *doc) nextFailing(delta int) (found, wrapped bool) {
+	n := len(d.lines)
+	for step := 1; step <= n; step++ {
+		pos := d.cursor + delta*step
+		wrapped = pos < 0 || pos >= n
+		pos = (pos%n + n) % n
+		if d.stop(pos) && d.items[d.lines[pos].item].failing {
+			d.cursor = pos
+			return true, wrapped
+		}
+	}
+	return false, false
 }
 
 // snap puts the cursor on the stop at or before it (or the first stop).
@@ -348,21 +396,30 @@ func (d *doc) current() (*docItem, int) {
 	return &d.items[l.item], l.row
 }
 
-// activate acts on the cursor line: follow a link or fold a tree node.
-// It returns the link target, if any.
-func (d *doc) activate(st *Styles) *target {
+// activate is enter on the cursor line: the message that follows its
+// link (a jump within the bundle, or opening the bundle a value refers
+// to), or nil after folding a tree node or when there is nothing to do.
+func (d *doc) activate(st *Styles) tea.Cmd {
 	it, row := d.current()
-	if it == nil {
-		return nil
-	}
-	if it.kind == itemTree {
+	switch {
+	case it == nil:
+	case it.kind == itemTree && row >= 0 && row < len(it.tree.rows) && it.tree.rows[row].link != nil:
+		return send(openMsg{link: *it.tree.rows[row].link})
+	case it.kind == itemTree:
 		if it.tree.toggle(row) {
 			d.layout(d.width, st)
 		}
-		return nil
+	case it.open != nil:
+		return send(openMsg{link: *it.open})
+	case it.jump != nil:
+		return send(jumpMsg{to: *it.jump})
 	}
-	return it.jump
+	return nil
 }
+
+// bundleLinkMark is drawn before a value that refers to another bundle
+// (→ is a place in this one).
+const bundleLinkMark = "↗"
 
 // fold folds (open=false) or unfolds the tree node under the cursor; on a
 // leaf, folding moves to its parent. It reports whether it did anything.
@@ -393,6 +450,45 @@ func (d *doc) fold(open bool, st *Styles) bool {
 	return false
 }
 
+// reshape runs a fold key on the doc's JSON tree (the one under the
+// cursor, else the first), keeping the cursor on its node or the nearest
+// one shown.
+func (d *doc) reshape(op treeOp, st *Styles) tea.Cmd {
+	it, row := d.current()
+	if it == nil || it.kind != itemTree {
+		i := slices.IndexFunc(d.items, func(it docItem) bool { return it.kind == itemTree })
+		if i < 0 {
+			return send(statusMsg{text: "no JSON tree here: E C + - fold the trees of Raw and the event and graph details"})
+		}
+		it, row = &d.items[i], -1
+	}
+	var node *treeNode
+	if row >= 0 && row < len(it.tree.rows) {
+		node = it.tree.rows[row]
+	}
+	text := it.tree.reshape(op)
+	item := slices.IndexFunc(d.items, func(x docItem) bool { return x.tree == it.tree })
+	d.layout(d.width, st)
+	if r := it.tree.nearestRow(node); r >= 0 {
+		for n, l := range d.lines {
+			if l.item == item && l.row == r {
+				d.cursor = n
+			}
+		}
+	}
+	return send(statusMsg{text: text})
+}
+
+// copyPathCmd is what `Y` does at the cursor: copy the JSON path of the
+// tree node there.
+func (d *doc) copyPathCmd() tea.Cmd {
+	if it, row := d.current(); it != nil && it.kind == itemTree && row >= 0 && row < len(it.tree.rows) {
+		path := it.tree.pathOf(it.tree.rows[row])
+		return send(copyMsg{what: "JSON path " + path, value: path})
+	}
+	return send(statusMsg{text: "no JSON path on this line: Y copies the path of a value in a JSON tree"})
+}
+
 // copyCmd is what `y` does at the cursor: copy the item's raw value, or
 // the tree node's value (named by its path), or say there is nothing.
 func (d *doc) copyCmd() tea.Cmd {
@@ -401,7 +497,7 @@ func (d *doc) copyCmd() tea.Cmd {
 	case it == nil:
 	case it.kind == itemTree && row >= 0 && row < len(it.tree.rows):
 		n := it.tree.rows[row]
-		return send(copyMsg{what: n.path(), value: rawValue(n.value)})
+		return send(copyMsg{what: it.tree.pathOf(n), value: rawValue(n.value)})
 	case it.copy != "" || it.copyData.Exists():
 		what := strings.ToLower(it.label)
 		if what == "" {

@@ -1,10 +1,8 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/pithscope/pithscope/model"
 )
 
@@ -109,47 +107,4 @@ func spread(left, right string, w int) string {
 	left = truncate(left, max(w-rw-1, 0))
 	gap := w - width(left) - rw
 	return left + strings.Repeat(" ", max(gap, 1)) + right
-}
-
-// footerView is the status message, or the focused pane's key help.
-func (m *Model) footerView() string {
-	st, w := m.env.styles, m.env.layout.width
-	if m.status != "" {
-		return truncate(st.Accent.on(model.Printable(m.status)), w)
-	}
-	if m.prompt.open {
-		esc := "close"
-		switch {
-		case m.fetching:
-			esc = "cancel"
-		case m.env.sess == nil:
-			esc = "" // nothing to go back to
-		}
-		bindings := []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))}
-		if esc != "" {
-			bindings = append(bindings, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", esc)))
-		}
-		bindings = append(bindings, key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")))
-		return truncate(m.help.ShortHelpView(bindings), w)
-	}
-	var bindings []key.Binding
-	switch {
-	case m.showHelp:
-		bindings = m.helpFooterKeys()
-	case m.env.sess != nil:
-		bindings = paneHelp{keys: m.env.keys, local: m.panes[m.active].helpKeys()}.ShortHelp()
-	default:
-		bindings = m.env.keys.ShortHelp()
-	}
-	// The help line changes with the focus, not per frame: rendering it
-	// through lipgloss each frame would cost more than the rest of a row.
-	var memo strings.Builder
-	for _, b := range bindings {
-		memo.WriteString(b.Help().Key + "\x00" + b.Help().Desc + "\x00")
-	}
-	memo.WriteString(strconv.Itoa(w))
-	if memo.String() != m.helpMemo.key {
-		m.helpMemo.key, m.helpMemo.line = memo.String(), truncate(m.help.ShortHelpView(bindings), w)
-	}
-	return m.helpMemo.line
 }

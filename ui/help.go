@@ -24,11 +24,11 @@ func (m *Model) openHelp() {
 	m.helpPage.GotoTop()
 }
 
-// fillHelp sizes the help screen's viewport to the body (and banner) and
+// fillHelp sizes the help screen's viewport to the body and
 // lays its text out for the width; the scroll position stays.
 func (m *Model) fillHelp() {
 	lay := m.env.layout
-	m.helpPage.Width, m.helpPage.Height = lay.width, lay.bodyHeight+lay.bannerLines
+	m.helpPage.Width, m.helpPage.Height = lay.width, lay.bodyHeight
 	m.helpPage.SetContent(strings.Join(m.helpLines(), "\n"))
 }
 
@@ -64,9 +64,14 @@ func (m *Model) helpFooterKeys() []key.Binding {
 	}
 }
 
-// helpView is the help screen's lines, exactly the size of the body.
+// helpView is the help screen's lines, exactly the size of the body, the
+// last saying there is more when there is.
 func (m *Model) helpView() []string {
-	return block(strings.Split(m.helpPage.View(), "\n"), m.helpPage.Width, m.helpPage.Height)
+	out := block(strings.Split(m.helpPage.View(), "\n"), m.helpPage.Width, m.helpPage.Height)
+	if !m.helpPage.AtBottom() && len(out) > 1 {
+		out[len(out)-1] = fit("  "+m.env.styles.Accent.on(moreBelow+" (j, pgdn, G)"), m.helpPage.Width)
+	}
+	return out
 }
 
 // helpLines is the `?` screen: every key (the groups side by side when
@@ -75,21 +80,8 @@ func (m *Model) helpView() []string {
 // overview's areas).
 func (m *Model) helpLines() []string {
 	st, w := m.env.styles, m.env.layout.width
-	groups := m.env.keys.FullHelp()
 	out := []string{"", "  " + st.Heading.on("Keys")}
-	unbounded := m.help
-	unbounded.Width = 0 // measure the columns as they are, not cut to fit
-	if full := unbounded.FullHelpView(groups); maxWidth(full) <= w-2 {
-		for _, l := range strings.Split(full, "\n") {
-			out = append(out, "  "+l)
-		}
-	} else {
-		for _, g := range groups {
-			for _, l := range strings.Split(unbounded.FullHelpView([][]key.Binding{g}), "\n") {
-				out = append(out, "  "+l)
-			}
-		}
-	}
+	out = append(out, m.keyColumns(w-2)...)
 
 	out = append(out, "", "  "+st.Heading.on("Panes"))
 	for i, spec := range paneTable {
@@ -103,7 +95,11 @@ func (m *Model) helpLines() []string {
 		"  "+st.badge(statePending)+"  still being checked",
 		"  "+st.OK.on("+")+" new since first opened",
 		"  "+st.Unknown.on("Δ")+" a check changed since first opened",
-		"  "+st.Diff.on("≠")+" differs (state, fork comparison)")
+		"  "+st.Diff.on("≠")+" differs (state, fork comparison)",
+		"  "+st.Link.on("→")+" a place in this bundle: enter goes there, esc comes back",
+		"  "+st.Link.on(bundleLinkMark)+" a value naming another bundle: enter opens it (fetched and verified",
+		"    like any other), backspace comes back",
+		"  "+st.Accent.on(moreBelow)+" the view goes on below")
 
 	out = append(out, "", "  "+st.Heading.on("Checks")+st.Muted.on(": what each proves when it passes"))
 	for _, a := range overviewAreas {
@@ -114,6 +110,32 @@ func (m *Model) helpLines() []string {
 		}
 	}
 	return append(out, "", "  "+st.Muted.on("? or esc closes this · j/k scroll · g/G top/bottom"))
+}
+
+// keyColumns lays the key groups out in as many columns as fit w cells,
+// the rest of the groups in rows of columns under them, a blank line
+// between rows.
+func (m *Model) keyColumns(w int) []string {
+	groups := m.env.keys.FullHelp()
+	unbounded := m.help
+	unbounded.Width = 0 // measure the columns as they are, not cut to fit
+	for across := len(groups); ; across-- {
+		var out []string
+		fits := true
+		for start := 0; start < len(groups); start += across {
+			block := unbounded.FullHelpView(groups[start:min(start+across, len(groups))])
+			fits = fits && maxWidth(block) <= w
+			if start > 0 {
+				out = append(out, "")
+			}
+			for _, l := range strings.Split(block, "\n") {
+				out = append(out, "  "+l)
+			}
+		}
+		if fits || across == 1 {
+			return out
+		}
+	}
 }
 
 // helpRow is a label in a column labelW wide, indent cells in, and its

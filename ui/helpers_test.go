@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"os"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +53,7 @@ func testConfig(t testing.TB, data []byte, source string, trust *verify.TrustSto
 				progress("reading " + source)
 			}
 			if ref != "" && ref != source {
-				return Loaded{Attempts: []string{"https://resolver.test/pith/" + ref + "  404"}}, errors.New("not found: " + ref)
+				return Loaded{Attempts: []Attempt{{Source: "https://resolver.test/pith/" + ref, Why: "HTTP 404 Not Found"}}}, errors.New("not found: " + ref)
 			}
 			return Loaded{Data: data, Source: source}, nil
 		},
@@ -61,11 +63,31 @@ func testConfig(t testing.TB, data []byte, source string, trust *verify.TrustSto
 			}
 			return "reference " + s, nil
 		},
+		LinkRef:     testLinkRef,
 		Trust:       trust,
 		EvidenceDir: t.TempDir(),
 		Clipboard:   io.Discard,
 	}
 }
+
+// testLinkRef reads pith:… and arXiv-shaped text as links, as
+// fetch.ParseLink does for the command (which ui does not import).
+func testLinkRef(s string) (Link, bool) {
+	if rest, ok := strings.CutPrefix(s, "pith:"); ok {
+		parts := strings.Split(rest, ":")
+		req := verify.Request{Text: s, PithPrefix: parts[len(parts)-1]}
+		if len(parts) == 2 {
+			req.PithYear = parts[0]
+		}
+		return Link{Ref: s, Request: req}, true
+	}
+	if arxivShape.MatchString(s) {
+		return Link{Ref: s, Request: verify.Request{Text: s, Alias: s}}, true
+	}
+	return Link{}, false
+}
+
+var arxivShape = regexp.MustCompile(`^[0-9]{4}\.[0-9]{4,5}(v[0-9]+)?$`)
 
 // openModel builds a model of size w×h with the bundle loaded and every
 // check in.
@@ -124,10 +146,28 @@ func settle(t testing.TB, m *Model, cmd tea.Cmd) {
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
 		default:
+			if cmds, ok := sequence(msg); ok {
+				queue = append(queue, cmds...)
+				continue
+			}
 			_, next := m.Update(msg)
 			queue = append(queue, next)
 		}
 	}
+}
+
+// sequence unpacks what tea.Sequence returns (its message type is
+// Bubble Tea's own): the commands, to run in order.
+func sequence(msg tea.Msg) ([]tea.Cmd, bool) {
+	v := reflect.ValueOf(msg)
+	if v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeFor[tea.Cmd]() {
+		return nil, false
+	}
+	cmds := make([]tea.Cmd, v.Len())
+	for i := range cmds {
+		cmds[i] = v.Index(i).Interface().(tea.Cmd)
+	}
+	return cmds, true
 }
 
 // runCmd runs one command with a deadline, so a command that blocks for

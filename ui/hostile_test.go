@@ -145,6 +145,12 @@ func TestHostileCopyIsEscaped(t *testing.T) {
 	}
 }
 
+// statusText is the status lines as drawn, joined.
+func statusText(m *Model) string {
+	lines := strings.Split(m.View(), "\n")
+	return strings.Join(lines[len(lines)-1-m.env.layout.statusLines:len(lines)-1], " ")
+}
+
 // TestEscapedOnce: a bundle's string is escaped once on its way to the
 // screen, so a control character (shown \u202e) never reads like the six
 // characters \u202e typed in the bundle (shown \\u202e), in a pane, in
@@ -165,14 +171,14 @@ func TestEscapedOnce(t *testing.T) {
 		t.Errorf("the header should show the title escaped once: %q", header)
 	}
 	press(t, m, "3", "G", "y")
-	if footer := strings.Split(m.View(), "\n")[49]; !strings.HasPrefix(footer, `copied kind\u202e alias (5 bytes) to the clipboard `) {
+	if footer := statusText(m); !strings.HasPrefix(footer, `copied kind\u202e alias (5 bytes) to the clipboard `) {
 		t.Errorf("the status should show the alias kind escaped once: %q", footer)
 	}
 	press(t, m, "8", "/")
 	typeText(t, m, "typed")
 	press(t, m, "enter", "y")
 	view := m.View()
-	footer := strings.Split(view, "\n")[49]
+	footer := statusText(m)
 	if !strings.Contains(view, want) || !strings.HasPrefix(footer, "copied $.events[1].payload.graph_snapshot.") ||
 		!strings.Contains(m.status, "to the clipboard, escaped: it holds control or invisible characters") {
 		t.Errorf("Raw shows the value escaped once, and the status says what was copied, escaped:\n%s", view)
@@ -183,7 +189,8 @@ func TestEscapedOnce(t *testing.T) {
 // on the real bundle: nothing may panic, and every frame must fill the
 // terminal exactly.
 func FuzzUpdate(f *testing.F) {
-	for _, seed := range []string{"2jjl\rkkhq", "8\r\r\rjjjj/a\rnN", "7\re\x1b\x1b", "o1711\r\x1b", "?\x1b\t\t\t3yy", "/zz\x7f\x7f\r", "6G\rlllhhh"} {
+	for _, seed := range []string{"2jjl\rkkhq", "8\r\r\rjjjj/a\rnN", "7\re\x1b\x1b", "o1711\r\x1b", "?\x1b\t\t\t3yy", "/zz\x7f\x7f\r", "6G\rlllhhh",
+		"2!]][[!", "8E-+CYy\rjjj\r", "7\rdnNd", "\x124/gra\r", "1!]\x13\x7f", "o\x0f\x0e\r"} {
 		f.Add([]byte(seed))
 	}
 	data := verifytest.RealBundle(f)
@@ -250,6 +257,16 @@ func fuzzMsg(script []byte, i *int) tea.Msg {
 		return keyMsg("left")
 	case 0x11:
 		return keyMsg("right")
+	case 0x12:
+		// letters read together (a paste): the next few bytes, one message
+		n := next() % 8
+		var runes []rune
+		for range n {
+			runes = append(runes, rune(next()))
+		}
+		return tea.KeyMsg{Type: tea.KeyRunes, Runes: runes}
+	case 0x13:
+		return tea.KeyMsg{Type: tea.KeyLeft, Alt: true}
 	case 'q':
 		return keyMsg("x") // quitting would end the script early
 	}

@@ -28,6 +28,10 @@ type treeNode struct {
 	// provenFor is the report notProven was decided with (nil: not yet).
 	provenFor *verify.Report
 	notProven bool
+	// link is the bundle a string value refers to (jsonTree.link), known
+	// once linkDone.
+	link     *Link
+	linkDone bool
 }
 
 // jsonTree is a foldable view of a JSON value: rows are the visible nodes
@@ -42,6 +46,19 @@ type jsonTree struct {
 	// that is not of the bundle.
 	base    string
 	session func() *session
+	// links reads a string as a reference to another bundle (env.link);
+	// nil: no links.
+	links func(string) *Link
+}
+
+// link finds out, once per node, whether a string value refers to
+// another bundle; a row is drawn after it asked.
+func (t *jsonTree) link(n *treeNode) *Link {
+	if !n.linkDone && t.links != nil && n.value.Kind() == model.KindString {
+		n.link = t.links(n.value.Str())
+	}
+	n.linkDone = true
+	return n.link
 }
 
 func newTree(v model.Value) *jsonTree {
@@ -119,10 +136,15 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
+	return strconv.Itoa(n) + " " + pluralOf(word)
+}
+
+// pluralOf is a noun's plural: "events", "aliases".
+func pluralOf(word string) string {
 	if strings.HasSuffix(word, "s") {
-		return strconv.Itoa(n) + " " + word + "es"
+		return word + "es"
 	}
-	return strconv.Itoa(n) + " " + word + "s"
+	return word + "s"
 }
 
 // notProven reports whether no passed check proves the value of n (by
@@ -163,11 +185,15 @@ func (n *treeNode) text() string {
 	}
 	b.WriteString(n.label)
 	b.WriteString(": ")
+	if n.link != nil {
+		b.WriteString(bundleLinkMark + " ")
+	}
 	b.WriteString(n.preview)
 	return b.String()
 }
 
-// path is the node's JSON path from the tree's root ($).
+// path is the node's JSON path from the tree's root ($); pathOf is its
+// path in the bundle.
 func (n *treeNode) path() string {
 	var steps []string
 	for c := n; c.parent != nil; c = c.parent {
@@ -238,6 +264,144 @@ func (t *jsonTree) toggle(r int) bool {
 	return t.expand(r)
 }
 
+// maxTreeRows bounds the rows unfolding makes at once (E, +): a
+// 10,000-event bundle unfolded whole would be millions of rows.
+const maxTreeRows = 200_000
+
+// relist makes the rows again from the fold of every node.
+func (t *jsonTree) relist() {
+	t.rows = t.rows[:0]
+	var walk func(n *treeNode)
+	walk = func(n *treeNode) {
+		for _, c := range n.children {
+			t.rows = append(t.rows, c)
+			if c.expanded {
+				walk(c)
+			}
+		}
+	}
+	walk(t.root)
+}
+
+// unfoldLevel unfolds every folded node at the shallowest depth that has
+// one: one more level across the whole tree (+). It does nothing, and
+// says tooBig, when that would make more than limit rows.
+func (t *jsonTree) unfoldLevel(limit int) (changed, tooBig bool) {
+	depth, add := -1, 0
+	for _, n := range t.rows {
+		if n.foldable() && !n.expanded && (depth < 0 || n.depth < depth) {
+			depth, add = n.depth, 0
+		}
+		if n.foldable() && !n.expanded && n.depth == depth {
+			add += n.value.Len()
+		}
+	}
+	if depth < 0 {
+		return false, false
+	}
+	if len(t.rows)+add > limit {
+		return false, true
+	}
+	for _, n := range t.rows {
+		if n.foldable() && !n.expanded && n.depth == depth {
+			n.expanded = true
+			n.build()
+		}
+	}
+	t.relist()
+	return true, false
+}
+
+// foldLevel folds every unfolded node at the deepest depth shown: one
+// level less across the whole tree (-).
+func (t *jsonTree) foldLevel() bool {
+	depth := -1
+	for _, n := range t.rows {
+		if n.expanded {
+			depth = max(depth, n.depth)
+		}
+	}
+	for _, n := range t.rows {
+		if n.expanded && n.depth == depth {
+			n.expanded = false
+		}
+	}
+	t.relist()
+	return depth >= 0
+}
+
+// unfoldAll unfolds level after level (E) until nothing is folded, or the
+// next level would make more than limit rows; whole says which.
+func (t *jsonTree) unfoldAll(limit int) (whole bool) {
+	for {
+		changed, tooBig := t.unfoldLevel(limit)
+		if !changed {
+			return !tooBig
+		}
+	}
+}
+
+// foldAll folds every node (C), those hidden under a folded one too.
+func (t *jsonTree) foldAll() {
+	var walk func(n *treeNode)
+	walk = func(n *treeNode) {
+		for _, c := range n.children {
+			c.expanded = false
+			walk(c)
+		}
+	}
+	walk(t.root)
+	t.relist()
+}
+
+// nearestRow is the row of n, or of its nearest ancestor shown (after a
+// fold hid n), or -1.
+func (t *jsonTree) nearestRow(n *treeNode) int {
+	for ; n != nil && n.parent != nil; n = n.parent {
+		if r := t.rowOf(n); r >= 0 {
+			return r
+		}
+	}
+	return -1
+}
+
+// reshape is what the fold keys do to a tree (E, C, +, -), with what to
+// tell the person.
+func (t *jsonTree) reshape(op treeOp) string {
+	switch op {
+	case unfoldAll:
+		if !t.unfoldAll(maxTreeRows) {
+			return "unfolded as far as " + strconv.Itoa(maxTreeRows) + " rows allow: + unfolds one more level of a part you fold first"
+		}
+		return "unfolded everything: " + plural(len(t.rows), "row")
+	case foldAll:
+		t.foldAll()
+		return "folded everything"
+	case unfoldOne:
+		switch changed, tooBig := t.unfoldLevel(maxTreeRows); {
+		case tooBig:
+			return "the next level would be more than " + strconv.Itoa(maxTreeRows) + " rows: fold a part first"
+		case !changed:
+			return "everything is unfolded"
+		}
+		return "one more level unfolded: " + plural(len(t.rows), "row")
+	}
+	if !t.foldLevel() {
+		return "everything is folded"
+	}
+	return "one level folded: " + plural(len(t.rows), "row")
+}
+
+// treeOp is a fold key's work on a whole tree.
+type treeOp uint8
+
+const (
+	unfoldAll treeOp = iota // E
+	foldAll                 // C
+	unfoldOne               // +
+	foldOne                 // -
+)
+
 // parentRow is the row of the node's parent, or -1 at the top level.
 func (t *jsonTree) parentRow(r int) int {
 	if r < 0 || r >= len(t.rows) {
@@ -250,6 +414,22 @@ func (t *jsonTree) parentRow(r int) int {
 		}
 	}
 	return -1
+}
+
+// nodeAt is the node at the index path steps, or nil; nothing is unfolded.
+func (t *jsonTree) nodeAt(steps []int) *treeNode {
+	if t == nil {
+		return nil
+	}
+	n := t.root
+	for _, s := range steps {
+		n.build()
+		if s >= len(n.children) {
+			return nil
+		}
+		n = n.children[s]
+	}
+	return n
 }
 
 // expandTo unfolds every ancestor of the node at the index path steps and
@@ -281,22 +461,34 @@ func stepsOf(n *treeNode) []int {
 	return out
 }
 
+// searchHit is where a search landed: the row, which match it is of how
+// many in the whole document (1-based), and whether it went round an end.
+type searchHit struct {
+	row, index, total int
+	wrapped           bool
+}
+
 // search finds the next (or previous) value after the node at row from,
 // in document order and wrapping around, whose key or scalar value holds
 // query (case-insensitive). It walks the whole document, folded parts
-// included, and unfolds the match's ancestors; it returns the match's row.
-func (t *jsonTree) search(query string, from int, forward bool) (int, bool) {
+// included (to count the matches), and unfolds the match's ancestors.
+func (t *jsonTree) search(query string, from int, forward bool) (searchHit, bool) {
 	q := strings.ToLower(query)
 	if q == "" {
-		return -1, false
+		return searchHit{}, false
 	}
 	var cur []int
 	if from >= 0 && from < len(t.rows) {
 		cur = stepsOf(t.rows[from])
 	}
-	var first, last, before, after []int
+	// a match: its index path and its place among the matches
+	type match struct {
+		steps []int
+		index int
+	}
+	var first, last, before, after *match
+	total := 0
 	var path []int
-	var walk func(v model.Value, key string) bool
 	matches := func(v model.Value, key string) bool {
 		if strings.Contains(strings.ToLower(key), q) {
 			return true
@@ -309,63 +501,55 @@ func (t *jsonTree) search(query string, from int, forward bool) (int, bool) {
 		}
 		return false
 	}
-	record := func() bool {
-		p := append([]int(nil), path...)
+	record := func() {
+		total++
+		m := &match{steps: slices.Clone(path), index: total}
 		if first == nil {
-			first = p
+			first = m
 		}
-		last = p
-		c := slices.Compare(p, cur) // document (pre-)order
-		if c < 0 {
-			before = p
+		last = m
+		switch c := slices.Compare(m.steps, cur); { // document (pre-)order
+		case c < 0:
+			before = m
+		case c > 0 && after == nil:
+			after = m
 		}
-		if c > 0 && after == nil {
-			after = p
-			return forward // forward search can stop at the first match after
-		}
-		return false
 	}
-	walk = func(v model.Value, key string) bool {
-		if len(path) > 0 && matches(v, key) && record() {
-			return true
+	var walk func(v model.Value, key string)
+	walk = func(v model.Value, key string) {
+		if len(path) > 0 && matches(v, key) {
+			record()
 		}
 		switch v.Kind() {
 		case model.KindObject:
 			for i, m := range v.Members() {
 				path = append(path, i)
-				stop := walk(m.Value, m.Key)
+				walk(m.Value, m.Key)
 				path = path[:len(path)-1]
-				if stop {
-					return true
-				}
 			}
 		case model.KindArray:
 			for i, e := range v.Elems() {
 				path = append(path, i)
-				stop := walk(e, "")
+				walk(e, "")
 				path = path[:len(path)-1]
-				if stop {
-					return true
-				}
 			}
 		}
-		return false
 	}
 	walk(t.root.value, "")
-	target := after
-	if target == nil {
-		target = first
-	}
+	target, wrapped := after, false
 	if !forward {
 		target = before
-		if target == nil {
+	}
+	if target == nil {
+		target, wrapped = first, true
+		if !forward {
 			target = last
 		}
 	}
 	if target == nil {
-		return -1, false
+		return searchHit{}, false
 	}
-	return t.expandTo(target), true
+	return searchHit{row: t.expandTo(target.steps), index: target.index, total: total, wrapped: wrapped}, true
 }
 
 // rawValue is what copying a value gives: a string's text, or any other

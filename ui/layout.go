@@ -20,7 +20,12 @@ const (
 	separatorWidth = 1
 	headerLines    = 2
 	tabLines       = 1
-	footerLines    = 1
+	// helpLines is the key help at the bottom; the status takes lines of
+	// its own above it (one, or more when a message wraps), so a message
+	// never hides the keys.
+	helpLines = 1
+	// maxStatusLines bounds the status; a longer message ends in "…".
+	maxStatusLines = 4
 	// stackedListPercent is the most of the body a stacked list takes when
 	// it has more rows than fit.
 	stackedListPercent = 45
@@ -46,18 +51,17 @@ type layout struct {
 	listWidth     int // side by side: the list's width (the detail gets the rest)
 	detailWidth   int
 	tooSmall      bool
-	// bannerLines is the height of an error banner above the body, or 0.
-	bannerLines int
+	// statusLines is the height of the status above the key help.
+	statusLines int
 }
 
 // computeLayout is the one place sizes are derived: from the terminal size
-// and the lines an error banner takes above the body.
-func computeLayout(width, height, banner int) layout {
+// and the lines the status wants (at least one, at most statusRoom).
+func computeLayout(width, height, status int) layout {
 	l := layout{width: width, height: height}
 	l.tooSmall = width < minUsableWidth || height < minUsableHeight
-	rest := height - headerLines - tabLines - footerLines
-	l.bannerLines = clamp(banner, 0, rest/3)
-	l.bodyHeight = max(rest-l.bannerLines, 1)
+	l.statusLines = clamp(status, 1, statusRoom(height))
+	l.bodyHeight = max(height-headerLines-tabLines-l.statusLines-helpLines, 1)
 	l.sideBySide = width >= sideBySideMinWidth
 	if l.sideBySide {
 		l.listWidth = min(max(width*listWidthPercent/100, minListWidth), maxListWidth)
@@ -67,6 +71,12 @@ func computeLayout(width, height, banner int) layout {
 		l.detailWidth = width
 	}
 	return l
+}
+
+// statusRoom is the most lines the status may take in a terminal h lines
+// high: a few, and never more than a quarter of the screen.
+func statusRoom(h int) int {
+	return clamp(h/4, 1, maxStatusLines)
 }
 
 // stackedListHeight is how many lines a stacked list takes for rows rows

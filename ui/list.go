@@ -54,12 +54,16 @@ func (l *list) move(delta, h int) {
 	l.scroll(h)
 }
 
-// wrapMove moves by one with wrap-around (n/N through matches).
-func (l *list) wrapMove(delta, h int) {
+// wrapMove moves by one with wrap-around (n/N through matches) and
+// reports whether it went round an end.
+func (l *list) wrapMove(delta, h int) (wrapped bool) {
 	if c := l.count(); c > 0 {
-		l.cursor = ((l.cursor+delta)%c + c) % c
+		next := l.cursor + delta
+		wrapped = next < 0 || next >= c
+		l.cursor = (next%c + c) % c
 	}
 	l.scroll(h)
+	return wrapped
 }
 
 func (l *list) scroll(h int) {
@@ -72,12 +76,13 @@ func (l *list) scroll(h int) {
 	l.offset = clamp(l.offset, 0, max(l.count()-h, 0))
 }
 
-// filter shows only the rows for which match is true, keeping the cursor
-// on the same row when it still matches.
+// filter shows only the rows for which match is true (every row, when
+// match is nil), keeping the cursor on the same row when it still
+// matches; query is the filter's text, "" for none.
 func (l *list) filter(query string, match func(row int) bool, h int) {
 	keep := l.selected()
 	l.query = query
-	if query == "" {
+	if match == nil {
 		l.visible = nil
 	} else {
 		l.visible = []int{}

@@ -29,10 +29,33 @@ type rowSource interface {
 }
 
 // searcher is a rowSource whose `/` searches rather than filters: the Raw
-// tree, where a match may sit in a folded part. search returns the row of
-// the next (or previous) match after row from, unfolding what hides it.
+// tree, where a match may sit in a folded part. search finds the next (or
+// previous) match after row from, unfolding what hides it.
 type searcher interface {
-	search(q string, from int, forward bool) (int, bool)
+	search(q string, from int, forward bool) (searchHit, bool)
+}
+
+// failer is a rowSource whose rows are checked: failing reports a row
+// with a check that failed or could not be decided. `!` shows only those,
+// `]` and `[` go to the next and previous.
+type failer interface {
+	failing(row int) bool
+}
+
+// failed reports a state that is a problem: a failure, or a check that
+// could not be decided.
+func failed(s state) bool { return s == stateFail || s == stateUnknown }
+
+// pather is a rowSource whose rows are values of the bundle: Y copies
+// the row's JSON path ("$.events[3]"), "" for a row that is none.
+type pather interface {
+	jsonPath(row int) string
+}
+
+// namer is a rowSource that names its rows for the trail of jumps
+// (printable); without it a row is "noun N".
+type namer interface {
+	rowName(row int) string
 }
 
 // explainer is a rowSource that says what an empty list means.
@@ -65,6 +88,8 @@ type listDetail struct {
 	input       textinput.Model // what is typed
 	counted     bool            // the tab shows the row count
 	searchQuery string          // the search query, for a searcher
+	searchHit   searchHit       // where the last search landed
+	failingOnly bool            // `!`: only the rows that fail (a failer's)
 	noun        string
 
 	cols   []column
@@ -73,6 +98,8 @@ type listDetail struct {
 	// a row changes when checks arrive or the layout changes, not from one
 	// frame to the next, and a frame should cost the visible rows' lookups.
 	drawn map[int]drawnRow
+	// drawnFor is the text highlighted in the drawn rows
+	drawnFor string
 	// geometry, from the layout
 	stacked    bool
 	listW      int
@@ -95,7 +122,7 @@ func (p *listDetail) tabStatus() string {
 func (p *listDetail) reset() {
 	p.drawn = nil
 	p.l.setLen(p.src.rowCount())
-	p.focusDetail = false
+	p.focusDetail, p.failingOnly, p.searchHit = false, false, searchHit{}
 	p.stopEditing()
 	p.detailRow = -1
 	p.resize()
@@ -104,9 +131,14 @@ func (p *listDetail) reset() {
 
 func (p *listDetail) refresh() {
 	p.drawn = nil
+	q := p.l.query
 	if n := p.src.rowCount(); n != p.l.n {
 		p.l.setLen(n)
 		p.resize()
+	}
+	if q != "" || p.failingOnly {
+		// the rows that match or fail change as checks arrive
+		p.setFilter(q)
 	}
 	p.rebuildDetail(true)
 }
@@ -142,7 +174,7 @@ func (p *listDetail) rebuildDetail(force bool) {
 	}
 	same := row == p.detailRow
 	cursor, offset := p.d.cursor, p.d.offset
-	p.d = doc{}
+	p.d = doc{links: p.env.link}
 	if row >= 0 {
 		p.src.detail(row, &p.d)
 	} else if e, ok := p.src.(explainer); ok && p.env.sess != nil && p.l.query == "" {
@@ -172,22 +204,94 @@ func (p *listDetail) back() bool {
 	case p.l.query != "":
 		p.setFilter("")
 		return true
+	case p.failingOnly:
+		p.failingOnly = false
+		p.setFilter("")
+		return true
 	}
 	return false
 }
 
+// setFilter shows the rows that hold q and, with failing only on, fail.
 func (p *listDetail) setFilter(q string) {
-	lq := strings.ToLower(q)
-	p.l.filter(q, func(row int) bool { return p.src.match(row, lq) }, p.listH)
+	p.l.filter(q, p.rowFilter(q), p.listH)
 	if p.stacked {
 		p.resize()
 	}
 	p.rebuildDetail(false)
 }
 
+// rowFilter is the test a row passes to be shown, nil for every row.
+func (p *listDetail) rowFilter(q string) func(row int) bool {
+	lq := strings.ToLower(q)
+	f, checked := p.src.(failer)
+	failingOnly := p.failingOnly && checked
+	switch {
+	case q == "" && !failingOnly:
+		return nil
+	case q == "":
+		return f.failing
+	case !failingOnly:
+		return func(row int) bool { return p.src.match(row, lq) }
+	}
+	return func(row int) bool { return f.failing(row) && p.src.match(row, lq) }
+}
+
+// toggleFailing is `!`: only the failing rows, or every row again.
+func (p *listDetail) toggleFailing() tea.Cmd {
+	if _, checked := p.src.(failer); !checked {
+		return send(statusMsg{text: "no check is made row by row here: ! shows the failing rows of Events, Aliases, Keys, State and Forks"})
+	}
+	p.failingOnly = !p.failingOnly
+	p.setFilter(p.l.query)
+	if !p.failingOnly {
+		return send(statusMsg{text: "every " + p.noun + " shown"})
+	}
+	text := "failing only: " + plural(p.l.count(), p.noun) + " of " + strconv.Itoa(p.l.n) + " (! shows all)"
+	if p.env.sess != nil && !p.env.sess.checks.done {
+		text += ", so far: checking…"
+	}
+	return send(statusMsg{text: text})
+}
+
+// nextFailing is `]` (delta 1) and `[` (-1): the next or previous failing
+// row shown, wrapping round the list and saying so.
+func (p *listDetail) nextFailing(delta int) tea.Cmd {
+	f, checked := p.src.(failer)
+	if !checked {
+		return send(statusMsg{text: "no check is made row by row here"})
+	}
+	n := p.l.count()
+	for step := 1; step <= n; step++ {
+		pos := p.l.cursor + delta*step
+		wrapped := pos < 0 || pos >= n
+		pos = (pos%n + n) % n
+		if !f.failing(p.l.at(pos)) {
+			continue
+		}
+		p.l.move(pos-p.l.cursor, p.listH)
+		p.rebuildDetail(false)
+		if step == n {
+			return send(statusMsg{text: "this is the only failing " + p.noun})
+		}
+		return wrappedStatus(wrapped, delta > 0, "failing "+p.noun)
+	}
+	text := "no failing " + pluralOf(p.noun)
+	if p.l.query != "" {
+		text += " among those shown"
+	}
+	if p.env.sess != nil && !p.env.sess.checks.done {
+		text += " so far (checking…)"
+	}
+	return send(statusMsg{text: text})
+}
+
 func (p *listDetail) show(t target) bool {
 	if !p.l.show(t.row, p.listH) {
 		return false
+	}
+	if p.l.visible == nil {
+		p.failingOnly = false // the row was hidden: the filter is off
 	}
 	if p.stacked {
 		p.resize()
@@ -206,6 +310,16 @@ func (p *listDetail) show(t target) bool {
 
 func (p *listDetail) location() target { return target{pane: p.id, row: p.l.selected()} }
 
+func (p *listDetail) describe(t target) string {
+	switch n, named := p.src.(namer); {
+	case t.row < 0 || t.row >= p.src.rowCount():
+		return ""
+	case named:
+		return n.rowName(t.row)
+	}
+	return p.noun + " " + strconv.Itoa(t.row+1)
+}
+
 func (p *listDetail) helpKeys() []key.Binding {
 	k := p.env.keys
 	if p.editing {
@@ -220,6 +334,9 @@ func (p *listDetail) helpKeys() []key.Binding {
 	out := []key.Binding{k.Down, k.Enter, k.Filter}
 	if p.l.query != "" {
 		out = append(out, k.NextMatch)
+	}
+	if p.failingOnly {
+		out = append(out, k.NextFailing)
 	}
 	return append(out, k.Copy)
 }
@@ -243,17 +360,37 @@ func (p *listDetail) key(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Filter):
 		return p.startEditing()
-	case key.Matches(msg, k.NextMatch):
-		return p.nextMatch(1)
-	case key.Matches(msg, k.PrevMatch):
-		return p.nextMatch(-1)
+	case key.Matches(msg, k.NextMatch, k.PrevMatch):
+		return p.nextMatch(step(msg, k.NextMatch))
+	case key.Matches(msg, k.FailingOnly):
+		return p.toggleFailing()
+	case key.Matches(msg, k.NextFailing, k.PrevFailing):
+		return p.nextFailing(step(msg, k.NextFailing))
 	case key.Matches(msg, k.Copy):
 		if row := p.l.selected(); row >= 0 {
 			what, value := p.src.copyRow(row)
 			return send(copyMsg{what: what, value: value})
 		}
+	case key.Matches(msg, k.CopyPath):
+		return p.copyPath()
+	default:
+		if _, ok := k.treeOp(msg); ok {
+			return send(statusMsg{text: "E C + - fold JSON trees: those of Raw, and of a detail (→ into it first)"})
+		}
 	}
 	return nil
+}
+
+// copyPath is `Y` on a row: its JSON path in the bundle.
+func (p *listDetail) copyPath() tea.Cmd {
+	if f, ok := p.src.(pather); ok {
+		if row := p.l.selected(); row >= 0 {
+			if path := f.jsonPath(row); path != "" {
+				return send(copyMsg{what: "JSON path " + path, value: path})
+			}
+		}
+	}
+	return send(statusMsg{text: "no JSON path for this row: Y copies the path of a value of the bundle"})
 }
 
 func (p *listDetail) moveList(delta int) {
@@ -267,11 +404,22 @@ func (p *listDetail) nextMatch(delta int) tea.Cmd {
 		return p.runSearch(delta > 0)
 	}
 	if p.l.query == "" {
-		return nil
+		return send(statusMsg{text: "no filter: / filters the list, then n and N step through it"})
 	}
-	p.l.wrapMove(delta, p.listH)
+	wrapped := p.l.wrapMove(delta, p.listH)
 	p.rebuildDetail(false)
-	return nil
+	return wrappedStatus(wrapped, delta > 0, "match")
+}
+
+// wrappedStatus says that a step went round the end of a list, or nil.
+func wrappedStatus(wrapped, forward bool, what string) tea.Cmd {
+	switch {
+	case !wrapped:
+		return nil
+	case forward:
+		return send(statusMsg{text: "wrapped to the first " + what})
+	}
+	return send(statusMsg{text: "wrapped to the last " + what})
 }
 
 func (p *listDetail) detailKey(msg tea.KeyMsg) tea.Cmd {
@@ -279,8 +427,8 @@ func (p *listDetail) detailKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case p.d.moveKey(msg, k, p.detH):
 	case key.Matches(msg, k.Enter):
-		if t := p.d.activate(st); t != nil {
-			return send(jumpMsg{to: *t})
+		if cmd := p.d.activate(st); cmd != nil {
+			return cmd
 		}
 	case key.Matches(msg, k.Right):
 		p.d.fold(true, st)
@@ -288,28 +436,41 @@ func (p *listDetail) detailKey(msg tea.KeyMsg) tea.Cmd {
 		if !p.d.fold(false, st) {
 			p.focusDetail = false
 		}
-	case key.Matches(msg, k.NextMatch):
-		p.stepRow(1)
-	case key.Matches(msg, k.PrevMatch):
-		p.stepRow(-1)
+	case key.Matches(msg, k.NextMatch, k.PrevMatch):
+		return p.stepRow(step(msg, k.NextMatch))
+	case key.Matches(msg, k.NextFailing, k.PrevFailing):
+		return p.nextFailing(step(msg, k.NextFailing))
+	case key.Matches(msg, k.FailingOnly):
+		p.focusDetail = false
+		return p.toggleFailing()
 	case key.Matches(msg, k.Filter):
 		p.focusDetail = false
 		return p.startEditing()
 	case key.Matches(msg, k.Copy):
 		return p.d.copyCmd()
+	case key.Matches(msg, k.CopyPath):
+		return p.d.copyPathCmd()
+	default:
+		if op, ok := k.treeOp(msg); ok {
+			cmd := p.d.reshape(op, st)
+			p.d.scrollTo(p.detH)
+			return cmd
+		}
 	}
 	p.d.scrollTo(p.detH)
 	return nil
 }
 
 // stepRow shows the next row's detail while the detail keeps the focus.
-func (p *listDetail) stepRow(delta int) {
-	if p.l.query != "" {
-		p.l.wrapMove(delta, p.listH)
-	} else {
-		p.l.move(delta, p.listH)
+func (p *listDetail) stepRow(delta int) tea.Cmd {
+	if p.l.visible != nil {
+		wrapped := p.l.wrapMove(delta, p.listH)
+		p.rebuildDetail(false)
+		return wrappedStatus(wrapped, delta > 0, "match")
 	}
+	p.l.move(delta, p.listH)
 	p.rebuildDetail(false)
+	return nil
 }
 
 // startEditing is `/`: type the filter (or the search) from what it is.
@@ -375,14 +536,15 @@ func (p *listDetail) runSearch(forward bool) tea.Cmd {
 	if p.searchQuery == "" {
 		return nil
 	}
-	row, ok := srch.search(p.searchQuery, p.l.selected(), forward)
+	hit, ok := srch.search(p.searchQuery, p.l.selected(), forward)
+	p.searchHit = hit
 	if !ok {
-		return send(statusMsg{text: "no match for \"" + p.searchQuery + "\""})
+		return send(statusMsg{text: "no match for " + model.Quote(p.searchQuery)})
 	}
 	p.rowsChanged()
-	p.l.show(row, p.listH)
+	p.l.show(hit.row, p.listH)
 	p.rebuildDetail(false)
-	return nil
+	return wrappedStatus(hit.wrapped, forward, "match")
 }
 
 // rowsChanged follows a change in the number of rows (a tree folded),
@@ -457,9 +619,11 @@ func (p *listDetail) listView() []string {
 	out := make([]string, 0, p.listH+1)
 	out = append(out, p.listTitle())
 	focused := !p.focusDetail && !p.editing
-	if len(p.drawn) > 4*p.listH+64 {
+	matched := p.query() // what the filter or the search matches
+	if len(p.drawn) > 4*p.listH+64 || matched != p.drawnFor {
 		p.drawn = nil // scrolled far: keep the cache to about a screen
 	}
+	p.drawnFor = matched
 	if p.drawn == nil {
 		p.drawn = map[int]drawnRow{}
 	}
@@ -467,7 +631,7 @@ func (p *listDetail) listView() []string {
 		row := p.l.at(pos)
 		r, ok := p.drawn[row]
 		if !ok {
-			r = drawnRow{mark: p.src.marker(row), text: pad(tableRow(p.cols, p.widths, p.src.cells(row)), p.listW-2)}
+			r = drawnRow{mark: p.src.marker(row), text: st.Match.highlight(pad(tableRow(p.cols, p.widths, p.src.cells(row)), p.listW-2), matched)}
 			if r.mark == "" {
 				r.mark = " "
 			}
@@ -475,7 +639,7 @@ func (p *listDetail) listView() []string {
 		}
 		switch {
 		case pos == p.l.cursor && focused:
-			out = append(out, st.Cursor.on("›")+r.mark+st.Selected.on(r.text))
+			out = append(out, st.Cursor.on("›")+r.mark+st.selectedLine(r.text))
 		case pos == p.l.cursor:
 			out = append(out, st.Cursor.on("·")+r.mark+st.Bold.on(r.text))
 		default:
@@ -484,12 +648,23 @@ func (p *listDetail) listView() []string {
 	}
 	if p.l.count() == 0 {
 		msg := "no " + p.noun
-		if p.l.query != "" {
+		switch {
+		case p.l.query != "":
 			msg = "no " + p.noun + " match \"" + model.Printable(p.l.query) + "\""
+		case p.failingOnly:
+			msg = "no failing " + pluralOf(p.noun) + " (! shows all)"
 		}
 		out = append(out, "  "+st.Muted.on(truncate(msg, p.listW-2)))
 	}
 	return out
+}
+
+// moreBelow marks a list or a detail that goes on below what is shown.
+const moreBelow = "↓ more"
+
+// counter is a place among matches: "[3/12]".
+func counter(i, n int) string {
+	return "[" + strconv.Itoa(i) + "/" + strconv.Itoa(n) + "]"
 }
 
 // typed is the text being typed with the cursor drawn as ▏ (a mark that
@@ -514,23 +689,35 @@ func (p *listDetail) listTitle() string {
 	switch {
 	case searching && p.editing:
 		status = "search /" + p.typed() + " enter finds"
+	case searching && p.searchQuery != "" && p.searchHit.total > 0:
+		status = counter(p.searchHit.index, p.searchHit.total) + " · /" + model.Printable(p.searchQuery) + " (n/N)"
 	case searching && p.searchQuery != "":
-		status = plural(p.l.n, p.noun) + " · /" + model.Printable(p.searchQuery) + " (n/N)"
+		status = "no match · /" + model.Printable(p.searchQuery)
 	case p.editing:
 		status = "/" + p.typed() + " " + strconv.Itoa(p.l.count()) + " of " + strconv.Itoa(p.l.n)
-	case p.l.query != "":
-		status = strconv.Itoa(p.l.count()) + " of " + strconv.Itoa(p.l.n) + " · /" + model.Printable(p.l.query)
+	case p.l.visible != nil:
+		// [3/12]: the cursor's place among the rows the filter shows
+		status = counter(min(p.l.cursor+1, p.l.count()), p.l.count()) + " of " + strconv.Itoa(p.l.n)
+		if p.l.query != "" {
+			status += " · /" + model.Printable(p.l.query)
+		}
 	default:
 		status = plural(p.l.n, p.noun)
 	}
+	if p.failingOnly && !p.editing {
+		status += " · failing only"
+	}
+	if !p.editing && p.l.offset+p.listH < p.l.count() {
+		status += " " + moreBelow
+	}
 	status = truncate(status, max(p.listW-2, 1))
-	header := tableHeader(p.cols, p.widths)
+	header := strings.TrimRight(tableHeader(p.cols, p.widths), " ")
 	switch {
 	case p.editing:
 		return pad(st.Cursor.on(status), p.listW)
 	case width(header)+width(status)+3 <= p.listW:
 		return "  " + st.Muted.on(pad(header, p.listW-width(status)-3)) + " " + st.Muted.on(status)
-	case p.l.query != "" || p.searchQuery != "":
+	case p.l.query != "" || p.searchQuery != "" || p.failingOnly:
 		// a filter on is worth more than the column titles
 		return "  " + st.Muted.on(status)
 	}
@@ -546,19 +733,23 @@ func (p *listDetail) detailView() []string {
 	if title == "" {
 		title = "detail"
 	}
+	start := clamp(p.d.offset, 0, max(len(p.d.lines)-p.detH, 0))
+	more := ""
+	if start+p.detH < len(p.d.lines) {
+		more = " " + moreBelow + " "
+	}
 	var head string
 	if p.stacked {
-		t := " " + title + " "
-		head = st.Muted.on("──") + st.Heading.on(truncate(t, max(p.detW-4, 1))) + st.Muted.on(strings.Repeat("─", max(p.detW-2-width(truncate(t, max(p.detW-4, 1))), 0)))
+		t := truncate(" "+title+" ", max(p.detW-4-width(more), 1))
+		head = st.Muted.on("──") + st.Heading.on(t) + st.Muted.on(strings.Repeat("─", max(p.detW-2-width(t)-width(more)-1, 0))) + st.Accent.on(more) + st.Muted.on("─")
 	} else {
-		head = " " + st.Heading.on(truncate(title, p.detW-1))
+		head = spread(" "+st.Heading.on(truncate(title, p.detW-1)), st.Accent.on(more), p.detW)
 	}
 	out := make([]string, 0, p.detH+1)
 	out = append(out, head)
-	start := clamp(p.d.offset, 0, max(len(p.d.lines)-p.detH, 0))
 	for n, l := range p.d.view(p.detH) {
 		if p.focusDetail && start+n == p.d.cursor {
-			out = append(out, st.Cursor.on("›")+l.text)
+			out = append(out, st.Cursor.on("›")+st.selectedLine(pad(l.text, p.detW-1)))
 		} else {
 			out = append(out, " "+l.text)
 		}

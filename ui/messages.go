@@ -28,7 +28,7 @@ type (
 		gen      int
 		ref      string
 		err      error
-		attempts []string
+		attempts []Attempt
 	}
 	// checkDoneMsg carries the checks decided since the last one (a batch,
 	// so a 40,000-check run is not 40,000 renders), and, with the last
@@ -46,6 +46,13 @@ type (
 		learnErr error // from Loaded.Learn
 	}
 	tickMsg struct{ gen int }
+	// clockMsg makes the ages on screen count ("1 min ago").
+	clockMsg struct{ gen int }
+	// recentMsg brings the open prompt the bundles opened before.
+	recentMsg struct {
+		list []RecentBundle
+		err  error
+	}
 	// evidenceMsg asks the root to write the evidence file of a fork.
 	evidenceMsg struct{ fork int }
 	// evidenceWrittenMsg says where the evidence file of a fork of sess
@@ -177,6 +184,13 @@ func startVerify(ctx context.Context, gen int, sess *session, trust *verify.Trus
 
 func watchTick(gen int, every time.Duration) tea.Cmd {
 	return tea.Tick(every, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+}
+
+// clockPeriod is how often ages on screen are counted again.
+const clockPeriod = 20 * time.Second
+
+func clockTick(gen int) tea.Cmd {
+	return tea.Tick(clockPeriod, func(time.Time) tea.Msg { return clockMsg{gen: gen} })
 }
 
 // evidenceCmd writes the evidence file of fork n (1-based) into dir

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/pithscope/pithscope/model"
@@ -55,10 +56,20 @@ func (p *aliasesPane) cells(i int) []cell {
 
 func (p *aliasesPane) marker(int) string { return "" }
 
+func (p *aliasesPane) failing(i int) bool {
+	return failed(p.aliasState(p.env.sess.bundle.SourceAliases[i]))
+}
+
 func (p *aliasesPane) match(i int, q string) bool {
 	a := p.env.sess.bundle.SourceAliases[i]
 	return matchAny(q, a.Kind, a.Value, a.CreatedAt)
 }
+
+func (p *aliasesPane) rowName(i int) string {
+	return model.Printable(p.env.sess.bundle.SourceAliases[i].Kind) + " alias"
+}
+
+func (p *aliasesPane) jsonPath(i int) string { return "$.source_aliases[" + strconv.Itoa(i) + "]" }
 
 func (p *aliasesPane) copyRow(i int) (string, string) {
 	a := p.env.sess.bundle.SourceAliases[i]

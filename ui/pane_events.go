@@ -93,11 +93,23 @@ func (p *eventsPane) marker(i int) string {
 	return ""
 }
 
+// failing: a check of the event failed or could not be decided, the merge
+// found it invalid, or it is part of a fork.
+func (p *eventsPane) failing(i int) bool {
+	s := p.env.sess
+	return failed(s.checks.eventState(i, verify.CheckEventDigest, verify.CheckEventID, verify.CheckEventSignature, verify.CheckEventSubject)) ||
+		s.role(i) == "invalid" || i < len(s.forkOf) && s.forkOf[i] > 0
+}
+
 func (p *eventsPane) match(i int, q string) bool {
 	s := p.env.sess
 	e := &s.bundle.Events[i]
 	return matchAny(q, e.EventType, e.Target, e.CreatedAt, e.EventID, e.Signer.SignerID, e.Signer.KeyID, s.role(i), strconv.Itoa(i))
 }
+
+func (p *eventsPane) rowName(i int) string { return "event #" + strconv.Itoa(i) }
+
+func (p *eventsPane) jsonPath(i int) string { return "$.events[" + strconv.Itoa(i) + "]" }
 
 func (p *eventsPane) copyRow(i int) (string, string) {
 	return "event id", p.env.sess.bundle.Events[i].EventID

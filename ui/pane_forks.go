@@ -138,6 +138,22 @@ func (p *forksPane) cells(i int) []cell {
 
 func (p *forksPane) marker(int) string { return "" }
 
+// failing: a fork's equivocation check, or a broken link's check.
+func (p *forksPane) failing(i int) bool {
+	if c, ok := p.link(i); ok {
+		return failed(stateOf(c.Status))
+	}
+	return failed(p.env.sess.checks.subjectState("fork:"+strconv.Itoa(i+1), verify.CheckEquivocation))
+}
+
+// rowName names a row for the trail of jumps.
+func (p *forksPane) rowName(i int) string {
+	if c, ok := p.link(i); ok {
+		return "link of event #" + strconv.Itoa(c.Event)
+	}
+	return "fork " + strconv.Itoa(i+1)
+}
+
 func (p *forksPane) match(i int, q string) bool {
 	if c, ok := p.link(i); ok {
 		return matchAny(q, c.Subject, c.Detail)
@@ -250,7 +266,7 @@ func (p *forksPane) back() bool {
 func (p *forksPane) helpKeys() []key.Binding {
 	k := p.env.keys
 	if p.cmp != nil {
-		out := []key.Binding{k.Down, k.Evidence, k.Back}
+		out := []key.Binding{k.Down, k.NextMatch, k.DiffOnly, k.Evidence, k.Back}
 		if len(p.forks()[p.cmp.fork].Events) > 2 {
 			out = append([]key.Binding{key.NewBinding(key.WithKeys("h", "l"), key.WithHelp("h/l", "other event"))}, out...)
 		}
@@ -315,6 +331,7 @@ type comparison struct {
 	l           list // the cursor and scroll over lines
 	differ      int
 	pathW, valW int
+	diffOnly    bool // `d`: only the lines that differ
 }
 
 type compareLine struct {
@@ -364,6 +381,16 @@ func (c *comparison) layout(e *env) {
 	c.pathW = clamp(w*30/100, 10, 40)
 	c.valW = max((w-c.pathW-2-6)/2, 4)
 	c.l.resize(len(c.lines), c.rowsHeight(e))
+	c.narrow(e)
+}
+
+// narrow shows the differing lines only, or all of them, as diffOnly says.
+func (c *comparison) narrow(e *env) {
+	var differs func(int) bool
+	if c.diffOnly {
+		differs = func(i int) bool { return c.lines[i].differs }
+	}
+	c.l.filter("", differs, c.rowsHeight(e))
 }
 
 // leaf is one scalar (or empty container) of an event, by its printable
@@ -419,10 +446,15 @@ func (c *comparison) key(msg tea.KeyMsg, e *env) tea.Cmd {
 			c.right = (c.right-1+delta+n)%n + 1
 			c.layout(e)
 		}
-	case key.Matches(msg, k.NextMatch):
-		c.nextDiff(1, h)
-	case key.Matches(msg, k.PrevMatch):
-		c.nextDiff(-1, h)
+	case key.Matches(msg, k.NextMatch, k.PrevMatch):
+		return c.nextDiff(step(msg, k.NextMatch), h)
+	case key.Matches(msg, k.DiffOnly):
+		c.diffOnly = !c.diffOnly
+		c.narrow(e)
+		if c.diffOnly {
+			return send(statusMsg{text: "differences only: " + plural(c.differ, "field") + " of " + strconv.Itoa(len(c.lines)) + " (d shows all)"})
+		}
+		return send(statusMsg{text: "every field shown"})
 	case key.Matches(msg, k.Copy):
 		if row := c.l.selected(); row >= 0 {
 			return send(copyMsg{what: "path", value: c.lines[row].path})
@@ -431,16 +463,20 @@ func (c *comparison) key(msg tea.KeyMsg, e *env) tea.Cmd {
 	return nil
 }
 
-// nextDiff moves to the next differing line shown (n/N), wrapping.
-func (c *comparison) nextDiff(delta, h int) {
+// nextDiff moves to the next differing line shown (n/N), wrapping round
+// and saying so.
+func (c *comparison) nextDiff(delta, h int) tea.Cmd {
 	n := c.l.count()
 	for step := 1; step <= n; step++ {
-		pos := ((c.l.cursor+delta*step)%n + n) % n
+		pos := c.l.cursor + delta*step
+		wrapped := pos < 0 || pos >= n
+		pos = (pos%n + n) % n
 		if c.lines[c.l.at(pos)].differs {
 			c.l.move(pos-c.l.cursor, h)
-			return
+			return wrappedStatus(wrapped, delta > 0, "difference")
 		}
 	}
+	return send(statusMsg{text: "the two events do not differ"})
 }
 
 // compareHead and compareFoot are the lines above and below the
@@ -483,7 +519,16 @@ func (c *comparison) view(e *env) []string {
 	if len(f.Events) > 2 {
 		more = " · h/l: another of its " + strconv.Itoa(len(f.Events)) + " events"
 	}
-	title := "fork " + strconv.Itoa(c.fork+1) + ": " + strconv.Itoa(c.differ) + " of " + strconv.Itoa(len(c.lines)) + " fields differ (≠) · n/N next difference" + more
+	title := "fork " + strconv.Itoa(c.fork+1) + ": " + strconv.Itoa(c.differ) + " of " + strconv.Itoa(len(c.lines)) + " fields differ (≠)"
+	if c.diffOnly {
+		title += " · differences only (d: all)"
+	} else {
+		title += " · d: differences only"
+	}
+	title += " · n/N next difference" + more
+	if c.l.offset+c.rowsHeight(e) < c.l.count() {
+		title += " · " + moreBelow
+	}
 	var out []string
 	if s.evidence != nil {
 		// an evidence file's comparison leads with what the file proves
@@ -498,15 +543,16 @@ func (c *comparison) view(e *env) []string {
 	h := c.rowsHeight(e)
 	for pos := c.l.offset; pos < c.l.count() && pos < c.l.offset+h; pos++ {
 		l := c.lines[c.l.at(pos)]
-		cursor := " "
-		if pos == c.l.cursor {
-			cursor = st.Cursor.on("›")
-		}
 		mark, vp := " ", paint{}
 		if l.differs {
 			mark, vp = st.Diff.on("≠"), st.Diff
 		}
-		out = append(out, cursor+mark+truncateLeft(l.path, c.pathW-1)+" "+sep+vp.on(fit(l.left, c.valW))+" "+sep+vp.on(truncate(l.right, c.valW)))
+		line := mark + truncateLeft(l.path, c.pathW-1) + " " + sep + vp.on(fit(l.left, c.valW)) + " " + sep + vp.on(truncate(l.right, c.valW))
+		if pos == c.l.cursor {
+			out = append(out, st.Cursor.on("›")+st.selectedLine(pad(line, lay.width-1)))
+		} else {
+			out = append(out, " "+line)
+		}
 	}
 	out = block(out, lay.width, c.headLines(e)+h)
 	if row := c.l.selected(); row >= 0 {

@@ -127,6 +127,12 @@ func (p *keysPane) fingerprintState(id string) state {
 
 func (p *keysPane) marker(int) string { return "" }
 
+// failing: the key is not trusted, or its fingerprints are wrong.
+func (p *keysPane) failing(i int) bool {
+	_, trust := p.trust(p.ids[i])
+	return failed(trust) || failed(p.fingerprintState(p.ids[i]))
+}
+
 func (p *keysPane) match(i int, q string) bool {
 	id := p.ids[i]
 	trust, _ := p.trust(id)
@@ -135,6 +141,15 @@ func (p *keysPane) match(i int, q string) bool {
 		fp = p.env.sess.bundle.PublicKeys[k].FingerprintHex
 	}
 	return matchAny(q, id, trust, fp)
+}
+
+func (p *keysPane) rowName(i int) string { return "key " + model.Printable(p.ids[i]) }
+
+func (p *keysPane) jsonPath(i int) string {
+	if k, ok := p.bundleKey[p.ids[i]]; ok {
+		return "$.public_keys[" + strconv.Itoa(k) + "]"
+	}
+	return ""
 }
 
 func (p *keysPane) copyRow(i int) (string, string) {

@@ -24,6 +24,8 @@ type overviewPane struct {
 	// open are the verification rows unfolded to show their checks (the
 	// rows with no pane of their own: record, bundle…).
 	open map[string]bool
+	// failingOnly (`!`) shows only the areas and checks that fail.
+	failingOnly bool
 }
 
 func newOverviewPane(e *env) pane { return &overviewPane{env: e, open: map[string]bool{}} }
@@ -44,6 +46,14 @@ func (p *overviewPane) show(t target) bool {
 }
 func (p *overviewPane) location() target { return target{pane: paneOverview, row: p.d.cursor} }
 
+// describe names the line's item ("Keys"), for the trail of jumps.
+func (p *overviewPane) describe(t target) string {
+	if t.row < 0 || t.row >= len(p.d.lines) {
+		return ""
+	}
+	return strings.TrimSpace(p.d.items[p.d.lines[t.row].item].label)
+}
+
 func (p *overviewPane) reset() {
 	p.d = doc{}
 	p.refresh()
@@ -55,7 +65,7 @@ func (p *overviewPane) reset() {
 
 func (p *overviewPane) refresh() {
 	cursor, offset := p.d.cursor, p.d.offset
-	p.d = doc{}
+	p.d = doc{links: p.env.link}
 	if p.env.sess != nil {
 		p.build(&p.d)
 	}
@@ -92,11 +102,16 @@ func (p *overviewPane) key(msg tea.KeyMsg) tea.Cmd {
 		if key.Matches(msg, k.Left) {
 			return nil
 		}
-		if t := p.d.activate(p.env.styles); t != nil {
-			return send(jumpMsg{to: *t})
+		if cmd := p.d.activate(p.env.styles); cmd != nil {
+			return cmd
 		}
 	case key.Matches(msg, k.Copy):
 		return p.d.copyCmd()
+	case key.Matches(msg, k.FailingOnly):
+		p.failingOnly = !p.failingOnly
+		p.refresh()
+	case key.Matches(msg, k.NextFailing, k.PrevFailing):
+		return p.nextFailing(step(msg, k.NextFailing))
 	case key.Matches(msg, k.Filter):
 		return send(statusMsg{text: "the overview has no list to filter: / filters the lists of the other panes"})
 	}
@@ -124,10 +139,13 @@ func (p *overviewPane) view() []string {
 	out := make([]string, 0, h)
 	for n, l := range p.d.view(h) {
 		if start+n == p.d.cursor {
-			out = append(out, st.Cursor.on("›")+l.text)
+			out = append(out, st.Cursor.on("›")+st.selectedLine(pad(l.text, p.env.layout.width-1)))
 		} else {
 			out = append(out, " "+l.text)
 		}
+	}
+	if start+h < len(p.d.lines) && len(out) > 1 && start+h-1 != p.d.cursor {
+		out[len(out)-1] = "  " + st.Accent.on(moreBelow+" (j, pgdn)")
 	}
 	return block(out, p.env.layout.width, h)
 }
@@ -342,18 +360,43 @@ func (p *overviewPane) graphLink(d *doc) {
 	}
 }
 
-// verification is one row per area of checks (overviewAreas).
+// nextFailing is `]` (delta 1) and `[` (-1): the next or previous
+// failing row, wrapping.
+func (p *overviewPane) nextFailing(delta int) tea.Cmd {
+	found, wrapped := p.d.nextFailing(delta)
+	p.d.scrollTo(p.env.layout.bodyHeight)
+	switch {
+	case !found && !p.env.sess.checks.done:
+		return send(statusMsg{text: "nothing failing so far (checking…)"})
+	case !found:
+		return send(statusMsg{text: "nothing failing: every check passed"})
+	case wrapped:
+		return send(statusMsg{text: "wrapped round to the other end"})
+	}
+	return nil
+}
+
+// verification is one row per area of checks (overviewAreas); failing
+// only, just the areas with a problem.
 func (p *overviewPane) verification(d *doc) {
 	c := &p.env.sess.checks
+	hidden := 0
 	for _, a := range overviewAreas {
 		names := areaChecks(a.area)
 		if a.optional && c.counts(names...) == (tally{}) {
+			continue
+		}
+		if p.failingOnly && !failed(c.nameState(names...)) {
+			hidden++
 			continue
 		}
 		p.areaItem(d, a, names)
 		if a.after != nil {
 			a.after(p.env.sess, d)
 		}
+	}
+	if p.failingOnly {
+		d.text(plural(hidden, "area") + " with nothing failing hidden (! shows them)")
 	}
 	p.notVerified(d)
 }
@@ -384,7 +427,7 @@ func (p *overviewPane) notVerified(d *doc) {
 		paths = append(paths, "and "+strconv.Itoa(len(places)-named)+" more")
 	}
 	it := docItem{kind: itemLink, label: notVerifiedLabel, prefix: pad(st.Unknown.on("? "+strconv.Itoa(len(places))), badgeWidth),
-		text: "no check proves " + model.Printable(strings.Join(paths, ", "))}
+		text: "no check proves " + model.Printable(strings.Join(paths, ", ")), failing: true}
 	if !p.unfoldable(d, it, notVerifiedLabel) {
 		return
 	}
@@ -424,7 +467,8 @@ func (p *overviewPane) signers(d *doc) {
 func (p *overviewPane) areaItem(d *doc, a areaRow, names []string) {
 	st := p.env.styles
 	c := &p.env.sess.checks
-	it := docItem{kind: itemLink, label: a.label, prefix: pad(st.badge(c.nameState(names...)), badgeWidth), text: p.areaText(a, names)}
+	state := c.nameState(names...)
+	it := docItem{kind: itemLink, label: a.label, prefix: pad(st.badge(state), badgeWidth), text: p.areaText(a, names), failing: failed(state)}
 	if a.pane != "" {
 		row := -1
 		if a.row != nil {
@@ -438,7 +482,11 @@ func (p *overviewPane) areaItem(d *doc, a areaRow, names []string) {
 		return
 	}
 	for _, ch := range c.named(names...) {
+		if p.failingOnly && ch.Status == verify.OK {
+			continue
+		}
 		d.badgeField("  "+checkLabel(ch.Name), st.badge(stateOf(ch.Status)), ruleText(ch))
+		d.items[len(d.items)-1].failing = ch.Status != verify.OK
 		if ch.Expected != "" || ch.Found != "" {
 			d.field("    expected", orDash(model.Printable(ch.Expected)), ch.Expected)
 			d.field("    found", orDash(model.Printable(ch.Found)), ch.Found)

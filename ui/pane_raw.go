@@ -43,7 +43,11 @@ func (p *rawPane) columns() []column {
 	return []column{{title: "bundle", min: 10, max: 4096}}
 }
 
-func (p *rawPane) cells(i int) []cell { return []cell{{text: p.tree.rows[i].text()}} }
+func (p *rawPane) cells(i int) []cell {
+	n := p.tree.rows[i]
+	p.tree.link(n) // drawn with its mark when it refers to another bundle
+	return []cell{{text: n.text()}}
+}
 
 // marker is ? on a value no passed check proves (the detail says why).
 func (p *rawPane) marker(i int) string {
@@ -56,9 +60,42 @@ func (p *rawPane) marker(i int) string {
 // match is unused: `/` searches the tree (search) instead of filtering.
 func (p *rawPane) match(int, string) bool { return false }
 
-func (p *rawPane) search(q string, from int, forward bool) (int, bool) {
+func (p *rawPane) search(q string, from int, forward bool) (searchHit, bool) {
 	return p.tree.search(q, from, forward)
 }
+
+func (p *rawPane) jsonPath(i int) string { return p.tree.pathOf(p.tree.rows[i]) }
+
+// location is the node under the cursor, by its index path: a refetch or
+// a return to this bundle rebuilds the tree, whose rows differ.
+func (p *rawPane) location() target {
+	t := p.listDetail.location()
+	if t.row >= 0 && p.tree != nil {
+		t.steps = stepsOf(p.tree.rows[t.row])
+	}
+	return t
+}
+
+// describe names the node a place is on by its JSON path (its row moves
+// as the tree folds).
+func (p *rawPane) describe(t target) string {
+	if n := p.tree.nodeAt(t.steps); t.steps != nil && n != nil {
+		return model.Printable(p.tree.pathOf(n))
+	}
+	return p.listDetail.describe(t)
+}
+
+func (p *rawPane) show(t target) bool {
+	if t.steps != nil && p.tree != nil {
+		if t.row = p.tree.expandTo(t.steps); t.row < 0 {
+			return false
+		}
+		p.rowsChanged()
+	}
+	return p.listDetail.show(t)
+}
+
+func (p *rawPane) rowName(i int) string { return model.Printable(p.tree.pathOf(p.tree.rows[i])) }
 
 func (p *rawPane) copyRow(i int) (string, string) {
 	n := p.tree.rows[i]
@@ -94,7 +131,11 @@ func (p *rawPane) detail(i int, d *doc) {
 			text += "…"
 		}
 	}
-	d.items = append(d.items, docItem{kind: itemField, label: label, text: model.Printable(text), copyData: n.value, lines: longValueLines})
+	var open *Link
+	if n.value.Kind() == model.KindString {
+		open = d.linkOf(n.value.Str())
+	}
+	d.items = append(d.items, docItem{kind: itemField, label: label, text: model.Printable(text), copyData: n.value, lines: longValueLines, open: open})
 	if n.value.Kind() == model.KindNumber {
 		receivedAs(d, p.env.styles, n.value)
 	}
@@ -122,7 +163,7 @@ func (p *rawPane) helpKeys() []key.Binding {
 		return p.listDetail.helpKeys()
 	}
 	search := key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search"))
-	return []key.Binding{k.Down, k.Enter, k.Left, search, k.NextMatch, k.Copy}
+	return []key.Binding{k.Down, k.Enter, search, k.NextMatch, k.UnfoldAll, k.UnfoldLevel, k.Copy, k.CopyPath}
 }
 
 // key folds and unfolds on the tree (Enter, h, l) and leaves the rest to
@@ -135,6 +176,8 @@ func (p *rawPane) key(msg tea.KeyMsg) tea.Cmd {
 	row := p.l.selected()
 	changed := false
 	switch {
+	case key.Matches(msg, k.Enter) && row >= 0 && p.tree.link(p.tree.rows[row]) != nil:
+		return send(openMsg{link: *p.tree.rows[row].link})
 	case key.Matches(msg, k.Enter):
 		changed = p.tree.toggle(row)
 	case key.Matches(msg, k.Right):
@@ -155,10 +198,29 @@ func (p *rawPane) key(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 	default:
+		if op, ok := k.treeOp(msg); ok {
+			return p.reshape(op)
+		}
 		return p.listDetail.key(msg)
 	}
 	if changed {
 		p.rowsChanged()
 	}
 	return nil
+}
+
+// reshape runs a fold key on the whole tree, keeping the cursor on its
+// node, or on the nearest one shown when a fold hid it.
+func (p *rawPane) reshape(op treeOp) tea.Cmd {
+	var node *treeNode
+	if row := p.l.selected(); row >= 0 {
+		node = p.tree.rows[row]
+	}
+	text := p.tree.reshape(op)
+	p.rowsChanged()
+	if r := p.tree.nearestRow(node); r >= 0 {
+		p.l.show(r, p.listH)
+		p.rebuildDetail(false)
+	}
+	return send(statusMsg{text: text})
 }

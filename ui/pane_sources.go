@@ -228,7 +228,12 @@ func (p *sourcesPane) update(msg tea.Msg) tea.Cmd {
 		}
 		p.result, p.rows = msg.result, msg.result.Sources
 		p.rowsChanged()
-		return send(statusMsg{text: "sources: " + model.Printable(p.result.Summary())})
+		// The detail has the summary; the status line says it short.
+		status := "sources: " + p.result.Mark()
+		if len(p.result.Proofs) > 0 {
+			status += " · e writes the evidence"
+		}
+		return send(statusMsg{text: status})
 	}
 	return nil
 }

@@ -173,6 +173,10 @@ func (p *statePane) marker(i int) string {
 	return ""
 }
 
+func (p *statePane) rowName(i int) string { return p.rows[i].label }
+
+func (p *statePane) failing(i int) bool { return failed(p.rows[i].st) }
+
 func (p *statePane) match(i int, q string) bool {
 	r := p.rows[i]
 	return strings.Contains(strings.ToLower(r.label), q) || strings.Contains(strings.ToLower(r.served), q) || strings.Contains(strings.ToLower(r.recomputed), q)

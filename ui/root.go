@@ -30,6 +30,7 @@ type Model struct {
 	dirty   map[paneID]bool
 	active  paneID
 	history []target
+	bundles []bundlePlace // the bundles left behind, to return to
 
 	help     help.Model
 	helpMemo struct{ key, line string } // the last help line drawn, by its bindings and width
@@ -46,8 +47,9 @@ type Model struct {
 	fetching    bool
 	fetchRef    string
 	progress    string
-	failure     *failure
-	banner      bool // the failure is drawn above the open bundle
+	// failure is the last fetch that gave no bundle: shown in the prompt,
+	// or on the status line while a bundle stays open.
+	failure *failure
 
 	verifyGen    int
 	verifyCancel context.CancelFunc
@@ -59,14 +61,18 @@ type Model struct {
 	// status is the status line's message, as is: the footer escapes it
 	// (model.Printable) once, so a message never holds escaped text.
 	status string
+	// now is the clock ages are counted with ("1 min ago"); clockGen
+	// drops ticks of a clock since restarted.
+	now      func() time.Time
+	clockGen int
 	// clipModes say how a copy reaches the terminal (tmux, screen).
 	clipModes []osc52.Mode
 }
 
 // New builds the explorer's model (Run starts it on a terminal).
 func New(cfg Config) *Model {
-	e := &env{styles: newStyles(), keys: DefaultKeyMap(), layout: computeLayout(80, 24, 0)}
-	m := &Model{cfg: cfg, env: e, prompt: newPrompt(), active: paneTable[0].id, clipModes: []osc52.Mode{osc52.DefaultMode},
+	e := &env{styles: newStyles(cfg.Theme.dark()), keys: DefaultKeyMap(), layout: computeLayout(80, 24, 1), linkRef: cfg.LinkRef}
+	m := &Model{cfg: cfg, env: e, prompt: newPrompt(), active: paneTable[0].id, clipModes: []osc52.Mode{osc52.DefaultMode}, now: time.Now,
 		panes: make(map[paneID]pane, len(paneTable)), dirty: make(map[paneID]bool, len(paneTable))}
 	for _, spec := range paneTable {
 		m.panes[spec.id] = spec.new(e)
@@ -91,7 +97,7 @@ func New(cfg Config) *Model {
 func (m *Model) Init() tea.Cmd {
 	var cmds []tea.Cmd
 	if m.cfg.Prompt && m.cfg.Ref == "" {
-		cmds = append(cmds, m.prompt.show())
+		cmds = append(cmds, m.showPrompt())
 	} else {
 		cmds = append(cmds, m.fetch(m.cfg.Ref))
 	}
@@ -113,13 +119,9 @@ func (m *Model) shutdown() {
 }
 
 // relayout is the one resize handler: the layout (from the terminal size
-// and the banner) and everything sized from it.
+// and the lines the status takes) and everything sized from it.
 func (m *Model) relayout(w, h int) {
-	banner := 0
-	if m.banner && m.failure != nil {
-		banner = len(m.failure.lines(m.env.styles, w, h))
-	}
-	m.env.layout = computeLayout(w, h, banner)
+	m.env.layout = computeLayout(w, h, len(m.statusView(w, statusRoom(h))))
 	m.help.Width = w
 	m.prompt.input.Width = max(w-4-3, 1)
 	if m.showHelp {
@@ -164,63 +166,96 @@ func (m *Model) verify() tea.Cmd {
 	return startVerify(ctx, m.verifyGen, m.env.sess, m.cfg.Trust)
 }
 
-// Update routes one message.
+// Update routes one message, then gives the status the lines it needs.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	lay := m.env.layout
+	if n := len(m.statusView(lay.width, statusRoom(lay.height))); n != lay.statusLines {
+		m.relayout(lay.width, lay.height)
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	if cmd, ok := m.routeSources(msg); ok {
-		return m, cmd
+		return cmd
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.relayout(msg.Width, msg.Height)
 	case tea.KeyMsg:
-		return m, m.handleKey(msg)
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Alt && !m.typing() {
+			return m.keysApart(msg)
+		}
+		return m.handleKey(msg)
 	case tea.MouseMsg:
-		return m, m.handleMouse(msg)
+		return m.handleMouse(msg)
 	case spinner.TickMsg:
 		if m.fetching {
 			var cmd tea.Cmd
 			m.spin, cmd = m.spin.Update(msg)
-			return m, cmd
+			return cmd
 		}
 	case fetchProgressMsg:
 		if msg.gen == m.fetchGen {
 			m.progress = msg.text
-			return m, msg.next
+			return msg.next
 		}
 	case bundleLoadedMsg:
 		if msg.gen == m.fetchGen {
-			return m, m.opened(msg.sess)
+			return m.opened(msg.sess)
 		}
 	case fetchFailedMsg:
 		if msg.gen == m.fetchGen {
-			m.fetchFailed(msg)
+			return m.fetchFailed(msg)
 		}
 	case checkDoneMsg:
 		if msg.gen == m.verifyGen && m.env.sess != nil {
-			return m, m.checksArrived(msg)
+			return m.checksArrived(msg)
 		}
 	case tickMsg:
 		if msg.gen == m.watchGen && m.watching {
-			cmds := []tea.Cmd{watchTick(m.watchGen, m.watchEvery)}
-			if !m.fetching && m.env.sess != nil {
-				cmds = append(cmds, m.fetch(m.env.sess.ref))
-			}
-			return m, tea.Batch(cmds...)
+			return tea.Batch(watchTick(m.watchGen, m.watchEvery), m.refetch())
+		}
+	case clockMsg:
+		// the age of a failed refresh keeps counting while it is shown
+		if msg.gen == m.clockGen && m.failure != nil && m.env.sess != nil {
+			return clockTick(m.clockGen)
+		}
+	case recentMsg:
+		if m.prompt.open {
+			m.prompt.setRecent(msg)
 		}
 	case jumpMsg:
 		m.jump(msg.to)
+	case openMsg:
+		return m.openLink(msg.link)
 	case statusMsg:
 		m.status = msg.text
 	case copyMsg:
-		return m, setClipboard(m.cfg.Clipboard, m.clipModes, msg.what, msg.value)
+		return setClipboard(m.cfg.Clipboard, m.clipModes, msg.what, msg.value)
 	case evidenceMsg:
 		if m.env.sess != nil {
-			return m, evidenceCmd(m.cfg.EvidenceDir, m.env.sess, msg.fork)
+			return evidenceCmd(m.cfg.EvidenceDir, m.env.sess, msg.fork)
 		}
 	case evidenceWrittenMsg:
 		m.evidenceWritten(msg)
 	}
-	return m, nil
+	return nil
+}
+
+// refetch is what a watch tick does: fetch the open bundle again, or,
+// on the error screen of a first fetch that failed, try it again (unless
+// the prompt was since edited).
+func (m *Model) refetch() tea.Cmd {
+	switch {
+	case m.fetching:
+	case m.env.sess != nil:
+		return m.fetch(m.env.sess.ref)
+	case m.failure != nil && m.prompt.open && strings.TrimSpace(m.prompt.input.Value()) == m.failure.ref:
+		return m.fetch(m.failure.ref)
+	}
+	return nil
 }
 
 // opened makes a freshly loaded session current. A refetch of the same
@@ -234,8 +269,10 @@ func (m *Model) opened(s *session) tea.Cmd {
 	for id, p := range m.panes {
 		places[id] = p.location()
 	}
+	s.fetchedAt = m.now()
+	m.switchBundle(s, places)
 	m.env.sess = s
-	m.failure, m.banner = nil, false
+	m.failure = nil
 	m.prompt.close()
 	m.relayout(m.env.layout.width, m.env.layout.height)
 	for id, p := range m.panes {
@@ -257,6 +294,14 @@ func (m *Model) opened(s *session) tea.Cmd {
 	return tea.Batch(m.verify(), m.sourcesAtOpen())
 }
 
+// switchBundle keeps the bundle shown to return to when another one
+// opens in its place (not when it is refreshed).
+func (m *Model) switchBundle(s *session, places map[paneID]target) {
+	if prev := m.env.sess; prev != nil && prev.bundle.PithNumber != s.bundle.PithNumber {
+		m.leave(places)
+	}
+}
+
 // evidenceWritten records an evidence file written for the open session
 // and shows, in full, the command that checks it: on the status line, and
 // (wrapped, with y to copy it) in the fork's detail, which it shows.
@@ -272,27 +317,33 @@ func (m *Model) evidenceWritten(msg evidenceWrittenMsg) {
 	m.jump(target{pane: paneForks, row: msg.fork - 1, item: evidenceCommandLabel})
 }
 
-func (m *Model) fetchFailed(msg fetchFailedMsg) {
+// fetchFailed shows a fetch that gave no bundle: in the prompt (opened
+// with the reference, to edit or retry, when no bundle is open), or on
+// the status line while the open bundle stays, its age counting.
+func (m *Model) fetchFailed(msg fetchFailedMsg) tea.Cmd {
 	m.fetching, m.fetchCancel = false, nil
 	if errors.Is(msg.err, context.Canceled) {
 		m.status = "cancelled"
 		if m.env.sess == nil && !m.prompt.open {
-			m.prompt.show()
+			return m.showPrompt()
 		}
-		return
+		return nil
 	}
-	m.failure = &failure{ref: msg.ref, err: msg.err.Error(), attempts: msg.attempts}
+	m.failure = &failure{ref: msg.ref, err: msg.err.Error(), attempts: msg.attempts, at: m.now()}
+	m.status = "" // the failure says what happened
 	switch {
 	case m.prompt.open:
 		// shown in the prompt, under the input
 	case m.env.sess == nil:
-		m.prompt.show()
+		cmd := m.showPrompt()
 		m.prompt.input.SetValue(msg.ref)
 		m.prompt.validate(m.cfg.ValidateRef)
-	default:
-		m.banner = true
-		m.relayout(m.env.layout.width, m.env.layout.height)
+		return cmd
+	case !m.still:
+		m.clockGen++
+		return clockTick(m.clockGen)
 	}
+	return nil
 }
 
 // checksArrived adds a batch of checks (and, last, the report) to the
@@ -355,14 +406,18 @@ func (m *Model) jump(t target) {
 	}
 }
 
-// back is Esc: leave a sub-screen, then walk back the jump history, then
-// let the pane step back (detail to list, clear the filter).
-func (m *Model) back() {
+// back is esc and backspace: cancel a refresh under way or dismiss one
+// that failed, leave a sub-screen, then walk back the jump history, then
+// let the pane step back (detail to list, clear the filter); at the top
+// level, backspace (bundleToo) returns to the bundle left last.
+func (m *Model) back(bundleToo bool) tea.Cmd {
 	p := m.panes[m.active]
 	switch {
-	case m.banner:
-		m.banner = false
-		m.relayout(m.env.layout.width, m.env.layout.height)
+	case m.fetching:
+		m.cancelFetch()
+		m.status = "cancelled: still showing the copy fetched " + ago(m.now().Sub(m.env.sess.fetchedAt))
+	case m.failure != nil:
+		m.failure = nil
 	case p.modal():
 		p.back()
 	case len(m.history) > 0:
@@ -370,9 +425,40 @@ func (m *Model) back() {
 		m.history = m.history[:len(m.history)-1]
 		m.switchPane(t.pane)
 		m.panes[t.pane].show(t)
-	default:
-		p.back()
+	case !p.back() && bundleToo && len(m.bundles) > 0:
+		return m.backBundle()
 	}
+	return nil
+}
+
+// typing reports whether keys go into a text input (the open prompt, a
+// list's filter or search) rather than being commands.
+func (m *Model) typing() bool {
+	return m.prompt.open || (m.env.sess != nil && !m.showHelp && m.panes[m.active].capturing())
+}
+
+// keysApart handles letters that arrived in one message (a paste, a slow
+// ssh link, tmux) as the key presses they were, one by one, until one of
+// them opens a text input, which then takes the rest as typed text: a
+// pasted "jj" moves twice, "/graph" filters for graph. Digits are pane
+// keys, so "3j" is pane 3, then down: there is no count prefix.
+func (m *Model) keysApart(msg tea.KeyMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, r := range msg.Runes {
+		if m.typing() {
+			rest := msg
+			rest.Runes = msg.Runes[i:]
+			cmds = append(cmds, m.handleKey(rest))
+			break
+		}
+		one := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}
+		if key.Matches(one, m.env.keys.Quit) {
+			return tea.Quit
+		}
+		cmds = append(cmds, m.handleKey(one))
+	}
+	// in order: a copy or a jump the keys asked for happens as typed
+	return tea.Sequence(cmds...)
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
@@ -395,12 +481,12 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			ref := m.fetchRef
 			m.cancelFetch()
 			m.status = "cancelled"
-			cmd := m.prompt.show()
+			cmd := m.showPrompt()
 			m.prompt.input.SetValue(ref) // to edit or retry
 			m.prompt.validate(m.cfg.ValidateRef)
 			return cmd
 		case key.Matches(msg, k.Open):
-			return m.prompt.show()
+			return m.showPrompt()
 		}
 		return nil
 	}
@@ -420,7 +506,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.GoToPane):
 		m.switchPane(paneAt(msg.String()))
 	case key.Matches(msg, k.Open):
-		return m.prompt.show()
+		return m.showPrompt()
 	case key.Matches(msg, k.Refresh):
 		if m.fetching {
 			m.status = "already fetching"
@@ -439,7 +525,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.status = "watch on: refetching every " + m.watchEvery.String()
 		return watchTick(m.watchGen, m.watchEvery)
 	case key.Matches(msg, k.Back):
-		m.back()
+		return m.back(msg.Type == tea.KeyBackspace)
+	case key.Matches(msg, k.PrevBundle):
+		return m.backBundle()
 	default:
 		return p.key(msg)
 	}
@@ -452,6 +540,10 @@ func (m *Model) promptKey(msg tea.KeyMsg) tea.Cmd {
 	switch msg.Type {
 	case tea.KeyEnter:
 		ref := strings.TrimSpace(m.prompt.input.Value())
+		if chosen := m.prompt.chosen(); chosen != "" && !m.fetching {
+			m.failure = nil
+			return m.fetch(chosen)
+		}
 		if m.fetching || (ref == "" && m.env.sess != nil) {
 			return nil
 		}
@@ -472,7 +564,14 @@ func (m *Model) promptKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if m.fetching {
+	switch {
+	case m.fetching:
+		return nil
+	case msg.Type == tea.KeyDown:
+		m.prompt.moveRecent(1)
+		return nil
+	case msg.Type == tea.KeyUp:
+		m.prompt.moveRecent(-1)
 		return nil
 	}
 	return m.prompt.edit(msg, m.cfg.ValidateRef)
@@ -492,7 +591,7 @@ func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 		m.switchPane(m.tabAt(msg.X))
 		return nil
 	}
-	top := headerLines + tabLines + lay.bannerLines
+	top := headerLines + tabLines
 	if msg.Y < top || msg.Y >= top+lay.bodyHeight {
 		return nil
 	}
@@ -502,7 +601,6 @@ func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 // View draws the whole screen: exactly the terminal's size.
 func (m *Model) View() string {
 	lay := m.env.layout
-	st := m.env.styles
 	if lay.tooSmall {
 		return truncate(fmt.Sprintf("pithscope needs at least %dx%d (this is %dx%d)", minUsableWidth, minUsableHeight, lay.width, lay.height), lay.width)
 	}
@@ -513,16 +611,14 @@ func (m *Model) View() string {
 	case m.env.sess == nil && !m.prompt.open:
 		lines = append(lines, m.loadingView(lay.bodyHeight)...)
 	case m.prompt.open:
-		lines = append(lines, m.prompt.view(m, lay.width, lay.bodyHeight+lay.bannerLines)...)
+		lines = append(lines, m.prompt.view(m, lay.width, lay.bodyHeight)...)
 	case m.showHelp:
 		lines = append(lines, m.helpView()...)
 	default:
-		if lay.bannerLines > 0 {
-			lines = append(lines, m.failure.banner(st, lay.width, lay.bannerLines)...)
-		}
 		lines = append(lines, m.panes[m.active].view()...)
 	}
-	lines = append(lines, m.footerView())
+	lines = append(lines, block(m.statusView(lay.width, lay.statusLines), lay.width, lay.statusLines)...)
+	lines = append(lines, m.helpLine())
 	return strings.Join(block(lines, lay.width, lay.height), "\n")
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pithscope/pithscope/model"
 	"github.com/pithscope/pithscope/verify"
@@ -14,9 +15,10 @@ import (
 // and its verification as it streams in. It is built off the UI goroutine
 // (newSession), then only read and updated by Update.
 type session struct {
-	ref    string
-	loaded Loaded
-	bundle *model.Bundle
+	ref       string
+	loaded    Loaded
+	bundle    *model.Bundle
+	fetchedAt time.Time // when it was opened (or last refreshed)
 	// evidence is the equivocation evidence file opened, when this is one
 	// rather than a bundle: bundle is then made of its events and keys
 	// alone, and verification is verify.VerifyEvidence.
@@ -38,6 +40,11 @@ type session struct {
 	children     map[string][]int // event id → events naming it as prev_event
 	supersededBy map[string][]int // event id → events naming it in supersedes
 	keyEvents    map[string][]int // key id → events its signature names
+
+	// derived is the pith number computed from the record, once asked
+	// for (names), "" when none can be; derivedDone says it was.
+	derived     string
+	derivedDone bool
 
 	checks checkIndex
 	report *verify.Report // nil until verification is done
@@ -194,6 +201,29 @@ func (s *session) coverage(path string) (verify.Coverage, bool) {
 	return c, true
 }
 
+// names reports whether req names this bundle: a prefix of the pith
+// number its record hashes to (not the one it claims), or an alias it
+// lists.
+func (s *session) names(req verify.Request) bool {
+	if req.Alias != "" {
+		return slices.ContainsFunc(s.bundle.SourceAliases, func(a model.Alias) bool { return strings.EqualFold(a.Value, req.Alias) })
+	}
+	if !s.derivedDone {
+		s.derivedDone = true
+		// an evidence file has no record: it names no bundle by number
+		if rec := s.bundle.CanonicalRecord; rec.Exists() {
+			if digest, err := model.SHA256Hex(rec); err == nil {
+				s.derived, _ = model.PithNumber(digest, s.bundle.SubmittedAt)
+			}
+		}
+	}
+	if req.PithPrefix == "" || s.derived == "" {
+		return false
+	}
+	year, _, _ := strings.Cut(strings.TrimPrefix(s.derived, "pith:"), ":")
+	return strings.HasPrefix(model.BodyOf(s.derived), req.PithPrefix) && (req.PithYear == "" || req.PithYear == year)
+}
+
 // shortBody is the first 8 characters of the pith number's body, for file
 // names and narrow headers.
 func (s *session) shortBody() string {
@@ -258,7 +288,13 @@ func (s *session) finish(r *verify.Report, diffs []model.Difference, diffErr err
 		s.changedChecks = map[string]bool{}
 		s.changedEvents = make([]bool, n)
 		for _, c := range r.Checks {
-			if old, ok := s.base.statuses[checkKey(c)]; !ok || old != c.Status {
+			// A check is changed when its result differs from the first
+			// version's, or when it is new and not ok. A new check that
+			// passes is no change: the rollback check appears once the
+			// cache has seen the bundle, a new event brings its own checks
+			// (and is marked new).
+			old, seen := s.base.statuses[checkKey(c)]
+			if seen && old != c.Status || !seen && c.Status != verify.OK {
 				s.changedChecks[checkKey(c)] = true
 				if c.Event >= 0 && c.Event < n {
 					s.changedEvents[c.Event] = true

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,6 +72,9 @@ func TestJumpAcrossPanes(t *testing.T) {
 	}
 }
 
+// TestFilterAndMatches: a kept filter says which match the cursor is on,
+// of how many ([1/2]); n and N step through the matches, wrapping round
+// and saying so; esc clears it.
 func TestFilterAndMatches(t *testing.T) {
 	data, trust := forkedBundle()
 	m := openModel(t, testConfig(t, data, "forked.json", trust), 80, 24)
@@ -87,15 +89,21 @@ func TestFilterAndMatches(t *testing.T) {
 	}
 	press(t, m, "enter")
 	first := events.l.selected()
+	if title := events.listTitle(); !strings.Contains(title, "[1/2] of 5 · /fork") {
+		t.Fatalf("title %q should count the matches", title)
+	}
 	press(t, m, "n")
 	second := events.l.selected()
+	if title := events.listTitle(); !strings.Contains(title, "[2/2]") || m.status != "" {
+		t.Fatalf("after n: title %q, status %q", title, m.status)
+	}
 	press(t, m, "n")
-	if first == second || events.l.selected() != first {
-		t.Fatalf("n should step through the matches and wrap: %d, %d, %d", first, second, events.l.selected())
+	if first == second || events.l.selected() != first || m.status != "wrapped to the first match" {
+		t.Fatalf("n should step through the matches and wrap, saying so: %d, %d, %d (status %q)", first, second, events.l.selected(), m.status)
 	}
 	press(t, m, "N")
-	if events.l.selected() != second {
-		t.Fatal("N should step back")
+	if events.l.selected() != second || m.status != "wrapped to the last match" {
+		t.Fatalf("N should step back round the first, saying so (status %q)", m.status)
 	}
 	press(t, m, "esc")
 	if events.l.count() != 5 || events.l.query != "" {
@@ -201,61 +209,6 @@ func TestEvidenceFileVerifiesOnItsOwn(t *testing.T) {
 	}
 	if again, _ := os.ReadFile(path); !bytes.Equal(again, raw) {
 		t.Fatal("the first evidence file was overwritten")
-	}
-}
-
-// TestRefreshMarksNewEvents refetches a bundle that gained an event: the
-// new one is marked, the place in each pane kept, changed checks counted.
-func TestRefreshMarksNewEvents(t *testing.T) {
-	b := verifytest.New().WithRecord()
-	first := b.AddSnapshot("2026-01-01T01:00:00Z", "", "one")
-	before := b.Build()
-	b.AddSnapshot("2026-01-01T02:00:00Z", first, "two")
-	after := b.Build()
-	cfg := testConfig(t, before, "resolver", b.Signer.Trust())
-	serve := before
-	cfg.Load = func(ctx context.Context, ref string, progress func(string)) (Loaded, error) {
-		return Loaded{Data: serve, Source: "resolver"}, nil
-	}
-	m := openModel(t, cfg, 80, 24)
-	press(t, m, "2", "j")
-	serve = after
-	press(t, m, "r")
-	s := m.env.sess
-	if len(s.bundle.Events) != 3 || !s.isNew(2) || s.isNew(1) {
-		t.Fatalf("after refresh: %d events, new marks %v; want event 2 new", len(s.bundle.Events), s.newEvents)
-	}
-	if got := m.panes[paneEvents].(*eventsPane).l.selected(); got != 1 {
-		t.Fatalf("the Events pane moved to row %d; a refresh should keep the place", got)
-	}
-	if len(s.changedChecks) == 0 {
-		t.Fatal("the new event's checks and the bundle digest are new: they should be marked changed")
-	}
-	if !strings.Contains(m.View(), " +2 graph_snapshot") {
-		t.Errorf("the new event should carry a + mark:\n%s", m.View())
-	}
-}
-
-func TestFailedRefreshKeepsTheBundle(t *testing.T) {
-	cfg := testConfig(t, verifytest.RealBundle(t), "embedded", nil)
-	m := openModel(t, cfg, 80, 24)
-	opened := m.env.sess
-	m.cfg.Load = func(ctx context.Context, ref string, progress func(string)) (Loaded, error) {
-		return Loaded{Attempts: []string{"https://pith.science/pith/X/bundle.json  503"}}, errors.New("every source failed")
-	}
-	press(t, m, "r")
-	if m.env.sess != opened {
-		t.Fatal("a failed refresh replaced the open bundle")
-	}
-	view := m.View()
-	for _, want := range []string{"every source failed", "pith.science/pith/X/bundle.json  503", "VERIFIED"} {
-		if !strings.Contains(view, want) {
-			t.Errorf("view lacks %q:\n%s", want, view)
-		}
-	}
-	press(t, m, "esc")
-	if m.banner || strings.Contains(m.View(), "every source failed") {
-		t.Fatal("esc should dismiss the error banner")
 	}
 }
 
@@ -449,5 +402,111 @@ func TestComparisonMoves(t *testing.T) {
 	press(t, m, "g", "j", "y")
 	if !strings.Contains(m.status, "copied path") {
 		t.Fatalf("y should copy the selected path (status %q)", m.status)
+	}
+}
+
+// TestComparisonDifferencesOnly: d shows only the fields that differ, and
+// all of them again; n and N say when they wrap.
+func TestComparisonDifferencesOnly(t *testing.T) {
+	data, trust := forkedBundle()
+	m := openModel(t, testConfig(t, data, "forked.json", trust), 80, 24)
+	press(t, m, "7", "enter")
+	c := m.panes[paneForks].(*forksPane).cmp
+	press(t, m, "d")
+	if c.l.count() != c.differ || c.differ == 0 || c.differ == len(c.lines) {
+		t.Fatalf("d shows %d lines; want the %d that differ of %d", c.l.count(), c.differ, len(c.lines))
+	}
+	for pos := range c.l.count() {
+		if !c.lines[c.l.at(pos)].differs {
+			t.Fatalf("line %q is shown and does not differ", c.lines[c.l.at(pos)].path)
+		}
+	}
+	if view := m.View(); !strings.Contains(view, "differences only") {
+		t.Errorf("the comparison should say it shows differences only:\n%s", view)
+	}
+	press(t, m, "G", "n")
+	if c.l.cursor != 0 || m.status != "wrapped to the first difference" {
+		t.Fatalf("n on the last difference: at %d, status %q", c.l.cursor, m.status)
+	}
+	press(t, m, "d")
+	if c.l.count() != len(c.lines) {
+		t.Fatalf("d again shows %d of %d lines", c.l.count(), len(c.lines))
+	}
+	// a resize lays the comparison out again and keeps the choice
+	press(t, m, "d")
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if !c.diffOnly || c.l.count() != c.differ {
+		t.Fatalf("after a resize: differences only %v, %d lines", c.diffOnly, c.l.count())
+	}
+}
+
+// TestTrailAfterJumps: after following links, the status line says what
+// esc goes back to, newest first; going back shortens it.
+func TestTrailAfterJumps(t *testing.T) {
+	data, trust := forkedBundle()
+	m := openModel(t, testConfig(t, data, "forked.json", trust), 80, 24)
+	press(t, m, "7", "l")
+	forks := m.panes[paneForks].(*forksPane)
+	moveToItem(t, m, forks.listDetail, "prev_event")
+	press(t, m, "enter")
+	if view := m.View(); !strings.Contains(view, "esc back to Forks fork 1") {
+		t.Fatalf("after a jump the trail should name where esc returns:\n%s", view)
+	}
+	events := m.panes[paneEvents].(*eventsPane)
+	press(t, m, "l")
+	moveToItem(t, m, events.listDetail, "key")
+	press(t, m, "enter")
+	if view := m.View(); !strings.Contains(view, "esc back to Events event #1 ‹ Forks fork 1") || m.active != paneKeys {
+		t.Fatalf("a second jump adds to the trail:\n%s", view)
+	}
+	press(t, m, "esc")
+	if view := m.View(); m.active != paneEvents || !strings.Contains(view, "esc back to Forks fork 1") || strings.Contains(view, "event #1 ‹") {
+		t.Fatalf("esc goes back one step and the trail says the rest:\n%s", view)
+	}
+	press(t, m, "esc", "esc")
+	if view := m.View(); m.active != paneForks || strings.Contains(view, "esc back to") {
+		t.Fatalf("with the history walked back, no trail:\n%s", view)
+	}
+}
+
+// TestMoreBelowMarks: a list, a detail, the overview and the help say when
+// they go on below what is shown, and stop saying it at their end.
+func TestMoreBelowMarks(t *testing.T) {
+	m := openModel(t, testConfig(t, verifytest.RealBundle(t), "embedded", nil), 80, 24)
+	lines := func() []string { return strings.Split(m.View(), "\n") }
+	body := func() string {
+		return strings.Join(lines()[headerLines+tabLines:headerLines+tabLines+m.env.layout.bodyHeight], "\n")
+	}
+
+	if !strings.Contains(body(), "↓ more (j, pgdn)") {
+		t.Errorf("the overview is cut at 80x24 and should say so:\n%s", body())
+	}
+	press(t, m, "G")
+	if strings.Contains(body(), "↓ more") {
+		t.Errorf("at the overview's end there is no more:\n%s", body())
+	}
+	press(t, m, "2")
+	if detailHead := lines()[headerLines+tabLines+3]; !strings.Contains(detailHead, "event #0") || !strings.Contains(detailHead, "↓ more") {
+		t.Errorf("the event's detail is cut and its title should say so: %q", detailHead)
+	}
+	press(t, m, "enter", "G")
+	if strings.Contains(body(), "↓ more") {
+		t.Errorf("at the detail's end there is no more:\n%s", body())
+	}
+	press(t, m, "8", "E")
+	if title := lines()[headerLines+tabLines]; !strings.Contains(title, "↓ more") {
+		t.Errorf("the unfolded tree is cut and its title should say so: %q", title)
+	}
+	press(t, m, "G")
+	if title := lines()[headerLines+tabLines]; strings.Contains(title, "↓ more") {
+		t.Errorf("at the tree's end its title should not say more: %q", title)
+	}
+	press(t, m, "?")
+	if !strings.Contains(body(), "↓ more (j, pgdn, G)") {
+		t.Errorf("the help is cut and should say so:\n%s", body())
+	}
+	press(t, m, "G")
+	if strings.Contains(body(), "↓ more") {
+		t.Errorf("at the help's end there is no more:\n%s", body())
 	}
 }

@@ -3,6 +3,8 @@ package ui
 import (
 	"fmt"
 	"os"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -124,14 +126,14 @@ func TestViewScreens(t *testing.T) {
 		{"prompt", []string{"o"}},
 		{"prompt-typed", []string{"o", "p", "i", "t", "h"}},
 		{"prompt-failed", []string{"o", "x", "enter"}},
-		{"refresh-failed-banner", nil},
+		{"refresh-failed", nil},
 		{"filter", []string{"2", "/", "g", "r", "a"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := testConfig(t, data, "embedded", nil)
 			m := openModel(t, cfg, 80, 24)
-			if c.name == "refresh-failed-banner" {
+			if c.name == "refresh-failed" {
 				m.env.sess.ref = "gone"
 				press(t, m, "r")
 			}
@@ -140,5 +142,48 @@ func TestViewScreens(t *testing.T) {
 			checkScreen(t, view, 80, 24)
 			golden.RequireEqual(t, []byte(view))
 		})
+	}
+}
+
+var paneRange = regexp.MustCompile(`^[0-9]-[0-9]$`)
+
+// TestREADMEKeyTableListsEveryKey: every key of the help screen is in the
+// README's key table.
+func TestREADMEKeyTableListsEveryKey(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Skip("no README next to the package")
+	}
+	start := strings.Index(string(readme), "| keys | what they do |")
+	if start < 0 {
+		t.Fatal("README.md has no key table")
+	}
+	table := string(readme[start:])
+	table = table[:strings.Index(table, "\n\n")]
+	var spans []string
+	for i, part := range strings.Split(table, "`") {
+		if i%2 == 1 {
+			spans = append(spans, part)
+		}
+	}
+	written := strings.Fields(strings.Join(spans, " "))
+	for _, group := range DefaultKeyMap().FullHelp() {
+		for _, b := range group {
+			var keys []string
+			switch h := b.Help().Key; {
+			case h == "/":
+				keys = []string{h}
+			case paneRange.MatchString(h):
+				keys = strings.Split(h, "-") // 1-8
+			default:
+				keys = strings.Split(h, "/") // n/N
+			}
+			for _, k := range keys {
+				k = strings.ReplaceAll(k, "⌫", "backspace")
+				if !slices.Contains(written, k) {
+					t.Errorf("the README's key table lacks %q (%s)", k, b.Help().Desc)
+				}
+			}
+		}
 	}
 }
