@@ -368,16 +368,17 @@ func (s *session) invalidReason(i int) string {
 
 // overall is the header's verdict: VERIFIED naming the keys behind it
 // when one is not pinned (verify.Report.Verdict), UNTRUSTED KEY, FAILED n
-// or CHECKING…; for an evidence file, FORK PROVEN or FORK NOT PROVEN.
+// or CHECKING…; for an evidence file, its proof's title (FORK PROVEN,
+// SPLIT VIEW NOT PROVEN…).
 func (s *session) overall() (string, state) {
 	c := &s.checks
 	switch {
 	case !c.done:
 		return "CHECKING…", statePending
 	case s.evidence != nil && s.report.Evidence.Proven:
-		return "FORK PROVEN", stateOK
+		return s.report.Evidence.Title(), stateOK
 	case s.evidence != nil:
-		return "FORK NOT PROVEN", stateFail
+		return s.report.Evidence.Title(), stateFail
 	case c.fail+c.unknown == 0 && c.ok > 0:
 		if s.report != nil {
 			verdict, _ := s.report.Verdict()

@@ -213,3 +213,26 @@ func mustParseBundle(t *testing.T, data []byte) *model.Bundle {
 	}
 	return b
 }
+
+// A split-view evidence file opens in the explorer with its own verdict.
+func TestSplitEvidenceOpensInTheExplorer(t *testing.T) {
+	cp := verifytest.NewSourceCopies()
+	trust := cp.Signer.Trust()
+	copyOf := func(name string, data []byte) verify.Source {
+		return verify.CopySource(name, verify.SourceMirror, verify.Verify(mustParseBundle(t, data), verify.Options{Trust: trust}), time.Time{})
+	}
+	c := verify.CompareSources([]verify.Source{copyOf(resolverURL, cp.Current), copyOf(mirrorURL, cp.Diverged)})
+	data, err := verify.SplitEvidence(c, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := openModel(t, testConfig(t, data, "split.json", trust), 120, 30)
+	view := m.View()
+	if header := strings.Split(view, "\n")[0]; !strings.HasSuffix(strings.TrimRight(header, " "), "✓ SPLIT VIEW PROVEN") {
+		t.Errorf("header %q", header)
+	}
+	press(t, m, "7")
+	if view := m.View(); !strings.Contains(view, "✓ SPLIT VIEW PROVEN: "+resolverURL+" and https://mirror.test/") {
+		t.Errorf("the Forks pane does not give the evidence's verdict:\n%s", view)
+	}
+}

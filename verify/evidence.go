@@ -40,17 +40,28 @@ type ForkProof struct {
 	Sources []string `json:"sources,omitempty"`
 }
 
+// Title is the verdict's first words: FORK PROVEN, FORK NOT PROVEN,
+// SPLIT VIEW PROVEN or SPLIT VIEW NOT PROVEN.
+func (p *ForkProof) Title() string {
+	title := "FORK"
+	if p.Kind == proofSplit {
+		title = "SPLIT VIEW"
+	}
+	if !p.Proven {
+		return title + " NOT PROVEN"
+	}
+	return title + " PROVEN"
+}
+
 // verdict is the report's verdict line for an evidence file.
 func (p *ForkProof) verdict() string {
 	key := Voucher{KeyIDs: p.KeyIDs, Trust: p.Trust}.Name()
 	switch {
-	case p.Kind == proofSplit && !p.Proven:
-		return "SPLIT VIEW NOT PROVEN: " + p.Why
-	case p.Kind == proofSplit:
-		return fmt.Sprintf("SPLIT VIEW PROVEN: %s and %s serve copies of %s signed by %s, each holding an event the other lacks (%s, %s)",
-			p.Sources[0], p.Sources[1], p.Subject, key, p.EventIDs[0], p.EventIDs[1])
 	case !p.Proven:
-		return "FORK NOT PROVEN: " + p.Why
+		return p.Title() + ": " + p.Why
+	case p.Kind == proofSplit:
+		return fmt.Sprintf("%s: %s and %s serve copies of %s signed by %s, each holding an event the other lacks (%s, %s)",
+			p.Title(), p.Sources[0], p.Sources[1], p.Subject, key, p.EventIDs[0], p.EventIDs[1])
 	}
 	prev := p.PrevEvent
 	if prev == "" {
@@ -60,7 +71,7 @@ func (p *ForkProof) verdict() string {
 	if len(p.Sources) > 0 {
 		from = fmt.Sprintf(", from %d sources: %s", len(p.Sources), strings.Join(p.Sources, ", "))
 	}
-	return fmt.Sprintf("FORK PROVEN: %s signed %d events for %s after %s%s", key, p.Events, p.Target, prev, from)
+	return fmt.Sprintf("%s: %s signed %d events for %s after %s%s", p.Title(), key, p.Events, p.Target, prev, from)
 }
 
 // VerifyEvidence checks an evidence file on its own: each event's digest,

@@ -122,7 +122,9 @@ func sourcesProof(ev *model.Evidence, opts Options, eventsValid bool, fork *Fork
 		return fork, forkCheck, checks
 	}
 	proof, c := splitProof(ev, eventsValid, bundles)
-	proof.Sources = names
+	if !proof.Proven {
+		proof.Sources = names
+	}
 	return proof, c, checks
 }
 
@@ -195,7 +197,8 @@ func splitProof(ev *model.Evidence, eventsValid bool, bundles []*sourceBundle) (
 			if onlyA == "" || onlyB == "" {
 				continue
 			}
-			p := &ForkProof{Proven: true, Kind: proofSplit, Events: len(ev.Events), Subject: ev.PithNumber, EventIDs: []string{onlyA, onlyB}}
+			p := &ForkProof{Proven: true, Kind: proofSplit, Events: len(ev.Events), Subject: ev.PithNumber,
+				EventIDs: []string{onlyA, onlyB}, Sources: []string{a.name, b.name}}
 			for _, r := range []*Report{a.report, b.report} {
 				for _, v := range r.Vouchers {
 					if v.Bundle {
