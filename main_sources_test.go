@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/pithscope/pithscope/fetch"
 	"github.com/pithscope/pithscope/ui"
 	"github.com/pithscope/pithscope/verify/verifytest"
@@ -332,39 +332,6 @@ func TestHelpExplainsSources(t *testing.T) {
 	}
 }
 
-// drive runs cmd and everything it leads to through the explorer, as the
-// program's loop would without a terminal (spinner ticks are dropped).
-func drive(t *testing.T, m *ui.Model, cmd tea.Cmd) {
-	t.Helper()
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 10000 {
-			t.Fatal("the explorer did not settle")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		out := make(chan tea.Msg, 1)
-		go func() { out <- c() }()
-		var msg tea.Msg
-		select {
-		case msg = <-out:
-		case <-time.After(20 * time.Second):
-			t.Fatal("a command blocked for 20s")
-		}
-		switch msg := msg.(type) {
-		case nil, spinner.TickMsg:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		default:
-			_, next := m.Update(msg)
-			queue = append(queue, next)
-		}
-	}
-}
-
 // The explorer's Sources pane, wired as the command wires it, against
 // loopback mirrors: a split view in the table and the header.
 func TestExplorerComparesSourcesOnLoopback(t *testing.T) {
@@ -386,9 +353,12 @@ func TestExplorerComparesSourcesOnLoopback(t *testing.T) {
 		},
 		Sources: compareSourcesFunc(&src, trust, []string{split}),
 	})
-	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 120, Height: 30} })
-	drive(t, m, m.Init())
-	view := m.View()
+	// The real program loop, on a fake terminal of 120x30.
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("SPLIT VIEW")) },
+		teatest.WithDuration(20*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}})
+	view := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).View()
 	lines := strings.Split(view, "\n")
 	if len(lines) != 30 || !strings.HasSuffix(strings.TrimRight(lines[1], " "), "✗ SPLIT VIEW") {
 		t.Fatalf("header:\n%s", view)
