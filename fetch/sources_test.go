@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -264,5 +265,31 @@ func BenchmarkCompareSources(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// A copy that does not verify teaches the cache nothing: its events stay
+// out of the history and its bytes are kept apart; the verified copy is
+// learned.
+func TestCompareSourcesLearnsOnlyVerifiedCopies(t *testing.T) {
+	cp := verifytest.NewSourceCopies()
+	trust := cp.Signer.Trust()
+	forged := verifytest.Edit(cp.Split, func(m map[string]any) {
+		verifytest.At(m, "events", 2, "payload", "graph_snapshot", "paper").(map[string]any)["headline"] = "forged"
+	})
+	resolver, mirror := mirrorOf(t, trust, cp.Current), serveBytes(t, forged)
+	dir := t.TempDir()
+	f := newFetcher(t, resolver.URL, dir)
+	var ct compareTest
+	c := ct.run(t, f, "2101.00042", CompareOptions{Trust: trust, Mirrors: []string{mirror.URL + "/b.json"}})
+	if c.Verdict != verify.SourceAgree || c.Sources[2].Verdict != verify.SourceUnverified {
+		t.Fatalf("%s: %q", c.Verdict, sourceLines(c))
+	}
+	body := model.BodyOf(cp.PithNumber)
+	if h, ok := f.opts.Cache.readHistory(body); !ok || len(h.Events) != 3 {
+		t.Errorf("history: %+v", h)
+	}
+	if kept, err := os.ReadFile(f.opts.Cache.QuarantinePath(body)); err != nil || !bytes.Equal(kept, forged) {
+		t.Errorf("the unverified bytes are not kept apart: %v", err)
 	}
 }
