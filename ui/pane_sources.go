@@ -146,7 +146,7 @@ func (m *Model) routeSources(msg tea.Msg) (tea.Cmd, bool) {
 }
 
 // sourcesMark is the header's word on the comparison: the sources answered
-// so far, then "✓ 3 sources agree", "✓ 2 sources agree · 1 behind", "✗
+// so far, then "✓ 3 sources agree", "↓ 2 sources agree · 1 behind", "✗
 // SPLIT VIEW"; "" before any comparison.
 func (m *Model) sourcesMark() string {
 	p := m.sourcesPane()
