@@ -61,10 +61,11 @@ var Shapes = []Shape{
 }
 
 // titled is 10,000 small events, a short title in every snapshot: 16 MB.
+// The title is the record's (record_match), the rest only the signer's.
 func titled() []byte {
 	return chain(10000, func(i int) map[string]any {
 		return map[string]any{"graph_snapshot": map[string]any{"paper": map[string]any{
-			"title": fmt.Sprintf("Paper %d", i), "primary_cat": "cs.LG", "license": "CC-BY-4.0", "submitted_at": "2017-11-13T15:11:56Z"}}}
+			"title": "Paper", "authors_text": fmt.Sprintf("Author %d", i), "headline": "cs.LG", "note": "CC-BY-4.0 2017-11-13T15:11:56Z"}}}
 	})
 }
 
