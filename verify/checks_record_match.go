@@ -136,14 +136,33 @@ func matchRules(record, at model.Value, path string, rules []fieldRule) []PaperF
 }
 
 // contradictions is matchRules keeping only the fields that contradict
-// the record: the check's way, which describes only those.
-func contradictions(record, at model.Value, path string, rules []fieldRule) []PaperField {
+// the record: the check's way, which describes only those. record holds
+// the record's values for the rules (recordValues), found once per bundle.
+func contradictions(record []model.Value, at model.Value, path string, rules []fieldRule) []PaperField {
 	var out []PaperField
-	for _, r := range rules {
-		found, want := walk(at, r.at), walk(record, r.record)
-		if m := matchRule(r, found, want); m == FieldContradicts {
-			out = append(out, fieldOf(r, found, want, path, m))
+	// Rules that read one part of the copy (paper, source) follow each
+	// other: that part is found once, not once per rule (below the
+	// index, each Get scans the part's parent).
+	var part model.Value
+	partName := ""
+	for n, r := range rules {
+		if r.at[0] != partName {
+			partName, part = r.at[0], at.Get(r.at[0])
 		}
+		found := walk(part, r.at[1:])
+		if m := matchRule(r, found, record[n]); m == FieldContradicts {
+			out = append(out, fieldOf(r, found, record[n], path, m))
+		}
+	}
+	return out
+}
+
+// recordValues finds, once for every copy compared with them, the
+// record's values the rules read.
+func recordValues(record model.Value, rules []fieldRule) []model.Value {
+	out := make([]model.Value, len(rules))
+	for n, r := range rules {
+		out[n] = walk(record, r.record)
 	}
 	return out
 }
@@ -294,12 +313,13 @@ func recordMatchChecks(b *model.Bundle, recordDigest string, duplicateOf []int) 
 		return []Check{c}
 	}
 	out := []Check{recordMatch(bundleCheck(CheckRecordMatch), "the bundle's source", matchRules(b.CanonicalRecord, b.Root, "$", bundleSourceRules))}
+	snapshotRecord := recordValues(b.CanonicalRecord, snapshotRules)
 	for i := range b.Events {
 		e := &b.Events[i]
 		c := Check{Name: CheckRecordMatch, Subject: eventCheckSubject(e, duplicateOf[i]), Event: i}
 		switch e.EventType {
 		case "graph_snapshot":
-			out = append(out, recordMatch(c, "the snapshot", contradictions(b.CanonicalRecord, e.Payload.Get("graph_snapshot"), "$.payload.graph_snapshot", snapshotRules)))
+			out = append(out, recordMatch(c, "the snapshot", contradictions(snapshotRecord, e.Payload.Get("graph_snapshot"), "$.payload.graph_snapshot", snapshotRules)))
 		case model.RecordCreated:
 			out = append(out, recordMatch(c, "the record_created payload", recordCreatedCopies(b, e, recordDigest)))
 		}

@@ -237,6 +237,9 @@ func signingKeyIDs(b *model.Bundle) []string {
 		if e.Signature.Value.Exists() {
 			addID(e.Signature.KeyID)
 		}
+		if e.EventType != model.RecordCreated {
+			continue // only a record_created receipt is checked (receiptChecks)
+		}
 		if rc, ok := e.Receipt(); ok {
 			addID(rc.KeyID)
 		}
