@@ -40,10 +40,15 @@ type (
 		next   tea.Cmd
 	}
 	verifyDoneMsg struct {
-		report   *verify.Report
-		diffs    []model.Difference
-		diffErr  error
-		learnErr error // from Loaded.Learn
+		report  *verify.Report
+		diffs   []model.Difference
+		diffErr error
+	}
+	// learnedMsg says the cache could not learn from the verified bundle
+	// (Loaded.Learn's warning), after the verdict is shown.
+	learnedMsg struct {
+		gen int
+		err error
 	}
 	tickMsg struct{ gen int }
 	// clockMsg makes the ages on screen count ("1 min ago").
@@ -64,8 +69,14 @@ type (
 	}
 )
 
-// maxCheckBatch bounds how many checks one message carries.
-const maxCheckBatch = 512
+// maxCheckBatch bounds how many checks one message carries, and
+// checkFrame how long a message waits for more: checks arrive in bursts
+// of a few, and a message (and a frame) per burst would cost the verdict
+// more than drawing it once a frame does.
+const (
+	maxCheckBatch = 4096
+	checkFrame    = 16 * time.Millisecond
+)
 
 // startFetch loads ref in the background; progress lines arrive as
 // fetchProgressMsg, then one bundleLoadedMsg or fetchFailedMsg. The bundle
@@ -125,7 +136,11 @@ func startVerify(ctx context.Context, gen int, sess *session, trust *verify.Trus
 	checks := make(chan verify.Check, 4*maxCheckBatch)
 	done := make(chan verifyDoneMsg, 1)
 	b, opts := sess.bundle, verify.Options{Trust: trust, Requested: sess.loaded.Requested, Previous: sess.loaded.Previous}
+	// learned carries the cache's warning, if any, once the verdict is
+	// out: writing a large bundle to the cache must not delay it.
+	learned := make(chan error, 1)
 	go func() {
+		defer close(learned)
 		defer close(done)
 		send := func(c verify.Check) {
 			select {
@@ -147,17 +162,25 @@ func startVerify(ctx context.Context, gen int, sess *session, trust *verify.Trus
 			return
 		}
 		res := verifyDoneMsg{report: r}
-		// the cache learns from bundles only
-		if learn := sess.loaded.Learn; learn != nil && sess.evidence == nil {
-			res.learnErr = learn(r)
-		}
 		res.diffs, res.diffErr = r.StateDifferences() // no walk when the states agree
 		done <- res
+		// the cache learns from bundles only
+		if learn := sess.loaded.Learn; learn != nil && sess.evidence == nil {
+			learned <- learn(r)
+		}
 	}()
+	waitLearned := func() tea.Msg {
+		if err, ok := <-learned; ok && err != nil {
+			return learnedMsg{gen: gen, err: err}
+		}
+		return nil
+	}
 	var listen tea.Cmd
 	listen = func() tea.Msg {
 		msg := checkDoneMsg{gen: gen, next: listen}
 		c, ok := <-checks
+		frame := time.NewTimer(checkFrame)
+		defer frame.Stop()
 		for ok {
 			msg.checks = append(msg.checks, c)
 			if len(msg.checks) == maxCheckBatch {
@@ -165,12 +188,12 @@ func startVerify(ctx context.Context, gen int, sess *session, trust *verify.Trus
 			}
 			select {
 			case c, ok = <-checks:
-			default:
+			case <-frame.C:
 				return msg
 			}
 		}
 		if d, ok := <-done; ok {
-			msg.done, msg.next = &d, nil
+			msg.done, msg.next = &d, waitLearned
 			return msg
 		}
 		if len(msg.checks) > 0 {

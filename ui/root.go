@@ -213,6 +213,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if msg.gen == m.verifyGen && m.env.sess != nil {
 			return m.checksArrived(msg)
 		}
+	case learnedMsg:
+		if msg.gen == m.verifyGen {
+			m.status = strings.TrimPrefix(m.status+" · "+msg.err.Error(), " · ")
+		}
 	case tickMsg:
 		if msg.gen == m.watchGen && m.watching {
 			return tea.Batch(watchTick(m.watchGen, m.watchEvery), m.refetch())
@@ -365,9 +369,6 @@ func (m *Model) checksArrived(msg checkDoneMsg) tea.Cmd {
 			m.status += " · nothing new since opened"
 		default:
 			m.status += fmt.Sprintf(" · since opened: %s, %s changed", plural(s.newCount(), "new event"), plural(len(s.changedChecks), "check"))
-		}
-		if err := msg.done.learnErr; err != nil {
-			m.status += " · " + err.Error()
 		}
 	}
 	for id := range m.panes {
