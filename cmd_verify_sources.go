@@ -100,7 +100,7 @@ func runSources(ctx context.Context, src *sourceFlags, sf *sourcesFlags, trust *
 	} else {
 		writeSources(stdout, c, ref.String(), time.Now())
 		for _, path := range written {
-			fmt.Fprintf(stdout, "wrote %s (check it with: pithscope verify FILE)\n", model.Printable(path))
+			fmt.Fprintf(stdout, "wrote %s\ncheck it with: %s\n", model.Printable(path), model.Printable(verify.CheckEvidenceCommand(src.trustKeys, path)))
 		}
 	}
 	return sourcesExit(c)

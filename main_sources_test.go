@@ -174,6 +174,10 @@ func TestVerifySourcesSplitView(t *testing.T) {
 	if len(files) != 1 || !strings.Contains(out, "wrote "+files[0]) {
 		t.Fatalf("evidence files %v\n%s", files, out)
 	}
+	// The command that checks it, with the key it needs, ready to paste.
+	if !regexp.MustCompile(`\ncheck it with: pithscope verify --trust-key /\S+ ` + regexp.QuoteMeta(files[0]) + `\n`).MatchString(out) {
+		t.Errorf("no command to check the evidence with its --trust-key:\n%s", out)
+	}
 	code, out, _ = verifySources(t, a, "--mirror", split, "--json")
 	if js := decodeSources(t, out); code != exitFailed || *js.OK || *js.SourcesVerdict != "split view" || len(js.Proofs) != 1 ||
 		!strings.HasPrefix(js.Proofs[0], "fork across sources: test-key-1 signed 2 events") {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -239,26 +238,4 @@ func evidenceCmd(dir string, sess *session, n int) tea.Cmd {
 		}
 		return evidenceWrittenMsg{sess: sess, fork: n, path: path}
 	}
-}
-
-// checkCommand is the command that checks an evidence file with the keys
-// the explorer trusts: every --trust-key file, absolute, each word quoted
-// for a POSIX shell where it needs it.
-func checkCommand(trustKeys []string, path string) string {
-	words := []string{"pithscope", "verify"}
-	for _, k := range trustKeys {
-		if abs, err := filepath.Abs(k); err == nil {
-			k = abs
-		}
-		words = append(words, "--trust-key", shellQuote(k))
-	}
-	return strings.Join(append(words, shellQuote(path)), " ")
-}
-
-// shellQuote quotes s for a POSIX shell unless it is plain.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@%+,-") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -306,7 +306,7 @@ func (p *sourcesPane) evidence() tea.Cmd {
 		if err != nil {
 			return statusMsg{text: "evidence: " + err.Error()}
 		}
-		return statusMsg{text: "wrote " + path + " · " + evidenceCommandLabel + ": " + checkCommand(trustKeys, path)}
+		return statusMsg{text: "wrote " + path + " · " + evidenceCommandLabel + ": " + verify.CheckEvidenceCommand(trustKeys, path)}
 	}
 }
 

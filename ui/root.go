@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/pithscope/pithscope/model"
+	"github.com/pithscope/pithscope/verify"
 )
 
 // maxHistory bounds the jump history Esc walks back through.
@@ -314,7 +315,7 @@ func (m *Model) evidenceWritten(msg evidenceWrittenMsg) {
 	if s != msg.sess {
 		return // written for a bundle no longer open
 	}
-	w := writtenEvidence{path: msg.path, command: checkCommand(m.cfg.TrustKeyFiles, msg.path)}
+	w := writtenEvidence{path: msg.path, command: verify.CheckEvidenceCommand(m.cfg.TrustKeyFiles, msg.path)}
 	s.written[msg.fork] = w
 	m.status = "wrote " + w.path + " · check it with: " + w.command
 	m.panes[paneForks].refresh() // the fork's detail gains the file

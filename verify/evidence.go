@@ -248,3 +248,26 @@ func createEvidenceFile(dir, pithNumber, kind string, data []byte) (string, erro
 	}
 	return "", fmt.Errorf("%s: %s.json and %d numbered copies exist already", dir, base, maxEvidenceSuffix-1)
 }
+
+// CheckEvidenceCommand is the command that checks an evidence file with the keys
+// the explorer trusts: every --trust-key file, absolute, each word quoted
+// for a POSIX shell where it needs it: what the explorer and
+// `verify --sources --evidence-dir` print after writing one.
+func CheckEvidenceCommand(trustKeys []string, path string) string {
+	words := []string{"pithscope", "verify"}
+	for _, k := range trustKeys {
+		if abs, err := filepath.Abs(k); err == nil {
+			k = abs
+		}
+		words = append(words, "--trust-key", shellQuote(k))
+	}
+	return strings.Join(append(words, shellQuote(path)), " ")
+}
+
+// shellQuote quotes s for a POSIX shell unless it is plain.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@%+,-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
