@@ -2,9 +2,11 @@ package verify_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/pithscope/pithscope/model"
 	"github.com/pithscope/pithscope/verify"
 	"github.com/pithscope/pithscope/verify/verifytest"
 )
@@ -51,23 +53,37 @@ func TestRunStreamsEveryCheckAndStopsWhenCancelled(t *testing.T) {
 	}
 }
 
-// The streamed --json report is byte for byte what MarshalReport makes,
-// for a passing bundle and for one whose strings need escaping.
-func TestWriteReportJSONIsMarshalReport(t *testing.T) {
+// The streamed --json report is the JSONReport schema, member for member
+// and in its order: decoded into a JSONReport (no member left over) and
+// encoded again, it is the same bytes, for a passing bundle, for one whose
+// strings need escaping, and for an empty report.
+func TestWriteReportJSONIsTheSchema(t *testing.T) {
 	b, _ := basic()
 	good := verifyData(t, b.Build(), verify.Options{Trust: b.Signer.Trust()})
 	odd := &verify.Report{PithNumber: "pith:\u202e<x>", Checks: []verify.Check{{Name: "n", Subject: "s\u009b", Status: verify.Fail, Detail: "a & b \u200b", Found: "é"}}}
 	for _, r := range []*verify.Report{good, odd, {}} {
-		want, err := verify.MarshalReport(r, "src \u0085")
-		if err != nil {
-			t.Fatal(err)
-		}
 		var got strings.Builder
 		if err := verify.WriteReportJSON(&got, r, "src \u0085"); err != nil {
 			t.Fatal(err)
 		}
-		if got.String() != string(want)+"\n" {
-			t.Errorf("streamed\n %s\nmarshalled\n %s", got.String(), want)
+		dec := json.NewDecoder(strings.NewReader(got.String()))
+		dec.DisallowUnknownFields()
+		var schema verify.JSONReport
+		if err := dec.Decode(&schema); err != nil {
+			t.Fatalf("%v\n%s", err, got.String())
+		}
+		if len(schema.Checks) != len(r.Checks) {
+			t.Fatalf("%d checks written, the report has %d", len(schema.Checks), len(r.Checks))
+		}
+		again, err := json.Marshal(schema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := string(model.EscapeJSONForTerminal(again)) + "\n"; got.String() != want {
+			t.Errorf("streamed\n %s\nthe schema's encoding\n %s", got.String(), want)
+		}
+		if marshalled, _ := verify.MarshalReport(r, "src \u0085"); string(marshalled)+"\n" != got.String() {
+			t.Errorf("MarshalReport is not the streamed report less its newline")
 		}
 	}
 }
