@@ -224,16 +224,6 @@ func (s *session) names(req verify.Request) bool {
 	return strings.HasPrefix(model.BodyOf(s.derived), req.PithPrefix) && (req.PithYear == "" || req.PithYear == year)
 }
 
-// shortBody is the first 8 characters of the pith number's body, for file
-// names and narrow headers.
-func (s *session) shortBody() string {
-	body := model.BodyOf(s.bundle.PithNumber)
-	if len(body) < 8 {
-		return "bundle"
-	}
-	return body[:8]
-}
-
 // finish takes the verification report: checks in their final order, the
 // merge's verdict on each event, the state differences, and the marks
 // against the previous version.
